@@ -1,0 +1,55 @@
+"""The one JSON API of the platform under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from kitu.accounts.api import router as accounts_router
+from kitu.accounts.services import api_token_authenticate
+from kitu.core.errors import DomainError, NotFound, PermissionDenied
+from kitu.members.api import router as members_router
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` with a token from the profile page or ``create_api_token``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="KITU-Plattform API",
+    version="1.0.0",
+    description=(
+        "JSON API of the KITU platform of Kommunale IT-UNION eG. Machines authenticate with "
+        "`Authorization: Bearer <token>`; the browser uses its session (with CSRF token). "
+        "Every answer is limited to the organisations of the acting user: another member's data "
+        "answers 404. Domain errors answer 400 with `detail` and `field`; malformed input 422."
+    ),
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/members", members_router)
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=403)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=400)

@@ -1,0 +1,11 @@
+"""Celery application. Without a broker (``CELERY_BROKER_URL`` empty) tasks run eagerly in-process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+app = Celery("kitu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

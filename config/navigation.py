@@ -1,0 +1,45 @@
+"""Navigation entries by role, for the base template (here, above the apps, since it spans them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kitu.accounts.policies import can_read_audit
+from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
+from kitu.members.policies import can_view_register
+from kitu.members.selectors import own_member_ids
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    demo: dict[str, Any] = {"demo_mode": settings.KITU_DEMO}
+    if settings.KITU_DEMO:
+        demo |= {"demo_password": DEMO_PASSWORD, "demo_logins": [(u.email, u.label) for u in DEMO_USERS]}
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": [], **demo}
+    items = [(reverse("core:home"), _("Start"))]
+    if can_view_register(user):
+        items += [
+            (reverse("members:list"), _("Mitgliederverzeichnis")),
+            (reverse("members:register"), _("Mitgliederliste (§ 30 GenG)")),
+            (reverse("members:statistics"), _("Statistik")),
+        ]
+    own = sorted(own_member_ids(user))
+    if own:
+        items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))
+    if can_read_audit(user):
+        items.append((reverse("accounts:audit"), _("Änderungsprotokoll")))
+    items.append((reverse("accounts:profile"), _("Mein Konto")))
+    path = request.path
+    return {
+        **demo,
+        "nav_items": [
+            {"url": url, "label": label, "current": url == path or (url != "/" and path.startswith(url))}
+            for url, label in items
+        ],
+    }

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("kitu.core.urls")),
+    path("konto/", include("kitu.accounts.urls")),
+    path("mitglieder/", include("kitu.members.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]

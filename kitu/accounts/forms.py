@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+from .roles import ROLES_BY_KIND, Role
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-Mail-Adresse"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+    error_messages = {
+        "invalid_login": _("E-Mail-Adresse oder Passwort sind falsch."),
+        "inactive": _("Dieses Konto ist deaktiviert."),
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Sicherheitscode aus der Authenticator-App"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Bezeichnung"), max_length=100, help_text=_("Wofür wird das Token benutzt?"))
+
+
+class OrganisationUserForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    roles = forms.MultipleChoiceField(label=_("Rollen"), widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ROLES_BY_KIND[organisation.kind]
+        field = self.fields["roles"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(r, Role(r).label) for r in allowed]
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.ChoiceField(label=_("Objektart"), required=False)
+    actor_email = forms.CharField(label=_("Person (E-Mail)"), required=False)
+    object_id = forms.CharField(label=_("Objekt-ID"), required=False)
+    date_from = forms.DateField(label=_("von"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["object_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("alle")), *((t, t) for t in object_types)]

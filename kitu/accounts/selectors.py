@@ -1,0 +1,74 @@
+"""Reads about users, organisations and roles. Results are scoped to the acting user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kitu.core.models import AuditEntry
+
+from .models import ApiToken, Organisation, RoleAssignment, User
+from .roles import OrgKind
+
+
+def role_pairs(user: Any) -> frozenset[tuple[int, str]]:
+    """(organisation id, role) pairs of ``user``; cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_kitu_role_pairs", None)
+    if cached is None:
+        cached = frozenset(RoleAssignment.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._kitu_role_pairs = cached
+    return cached
+
+
+def organisation_ids(user: Any, *, roles: tuple[str, ...] | None = None) -> set[int]:
+    return {org for org, role in role_pairs(user) if roles is None or role in roles}
+
+
+def cooperative() -> Organisation | None:
+    return Organisation.objects.filter(kind=OrgKind.COOPERATIVE).order_by("id").first()
+
+
+def organisations_of(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(id__in=organisation_ids(user)).order_by("name")
+
+
+def users_of_organisation(organisation: Organisation) -> list[tuple[User, list[RoleAssignment]]]:
+    assignments = (
+        RoleAssignment.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "role")
+    )
+    grouped: dict[int, tuple[User, list[RoleAssignment]]] = {}
+    for assignment in assignments:
+        grouped.setdefault(assignment.user_id, (assignment.user, []))[1].append(assignment)
+    return list(grouped.values())
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def audit_entries(
+    *,
+    object_type: str = "",
+    actor_email: str = "",
+    object_id: str = "",
+    date_from: Any = None,
+    date_to: Any = None,
+) -> QuerySet[AuditEntry]:
+    """The audit trail, filtered. Only coop admins may call this (see policies.can_read_audit)."""
+    qs = AuditEntry.objects.all()
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if actor_email:
+        qs = qs.filter(actor_email__icontains=actor_email)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs

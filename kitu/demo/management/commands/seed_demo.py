@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
+from kitu.demo.services import seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent): the cooperative, its members and demo users for every role."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = seed()
+        self.stdout.write(f"Demodaten: {created['members']} Mitglieder und {created['users']} Konten neu angelegt.")
+        self.stdout.write("Demo-Zugänge (nur Demodaten), Passwort für alle: " + DEMO_PASSWORD)
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.email:45} {user.label}")

@@ -1,0 +1,134 @@
+"""The member list per § 30 GenG as CSV, XLSX and PDF."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from .selectors import RegisterRow
+
+
+def _fmt_date(day: dt.date | None) -> str:
+    return f"{day:%d.%m.%Y}" if day else ""
+
+
+def header() -> list[str]:
+    return [
+        _("Mitgliedsnummer"),
+        _("Name (Firma)"),
+        _("Anschrift"),
+        _("Art"),
+        _("Beitritt"),
+        _("Geschäftsanteile"),
+        _("Geschäftsguthaben (EUR)"),
+        _("Ausscheiden zum"),
+        _("ausgeschieden am"),
+    ]
+
+
+def _cells(row: RegisterRow) -> list[str | int]:
+    return [
+        row.member_number or "",
+        row.name,
+        row.address,
+        row.member_type,
+        _fmt_date(row.joined_on),
+        row.shares,
+        f"{row.paid_in:.2f}",
+        _fmt_date(row.exit_date),
+        _fmt_date(row.left_on),
+    ]
+
+
+def register_csv(rows: Sequence[RegisterRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(header())
+    for row in rows:
+        writer.writerow(_cells(row))
+    return out.getvalue()
+
+
+def register_xlsx(rows: Sequence[RegisterRow], day: dt.date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Mitgliederliste")[:31]
+    ws.append([_("Mitgliederliste gemäß § 30 GenG, Stand %(date)s") % {"date": _fmt_date(day)}])
+    ws.append(header())
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(
+            [
+                row.member_number,
+                row.name,
+                row.address,
+                row.member_type,
+                row.joined_on,
+                row.shares,
+                row.paid_in,
+                row.exit_date,
+                row.left_on,
+            ]
+        )
+    for col, width in zip("ABCDEFGHI", (10, 45, 45, 22, 12, 10, 14, 14, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    for cells in ws.iter_rows(min_row=3):
+        for cell in cells:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+        cells[6].number_format = "#,##0.00"
+    ws.freeze_panes = "A3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def register_pdf(rows: Sequence[RegisterRow], day: dt.date) -> bytes:
+    out = io.BytesIO()
+    title = _("Mitgliederliste gemäß § 30 GenG, Stand %(date)s") % {"date": _fmt_date(day)}
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=title,
+        author=settings.KITU_COOPERATIVE_NAME,
+        lang="de",
+    )
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
+    data = [[Paragraph(f"<b>{h}</b>", small) for h in header()]]
+    for row in rows:
+        data.append([Paragraph(str(c), small) for c in _cells(row)])
+    table = Table(
+        data, repeatRows=1, colWidths=[16 * mm, 62 * mm, 62 * mm, 30 * mm, 20 * mm, 18 * mm, 24 * mm, 20 * mm, 20 * mm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6ECF2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    doc.build(
+        [Paragraph(settings.KITU_COOPERATIVE_NAME, styles["Heading2"]), Paragraph(title, styles["Heading3"]), table]
+    )
+    return out.getvalue()

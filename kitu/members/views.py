@@ -1,0 +1,271 @@
+"""Pages of the member register. Each view parses input, calls one selector or service, renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kitu.accounts import policies as account_policies
+from kitu.accounts.selectors import users_of_organisation
+from kitu.core import charts
+from kitu.core.errors import DomainError, NotFound
+
+from . import exports, policies, selectors, services
+from .forms import SUBRECORD_FORMS, ApplicationForm, EventForm, MemberEditForm, MemberSearchForm, RegisterForm
+from .models import Member, MembershipEvent
+
+
+def _member(request: HttpRequest, member_id: int) -> Member:
+    try:
+        return selectors.member_for(request.user, member_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise DjangoPermissionDenied
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    _require(policies.can_view_register(request.user))
+    form = MemberSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = selectors.search_members(request.user, **filters)
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "members/_member_rows.html" if request.htmx else "members/member_list.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": dt.date.today(),
+            "can_create": policies.can_record_events(request.user),
+        },
+    )
+
+
+@login_required
+def member_create(request: HttpRequest) -> HttpResponse:
+    _require(policies.can_record_events(request.user))
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_apply(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Der Beitrittsantrag von %(name)s ist erfasst.") % {"name": member.name})
+            return redirect("members:detail", member_id=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "title": _("Neuer Beitrittsantrag")})
+
+
+@login_required
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    """The member cockpit: master data, users, shares and the membership history."""
+    member = _member(request, member_id)
+    user = request.user
+    can_record = policies.can_record_events(user)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "status": member.status_on(dt.date.today()),
+            "figures": selectors.member_figures(member),
+            "events": selectors.member_events(member),
+            "people": users_of_organisation(member.organisation),
+            "can_manage_users": account_policies.can_manage_users_of(user, member.organisation),
+            "can_edit": policies.can_edit_member_all(user, member)
+            or policies.can_edit_member_self_service(user, member),
+            "can_manage_subrecords": policies.can_manage_subrecords(user, member),
+            "can_record": can_record,
+            "event_form": EventForm(member=member) if can_record else None,
+            "subrecords": [
+                (slug, singular, plural, list(getattr(member, attr).all()))
+                for slug, (singular, plural, attr) in _SUBRECORD_SECTIONS.items()
+            ],
+        },
+    )
+
+
+_SUBRECORD_SECTIONS = {
+    slug: (singular, plural, form._meta.model._meta.get_field("member").related_query_name())
+    for slug, (form, singular, plural) in SUBRECORD_FORMS.items()
+}
+
+
+@login_required
+def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(request, member_id)
+    allowed: tuple[str, ...]
+    if policies.can_edit_member_all(request.user, member):
+        allowed = services.MEMBER_COOP_FIELDS
+    elif policies.can_edit_member_self_service(request.user, member):
+        allowed = services.MEMBER_SELF_SERVICE_FIELDS
+    else:
+        raise DjangoPermissionDenied
+    initial = {name: getattr(member, name) for name in allowed}
+    form = MemberEditForm(request.POST or None, initial=initial, allowed=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Die Stammdaten sind gespeichert."))
+            return redirect("members:detail", member_id=member.pk)
+    return render(
+        request, "members/member_form.html", {"form": form, "member": member, "title": _("Stammdaten bearbeiten")}
+    )
+
+
+@login_required
+def event_add(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(request, member_id)
+    _require(policies.can_record_events(request.user))
+    form = EventForm(request.POST or None, request.FILES or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.event_record(actor=request.user, member=member, kind=data["kind"], data=data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Vorgang „%(event)s“ ist erfasst.") % {"event": event})
+            return redirect("members:detail", member_id=member.pk)
+    return render(request, "members/event_form.html", {"form": form, "member": member})
+
+
+@login_required
+def event_document(request: HttpRequest, member_id: int, event_id: int) -> FileResponse:
+    member = _member(request, member_id)
+    event = MembershipEvent.objects.filter(pk=event_id, member=member).exclude(document="").first()
+    if event is None:
+        raise Http404
+    return FileResponse(event.document.open("rb"), as_attachment=True, filename=event.document.name.rsplit("/", 1)[-1])
+
+
+def _subrecord_form(slug: str) -> tuple[Any, Any]:
+    if slug not in SUBRECORD_FORMS:
+        raise Http404
+    form_class, singular, _plural = SUBRECORD_FORMS[slug]
+    return form_class, singular
+
+
+@login_required
+def subrecord_edit(request: HttpRequest, member_id: int, slug: str, pk: int | None = None) -> HttpResponse:
+    member = _member(request, member_id)
+    _require(policies.can_manage_subrecords(request.user, member))
+    form_class, singular = _subrecord_form(slug)
+    model = form_class._meta.model
+    instance = model() if pk is None else model.objects.filter(pk=pk, member=member).first()
+    if instance is None:
+        raise Http404
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subrecord_save(actor=request.user, member=member, instance=form.instance, data=form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("%(what)s ist gespeichert.") % {"what": singular})
+            return redirect("members:detail", member_id=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member, "title": singular})
+
+
+@login_required
+@require_POST
+def subrecord_delete(request: HttpRequest, member_id: int, slug: str, pk: int) -> HttpResponse:
+    member = _member(request, member_id)
+    _require(policies.can_manage_subrecords(request.user, member))
+    form_class, singular = _subrecord_form(slug)
+    instance = form_class._meta.model.objects.filter(pk=pk, member=member).first()
+    if instance is None:
+        raise Http404
+    services.subrecord_delete(actor=request.user, member=member, instance=instance)
+    messages.success(request, _("%(what)s ist gelöscht.") % {"what": singular})
+    return redirect("members:detail", member_id=member.pk)
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The member list per § 30 GenG as of a date, as page, CSV, XLSX or PDF."""
+    _require(policies.can_view_register(request.user))
+    form = RegisterForm(request.GET or None)
+    day = dt.date.today()
+    include_former = False
+    if form.is_valid():
+        day = form.cleaned_data["as_of"] or day
+        include_former = form.cleaned_data["include_former"]
+    rows = selectors.register_as_of(day, include_former=include_former)
+    fmt = request.GET.get("format", "")
+    stem = f"mitgliederliste-{day:%Y-%m-%d}"
+    if fmt == "csv":
+        response = HttpResponse(exports.register_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.register_xlsx(rows, day),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "pdf":
+        response = HttpResponse(exports.register_pdf(rows, day), content_type="application/pdf")
+    elif fmt:
+        raise Http404
+    else:
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(
+            request,
+            "members/register.html",
+            {
+                "form": form,
+                "rows": rows,
+                "day": day,
+                "query": query.urlencode(),
+                "total_shares": sum(r.shares for r in rows),
+            },
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    _require(policies.can_view_register(request.user))
+    stats = selectors.membership_statistics()
+    # Business-year ends are labelled by year, the last column (today) by its date.
+    labels = [f"{d:%Y}" for d in stats.dates[:-1]] + [f"{d:%d.%m.%Y}" for d in stats.dates[-1:]]
+    chart = charts.stacked_bars(
+        title=_("Mitglieder nach Art, jeweils zum Ende des Geschäftsjahres"),
+        description=_(
+            "Gestapelte Säulen: Zahl der Mitglieder je Art und Jahr. Die Tabelle darunter enthält dieselben Zahlen."
+        ),
+        categories=labels,
+        series=[charts.Series(label, stats.counts[code]) for code, label in stats.types],
+    )
+    legend = [(label, charts.colour(i)) for i, (_code, label) in enumerate(stats.types)]
+    table = [(label, stats.counts[code]) for code, label in stats.types]
+    return render(
+        request,
+        "members/statistics.html",
+        {"chart": chart, "legend": legend, "labels": labels, "table": table, "totals": stats.totals},
+    )
