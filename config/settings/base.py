@@ -169,6 +169,7 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+KITU_SITE_DOMAIN = env("KITU_SITE_DOMAIN", "127.0.0.1:8000")  # for links in mails sent outside a request
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITU-Plattform <noreply@kitu.example>")
 
 REDIS_URL = env("REDIS_URL")

@@ -3,11 +3,12 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, SECRET_KEY, env, env_bool
+from .base import LOGGING, env, env_bool
 
 DEBUG = False
-if not env("SECRET_KEY") or SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+SECRET_KEY = env("SECRET_KEY")
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("SECRET_KEY must be set in production (at least 32 characters).")
 if env_bool("KITU_RELAX_2FA", False):
     raise ImproperlyConfigured("KITU_RELAX_2FA is for the local demo only and not allowed in production.")
 KITU_RELAX_2FA = False

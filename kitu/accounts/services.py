@@ -6,7 +6,11 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,15 +95,20 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
 
 
 def send_password_set_mail(*, user: User, request: Any = None) -> None:
-    """Send the password-(re)set mail; the same link serves new users to choose their first password."""
-    form = PasswordResetForm({"email": user.email})
-    if form.is_valid():
-        form.save(
-            request=request,
-            use_https=bool(request and request.is_secure()),
-            subject_template_name="accounts/password_reset_subject.txt",
-            email_template_name="accounts/password_reset_email.txt",
-        )
+    """Mail a link to choose a password: the password-reset link, which also serves new users who have
+    none yet (Django's reset form skips users without a usable password, so the mail is sent here)."""
+    context = {
+        "email": user.email,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request is not None and request.is_secure() else "http",
+        "domain": request.get_host() if request is not None else settings.KITU_SITE_DOMAIN,
+        "user": user,
+    }
+    PasswordResetForm().send_mail(
+        "accounts/password_reset_subject.txt", "accounts/password_reset_email.txt", context,
+        settings.DEFAULT_FROM_EMAIL, user.email,
+    )
 
 
 @transaction.atomic

@@ -60,6 +60,7 @@ def record(
     for name in redact:
         if name in changes:
             changes[name] = [REDACTED, REDACTED]
+    label = f"{instance._meta.verbose_name} #{instance.pk}" if redact else str(instance)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=actor_obj,
@@ -67,6 +68,6 @@ def record(
         action=action,
         object_type=instance._meta.label,
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=label[:200],
         changes=changes,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -151,7 +151,7 @@ def list_events(request: HttpRequest, member_id: int) -> list[MembershipEvent]:
 
 
 @router.post("/{member_id}/events", response={201: EventOut}, summary="Record a membership event (coop admin)")
-def create_event(request: HttpRequest, member_id: int, payload: EventIn) -> tuple[int, MembershipEvent]:
+def create_event(request: HttpRequest, member_id: int, payload: EventIn) -> Status:
     member = selectors.member_for(request.user, member_id)
     if not policies.can_record_events(request.user):
         raise HttpError(403, "Only the cooperative's office records membership events.")
@@ -163,4 +163,4 @@ def create_event(request: HttpRequest, member_id: int, payload: EventIn) -> tupl
         except NotFound as exc:
             raise HttpError(400, "successor_id: no such member") from exc
     event = services.event_record(actor=request.user, member=member, kind=payload.kind, data=data)
-    return 201, event
+    return Status(201, event)

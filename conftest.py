@@ -1,0 +1,109 @@
+"""Shared test fixtures: organisations, members and users for every role, and logged-in clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kitu.accounts.models import Organisation, RoleAssignment, User
+from kitu.accounts.policies import needs_second_factor
+from kitu.accounts.roles import OrgKind, Role
+from kitu.members import services as member_services
+from kitu.members.models import Member
+
+# Browser tests drive a live server from the test thread with Playwright's sync API (its own loop).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def coop(db: Any) -> Organisation:
+    return Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="Kommunale IT-UNION eG")
+
+
+def make_user(email: str, roles: tuple[tuple[Organisation, str], ...] | list[tuple[Organisation, str]] = (), **extra: Any) -> User:
+    user = User.objects.create_user(email, "Sicheres-Passwort-1", full_name=email.split("@")[0], **extra)
+    for organisation, role in roles:
+        RoleAssignment.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_member(
+    name: str,
+    *,
+    admin: User | None = None,
+    joined: dt.date | None = dt.date(2015, 1, 1),
+    member_type: str = "stadt",
+    number: int | None = None,
+    shares: int = 1,
+) -> Member:
+    member = member_services.member_apply(
+        actor=admin, name=name, member_type=member_type, street="Markt 1", postcode="38855", city=name.split()[-1],
+        application_date=(joined or dt.date(2026, 1, 1)) - dt.timedelta(days=30),
+        council_resolution_date=(joined or dt.date(2026, 1, 1)) - dt.timedelta(days=60),
+    )
+    if joined:
+        member_services.member_admit(actor=admin, member=member, effective_date=joined, shares=shares, member_number=number)
+        member_services.share_payment_record(
+            actor=admin, member=member, effective_date=joined, amount=Decimal("5000.00") * shares
+        )
+    return Member.objects.get(pk=member.pk)
+
+
+@pytest.fixture
+def world(coop: Organisation) -> dict[str, Any]:
+    """Two members (Wernigerode, Zeitz) and one user for every role."""
+    admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
+    wernigerode = make_member("Stadt Wernigerode", admin=admin, number=25, joined=dt.date(2013, 9, 1))
+    zeitz = make_member("Stadt Zeitz", admin=admin, number=58, joined=dt.date(2018, 10, 1))
+    w_org, z_org = wernigerode.organisation, zeitz.organisation
+    supplier_org = Organisation.objects.create(kind=OrgKind.SUPPLIER, name="Beispiel IT GmbH")
+    users = {
+        "coop_admin": admin,
+        "contract_manager": make_user("contracts@test.example", [(coop, Role.CONTRACT_MANAGER)]),
+        "member_admin": make_user("memberadmin@test.example", [(w_org, Role.MEMBER_ADMIN)]),
+        "requester": make_user("requester@test.example", [(w_org, Role.REQUESTER)]),
+        "approver": make_user("approver@test.example", [(w_org, Role.APPROVER)]),
+        "case_worker": make_user("caseworker@test.example", [(w_org, Role.CASE_WORKER)]),
+        "workgroup_member": make_user("workgroup@test.example", [(w_org, Role.WORKGROUP_MEMBER)]),
+        "supplier_user": make_user("supplier@test.example", [(supplier_org, Role.SUPPLIER_USER)]),
+        "other_member_admin": make_user("memberadmin.zeitz@test.example", [(z_org, Role.MEMBER_ADMIN)]),
+        "other_requester": make_user("requester.zeitz@test.example", [(z_org, Role.REQUESTER)]),
+    }
+    return {"coop": coop, "wernigerode": wernigerode, "zeitz": zeitz, "users": users, "admin": admin}
+
+
+def login(client: Client, user: User) -> Client:
+    """Log in like a person: with a verified second factor where the role requires one."""
+    client.force_login(user)
+    if needs_second_factor(User.objects.get(pk=user.pk)):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(world: dict[str, Any]) -> Callable[[str | None], Client]:
+    def make(role: str | None) -> Client:
+        client = Client()
+        if role is not None:
+            login(client, world["users"][role])
+        return client
+
+    return make
