@@ -33,7 +33,9 @@ def coop(db: Any) -> Organisation:
     return Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="Kommunale IT-UNION eG")
 
 
-def make_user(email: str, roles: tuple[tuple[Organisation, str], ...] | list[tuple[Organisation, str]] = (), **extra: Any) -> User:
+def make_user(
+    email: str, roles: tuple[tuple[Organisation, str], ...] | list[tuple[Organisation, str]] = (), **extra: Any
+) -> User:
     user = User.objects.create_user(email, "Sicheres-Passwort-1", full_name=email.split("@")[0], **extra)
     for organisation, role in roles:
         RoleAssignment.objects.create(user=user, organisation=organisation, role=role)
@@ -50,12 +52,19 @@ def make_member(
     shares: int = 1,
 ) -> Member:
     member = member_services.member_apply(
-        actor=admin, name=name, member_type=member_type, street="Markt 1", postcode="38855", city=name.split()[-1],
+        actor=admin,
+        name=name,
+        member_type=member_type,
+        street="Markt 1",
+        postcode="38855",
+        city=name.split()[-1],
         application_date=(joined or dt.date(2026, 1, 1)) - dt.timedelta(days=30),
         council_resolution_date=(joined or dt.date(2026, 1, 1)) - dt.timedelta(days=60),
     )
     if joined:
-        member_services.member_admit(actor=admin, member=member, effective_date=joined, shares=shares, member_number=number)
+        member_services.member_admit(
+            actor=admin, member=member, effective_date=joined, shares=shares, member_number=number
+        )
         member_services.share_payment_record(
             actor=admin, member=member, effective_date=joined, amount=Decimal("5000.00") * shares
         )

@@ -9,10 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.db import transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kitu.core import audit
@@ -106,8 +106,11 @@ def send_password_set_mail(*, user: User, request: Any = None) -> None:
         "user": user,
     }
     PasswordResetForm().send_mail(
-        "accounts/password_reset_subject.txt", "accounts/password_reset_email.txt", context,
-        settings.DEFAULT_FROM_EMAIL, user.email,
+        "accounts/password_reset_subject.txt",
+        "accounts/password_reset_email.txt",
+        context,
+        settings.DEFAULT_FROM_EMAIL,
+        user.email,
     )
 
 

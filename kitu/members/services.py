@@ -116,7 +116,10 @@ def _add_event(*, actor: Any, member: Member, kind: str, effective_date: dt.date
     _full_clean(event, exclude=["member", "recorded_by", "successor"])
     event.save()
     audit.record(
-        actor=actor, instance=event, action="create", after=audit.snapshot(event, EVENT_AUDIT_FIELDS),
+        actor=actor,
+        instance=event,
+        action="create",
+        after=audit.snapshot(event, EVENT_AUDIT_FIELDS),
         redact=("note", "document"),
     )
     return event
@@ -309,7 +312,9 @@ def member_reject(*, actor: Any, member: Member, effective_date: dt.date, note: 
         member, effective_date, (MemberStatus.APPLICANT,), _("Nur offene Beitrittsanträge können abgelehnt werden.")
     )
     for contact in list(member.contacts.all()):
-        audit.record(actor=actor, instance=contact, action="delete", before={}, after={}, redact=PERSONAL_FIELDS[Contact])
+        audit.record(
+            actor=actor, instance=contact, action="delete", before={}, after={}, redact=PERSONAL_FIELDS[Contact]
+        )
         contact.delete()
     for event in member.events.all():
         if event.document:

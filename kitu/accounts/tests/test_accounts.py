@@ -36,7 +36,12 @@ def test_login_with_email_and_second_factor_for_coop_admin(world: dict[str, Any]
     assert client.get("/api/v1/me").status_code == 403
     client.get(reverse("accounts:otp_setup"))
     device = TOTPDevice.objects.get(user=world["admin"])
-    assert client.post(reverse("accounts:otp_setup"), {"token": "000000" if _code(device) != "000000" else "111111"}).status_code == 200
+    assert (
+        client.post(
+            reverse("accounts:otp_setup"), {"token": "000000" if _code(device) != "000000" else "111111"}
+        ).status_code
+        == 200
+    )
     # django-otp throttles after a failure (doubling waits); the wait is over for this test
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     assert client.post(reverse("accounts:otp_setup"), {"token": _code(device)}).status_code == 302
@@ -72,7 +77,12 @@ def test_production_profile_refuses_relaxed_second_factor(monkeypatch: Any) -> N
         importlib.import_module("config.settings.production")
     monkeypatch.delenv("KITU_RELAX_2FA")
     module = importlib.import_module("config.settings.production")
-    assert (module.DEBUG, module.SESSION_COOKIE_SECURE, module.SECURE_HSTS_SECONDS, module.KITU_RELAX_2FA) == (False, True, 31536000, False)
+    assert (module.DEBUG, module.SESSION_COOKIE_SECURE, module.SECURE_HSTS_SECONDS, module.KITU_RELAX_2FA) == (
+        False,
+        True,
+        31536000,
+        False,
+    )
 
 
 def test_login_throttling_locks_after_five_failures(world: dict[str, Any]) -> None:
@@ -93,7 +103,9 @@ def test_password_reset_by_mail(world: dict[str, Any]) -> None:
     link = re.search(r"http://testserver(/konto/passwort-neu/\S+/)", mail.outbox[0].body)
     assert link is not None
     form_url = client.get(link.group(1))["Location"]
-    response = client.post(form_url, {"new_password1": "Ganz-neues-Passwort-7", "new_password2": "Ganz-neues-Passwort-7"})
+    response = client.post(
+        form_url, {"new_password1": "Ganz-neues-Passwort-7", "new_password2": "Ganz-neues-Passwort-7"}
+    )
     assert response.status_code == 302
     assert User.objects.get(email="requester@test.example").check_password("Ganz-neues-Passwort-7")
 
@@ -121,7 +133,9 @@ def test_create_api_token_command_prints_one_line(world: dict[str, Any]) -> None
     assert api_token_authenticate(lines[0]) == world["users"]["approver"]
 
 
-def test_member_admin_adds_a_user_who_gets_a_mail(world: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_member_admin_adds_a_user_who_gets_a_mail(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     org = world["wernigerode"].organisation
     client = login(Client(), world["users"]["member_admin"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,8 +159,19 @@ def test_member_admin_adds_a_user_who_gets_a_mail(world: dict[str, Any], django_
     assert RoleAssignment.objects.count() == before
 
 
-ROLES = [None, "coop_admin", "contract_manager", "member_admin", "requester", "approver", "case_worker",
-         "workgroup_member", "supplier_user", "other_member_admin", "other_requester"]
+ROLES = [
+    None,
+    "coop_admin",
+    "contract_manager",
+    "member_admin",
+    "requester",
+    "approver",
+    "case_worker",
+    "workgroup_member",
+    "supplier_user",
+    "other_member_admin",
+    "other_requester",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -212,4 +237,3 @@ def test_role_changes_are_audited(world: dict[str, Any]) -> None:
 def test_healthz(db: Any) -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok", "checks": {"database": "ok"}}
-

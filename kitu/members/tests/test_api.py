@@ -9,8 +9,16 @@ from kitu.members.models import Member, MembershipEvent
 
 pytestmark = pytest.mark.django_db
 ROLES = [
-    "coop_admin", "contract_manager", "member_admin", "requester", "approver", "case_worker", "workgroup_member",
-    "supplier_user", "other_member_admin", "other_requester",
+    "coop_admin",
+    "contract_manager",
+    "member_admin",
+    "requester",
+    "approver",
+    "case_worker",
+    "workgroup_member",
+    "supplier_user",
+    "other_member_admin",
+    "other_requester",
 ]
 OWN = {"member_admin", "requester", "approver", "case_worker", "workgroup_member"}
 STAFF = {"coop_admin", "contract_manager"}
@@ -51,8 +59,15 @@ def test_list_is_scoped(world: dict[str, Any], role: str) -> None:
 def test_list_item_fields(world: dict[str, Any]) -> None:
     item = bearer(world, "coop_admin").get("/api/v1/members?q=Wernigerode").json()[0]
     assert item == {
-        "id": world["wernigerode"].pk, "name": "Stadt Wernigerode", "member_type": "stadt", "member_number": 25,
-        "leitweg_id": "", "joined_on": "2013-09-01", "left_on": None, "status": "active", "city": "Wernigerode",
+        "id": world["wernigerode"].pk,
+        "name": "Stadt Wernigerode",
+        "member_type": "stadt",
+        "member_number": 25,
+        "leitweg_id": "",
+        "joined_on": "2013-09-01",
+        "left_on": None,
+        "status": "active",
+        "city": "Wernigerode",
     }
 
 
@@ -80,7 +95,9 @@ def test_patch_permissions(world: dict[str, Any], role: str) -> None:
 def test_member_admin_patches_invoice_email_only(world: dict[str, Any]) -> None:
     client = bearer(world, "member_admin")
     url = f"/api/v1/members/{world['wernigerode'].pk}"
-    response = client.patch(url, json.dumps({"invoice_email": "re@wernigerode.example"}), content_type="application/json")
+    response = client.patch(
+        url, json.dumps({"invoice_email": "re@wernigerode.example"}), content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["invoice_email"] == "re@wernigerode.example"
     before = _snapshot()
     response = client.patch(url, json.dumps({"name": "X"}), content_type="application/json")
@@ -104,16 +121,28 @@ def test_invalid_input_names_the_field_and_changes_nothing(world: dict[str, Any]
 def test_events_api(world: dict[str, Any]) -> None:
     client = bearer(world, "coop_admin")
     zeitz = world["zeitz"].pk
-    response = client.post(f"/api/v1/members/{zeitz}/events", json.dumps({"kind": "notice", "effective_date": "2026-10-01"}), content_type="application/json")
+    response = client.post(
+        f"/api/v1/members/{zeitz}/events",
+        json.dumps({"kind": "notice", "effective_date": "2026-10-01"}),
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert response.json()["exit_date"] == "2027-12-31"
     assert Member.objects.get(pk=zeitz).left_on.isoformat() == "2027-12-31"
     kinds = [e["kind"] for e in client.get(f"/api/v1/members/{zeitz}/events").json()]
     assert kinds == ["application", "admission", "shares_subscribed", "share_payment", "notice"]
     before = _snapshot()
-    bad = client.post(f"/api/v1/members/{zeitz}/events", json.dumps({"kind": "notice", "effective_date": "2026-10-02"}), content_type="application/json")
+    bad = client.post(
+        f"/api/v1/members/{zeitz}/events",
+        json.dumps({"kind": "notice", "effective_date": "2026-10-02"}),
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "kind"
-    bad = client.post(f"/api/v1/members/{zeitz}/events", json.dumps({"kind": "party", "effective_date": "2026-10-02"}), content_type="application/json")
+    bad = client.post(
+        f"/api/v1/members/{zeitz}/events",
+        json.dumps({"kind": "party", "effective_date": "2026-10-02"}),
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "payload", "kind"]
     assert _snapshot() == before
 
@@ -122,7 +151,9 @@ def test_events_api(world: dict[str, Any]) -> None:
 def test_events_post_denied(world: dict[str, Any], role: str) -> None:
     before = _snapshot()
     url = f"/api/v1/members/{world['wernigerode'].pk}/events"
-    response = bearer(world, role).post(url, json.dumps({"kind": "exit", "effective_date": "2026-12-31"}), content_type="application/json")
+    response = bearer(world, role).post(
+        url, json.dumps({"kind": "exit", "effective_date": "2026-12-31"}), content_type="application/json"
+    )
     assert response.status_code == (404 if role.startswith("other") else 403)
     assert _snapshot() == before
 
@@ -134,8 +165,12 @@ def test_me_and_revoked_token(world: dict[str, Any]) -> None:
     me = client.get("/api/v1/me").json()
     assert me["email"] == "approver@test.example"
     assert me["roles"] == [
-        {"organisation_id": world["wernigerode"].organisation_id, "organisation_name": "Stadt Wernigerode",
-         "organisation_kind": "member", "role": "approver"}
+        {
+            "organisation_id": world["wernigerode"].organisation_id,
+            "organisation_name": "Stadt Wernigerode",
+            "organisation_kind": "member",
+            "role": "approver",
+        }
     ]
     api_token_revoke(user=user, token_id=token.pk)
     assert client.get("/api/v1/me").status_code == 401
@@ -148,11 +183,18 @@ def test_session_auth_needs_csrf_for_writes(world: dict[str, Any]) -> None:
     login(client, world["admin"])
     assert client.get("/api/v1/me").status_code == 200
     before = _snapshot()
-    response = client.patch(f"/api/v1/members/{world['zeitz'].pk}", json.dumps({"street": "X 1"}), content_type="application/json")
+    response = client.patch(
+        f"/api/v1/members/{world['zeitz'].pk}", json.dumps({"street": "X 1"}), content_type="application/json"
+    )
     assert response.status_code == 403
     assert _snapshot() == before
 
 
 def test_openapi_is_served(db: Any) -> None:
     spec = Client().get("/api/v1/openapi.json").json()
-    assert {"/api/v1/members", "/api/v1/members/{member_id}", "/api/v1/members/{member_id}/events", "/api/v1/me"} <= set(spec["paths"])
+    assert {
+        "/api/v1/members",
+        "/api/v1/members/{member_id}",
+        "/api/v1/members/{member_id}/events",
+        "/api/v1/me",
+    } <= set(spec["paths"])

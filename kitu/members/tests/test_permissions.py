@@ -13,8 +13,17 @@ from kitu.members.models import CostCentre, Member, MembershipEvent
 pytestmark = pytest.mark.django_db
 
 ROLES = [
-    None, "coop_admin", "contract_manager", "member_admin", "requester", "approver", "case_worker",
-    "workgroup_member", "supplier_user", "other_member_admin", "other_requester",
+    None,
+    "coop_admin",
+    "contract_manager",
+    "member_admin",
+    "requester",
+    "approver",
+    "case_worker",
+    "workgroup_member",
+    "supplier_user",
+    "other_member_admin",
+    "other_requester",
 ]
 OWN = {"member_admin", "requester", "approver", "case_worker", "workgroup_member"}
 STAFF = {"coop_admin", "contract_manager"}
@@ -31,7 +40,10 @@ def expected(role: str | None, allowed: set[str], visible: set[str]) -> int:
 
 def _everything(world: dict[str, Any]) -> tuple[Any, ...]:
     return (
-        Member.objects.count(), MembershipEvent.objects.count(), CostCentre.objects.count(), AuditEntry.objects.count(),
+        Member.objects.count(),
+        MembershipEvent.objects.count(),
+        CostCentre.objects.count(),
+        AuditEntry.objects.count(),
         tuple(Member.objects.order_by("pk").values_list("invoice_email", "street", "left_on")),
     )
 
@@ -127,7 +139,9 @@ def test_event_document_download(world: dict[str, Any], client_for: Any, role: s
     from kitu.members import services
 
     event = services.notice_record(
-        actor=world["admin"], member=world["wernigerode"], received_on=dt.date(2026, 5, 1),
+        actor=world["admin"],
+        member=world["wernigerode"],
+        received_on=dt.date(2026, 5, 1),
         document=SimpleUploadedFile("kuendigung.pdf", b"%PDF-1.4 notice"),
     )
     url = reverse("members:event_document", args=[world["wernigerode"].pk, event.pk])

@@ -19,8 +19,13 @@ pytestmark = pytest.mark.django_db
 def _state(member: Member) -> tuple[Any, ...]:
     member = Member.objects.get(pk=member.pk)
     return (
-        member.member_number, member.joined_on, member.left_on, member.rejected_on, member.organisation.name,
-        member.invoice_email, MembershipEvent.objects.filter(member=member).count(),
+        member.member_number,
+        member.joined_on,
+        member.left_on,
+        member.rejected_on,
+        member.organisation.name,
+        member.invoice_email,
+        MembershipEvent.objects.filter(member=member).count(),
     )
 
 
@@ -28,8 +33,13 @@ def test_application_needs_council_resolution_for_a_town(world: dict[str, Any]) 
     before = Member.objects.count()
     with pytest.raises(DomainError) as exc:
         services.member_apply(
-            actor=world["admin"], name="Stadt Halle (Saale)", member_type="stadt", street="Marktplatz 1",
-            postcode="06108", city="Halle (Saale)", application_date=D(2026, 5, 1),
+            actor=world["admin"],
+            name="Stadt Halle (Saale)",
+            member_type="stadt",
+            street="Marktplatz 1",
+            postcode="06108",
+            city="Halle (Saale)",
+            application_date=D(2026, 5, 1),
         )
     assert exc.value.field == "council_resolution_date"
     assert Member.objects.count() == before
@@ -39,8 +49,13 @@ def test_invalid_postcode_is_refused_naming_the_field(world: dict[str, Any]) -> 
     before = Member.objects.count()
     with pytest.raises(DomainError) as exc:
         services.member_apply(
-            actor=world["admin"], name="Verein X", member_type="verein", street="Weg 1", postcode="123",
-            city="Ort", application_date=D(2026, 5, 1),
+            actor=world["admin"],
+            name="Verein X",
+            member_type="verein",
+            street="Weg 1",
+            postcode="123",
+            city="Ort",
+            application_date=D(2026, 5, 1),
         )
     assert exc.value.field == "postcode"
     assert Member.objects.count() == before
@@ -72,7 +87,10 @@ def test_admission_records_events_and_shares(world: dict[str, Any]) -> None:
     assert kinds == [EventKind.APPLICATION, EventKind.ADMISSION, EventKind.SHARES_SUBSCRIBED, EventKind.SHARE_PAYMENT]
     figures = selectors.member_figures(member, D(2026, 1, 1))
     assert (figures.shares, figures.subscribed, figures.paid_in, figures.outstanding) == (
-        1, Decimal("5000.00"), Decimal("5000.00"), Decimal("0.00"),
+        1,
+        Decimal("5000.00"),
+        Decimal("5000.00"),
+        Decimal("0.00"),
     )
 
 
@@ -89,13 +107,23 @@ def test_rejection_deletes_the_application_personal_data(world: dict[str, Any]) 
     admin = world["admin"]
     start = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     member = services.member_apply(
-        actor=admin, name="Gemeinde Muster", member_type="gemeinde", street="Weg 1", postcode="39999", city="Muster",
-        application_date=D(2026, 5, 1), council_resolution_date=D(2026, 4, 1), phone="0391 1234",
-        invoice_email="kasse@muster.example", document=SimpleUploadedFile("beschluss.pdf", b"%PDF-1.4 x"),
+        actor=admin,
+        name="Gemeinde Muster",
+        member_type="gemeinde",
+        street="Weg 1",
+        postcode="39999",
+        city="Muster",
+        application_date=D(2026, 5, 1),
+        council_resolution_date=D(2026, 4, 1),
+        phone="0391 1234",
+        invoice_email="kasse@muster.example",
+        document=SimpleUploadedFile("beschluss.pdf", b"%PDF-1.4 x"),
         note="Bürgermeisterin Erika Muster",
     )
     services.subrecord_save(
-        actor=admin, member=member, instance=Contact(),
+        actor=admin,
+        member=member,
+        instance=Contact(),
         data={"name": "Erika Muster", "function": "Bürgermeisterin", "email": "erika@muster.example", "phone": "1"},
     )
     document = member.events.get().document
@@ -210,7 +238,11 @@ def test_leitweg_id_is_validated_and_one_default(world: dict[str, Any]) -> None:
         services.subrecord_save(actor=admin, member=member, instance=LeitwegId(), data={"value": "04011000-12345-34"})
     assert exc.value.field == "value"
     assert member.leitweg_ids.count() == 0
-    first = services.subrecord_save(actor=admin, member=member, instance=LeitwegId(), data={"value": "992-90009-96", "is_default": True})
-    services.subrecord_save(actor=admin, member=member, instance=LeitwegId(), data={"value": "991-33333TEST-33", "is_default": True})
+    first = services.subrecord_save(
+        actor=admin, member=member, instance=LeitwegId(), data={"value": "992-90009-96", "is_default": True}
+    )
+    services.subrecord_save(
+        actor=admin, member=member, instance=LeitwegId(), data={"value": "991-33333TEST-33", "is_default": True}
+    )
     assert list(member.leitweg_ids.filter(is_default=True).values_list("value", flat=True)) == ["991-33333TEST-33"]
     assert LeitwegId.objects.get(pk=first.pk).is_default is False

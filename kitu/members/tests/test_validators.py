@@ -22,7 +22,9 @@ def test_wrong_check_digits_are_refused_with_the_expected_ones() -> None:
     assert exc.value.params == {"expected": leitweg_check_digits("0401100012345")}
 
 
-@pytest.mark.parametrize("value", ["", "1-12", "15-ABC", "1234567890123-00", "15-ÄÖÜ-12", "15--12", "15-" + "A" * 31 + "-12"])
+@pytest.mark.parametrize(
+    "value", ["", "1-12", "15-ABC", "1234567890123-00", "15-ÄÖÜ-12", "15--12", "15-" + "A" * 31 + "-12"]
+)
 def test_malformed_leitweg_ids(value: str) -> None:
     with pytest.raises(ValidationError) as exc:
         validate_leitweg_id(value)

@@ -19,14 +19,20 @@ def test_coop_admin_records_application_and_admission_through_forms(world: dict[
     response = client.post(
         reverse("members:create"),
         {
-            "name": "Stadt Halberstadt", "member_type": "stadt", "street": "Holzmarkt 1", "postcode": "38820",
-            "city": "Halberstadt", "application_date": "2026-03-01", "council_resolution_date": "2026-02-12",
+            "name": "Stadt Halberstadt",
+            "member_type": "stadt",
+            "street": "Holzmarkt 1",
+            "postcode": "38820",
+            "city": "Halberstadt",
+            "application_date": "2026-03-01",
+            "council_resolution_date": "2026-02-12",
         },
     )
     member = Member.objects.get(organisation__name="Stadt Halberstadt")
     assert response.status_code == 302 and response["Location"] == reverse("members:detail", args=[member.pk])
     response = client.post(
-        reverse("members:event_add", args=[member.pk]), {"kind": "admission", "effective_date": "2026-04-01", "share_delta": "2"}
+        reverse("members:event_add", args=[member.pk]),
+        {"kind": "admission", "effective_date": "2026-04-01", "share_delta": "2"},
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -40,17 +46,29 @@ def test_form_errors_name_the_field_and_change_nothing(world: dict[str, Any], cl
     count = Member.objects.count()
     response = client.post(
         reverse("members:create"),
-        {"name": "Stadt X", "member_type": "stadt", "street": "A 1", "postcode": "1234", "city": "X",
-         "application_date": "2026-03-01", "council_resolution_date": "2026-02-01"},
+        {
+            "name": "Stadt X",
+            "member_type": "stadt",
+            "street": "A 1",
+            "postcode": "1234",
+            "city": "X",
+            "application_date": "2026-03-01",
+            "council_resolution_date": "2026-02-01",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"postcode": ["Die Postleitzahl hat 5 Ziffern."]}
     assert Member.objects.count() == count
     member = world["zeitz"]
     events = member.events.count()
-    response = client.post(reverse("members:event_add", args=[member.pk]), {"kind": "settlement_paid", "effective_date": "2026-01-01", "amount": "10"})
+    response = client.post(
+        reverse("members:event_add", args=[member.pk]),
+        {"kind": "settlement_paid", "effective_date": "2026-01-01", "amount": "10"},
+    )
     assert response.status_code == 200
-    assert response.context["form"].errors == {"effective_date": ["Die Auszahlung ist erst nach dem Ausscheiden möglich."]}
+    assert response.context["form"].errors == {
+        "effective_date": ["Die Auszahlung ist erst nach dem Ausscheiden möglich."]
+    }
     assert member.events.count() == events
 
 
@@ -68,7 +86,9 @@ def test_member_admin_edits_invoice_email_but_sees_no_name_field(world: dict[str
     member = world["wernigerode"]
     page = client.get(reverse("members:edit", args=[member.pk]))
     assert list(page.context["form"].fields) == ["invoice_email", "phone", "website"]
-    response = client.post(reverse("members:edit", args=[member.pk]), {"invoice_email": "rechnung@wernigerode.example", "name": "Hack"})
+    response = client.post(
+        reverse("members:edit", args=[member.pk]), {"invoice_email": "rechnung@wernigerode.example", "name": "Hack"}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.invoice_email, member.name) == ("rechnung@wernigerode.example", "Stadt Wernigerode")
@@ -87,7 +107,10 @@ def test_register_as_of_past_dates(world: dict[str, Any], client_for: Any) -> No
     rows = client.get(reverse("members:register"), {"as_of": "2012-12-31"}).context["rows"]
     assert rows == []
     rows = client.get(reverse("members:register"), {"as_of": "2019-06-30"}).context["rows"]
-    assert [(r.member_number, r.name, r.shares, r.exit_date) for r in rows] == [(25, "Stadt Wernigerode", 1, None), (58, "Stadt Zeitz", 1, None)]
+    assert [(r.member_number, r.name, r.shares, r.exit_date) for r in rows] == [
+        (25, "Stadt Wernigerode", 1, None),
+        (58, "Stadt Zeitz", 1, None),
+    ]
     rows = client.get(reverse("members:register"), {"as_of": "2022-07-01"}).context["rows"]
     assert [(r.member_number, r.shares, r.exit_date) for r in rows] == [(25, 3, None), (58, 1, D(2022, 12, 31))]
     rows = client.get(reverse("members:register"), {"as_of": "2023-01-01"}).context["rows"]

@@ -1,0 +1,128 @@
+"""Browser tests (Playwright driving Debian's Chromium) with an axe-core accessibility check of each page.
+
+Skipped with a reason where Chromium or axe-core is missing. Never downloads a browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "Sicheres-Passwort-1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def check_accessibility(page: Any) -> None:
+    """axe-core with the WCAG 2.1 A/AA rules: no serious or critical violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{page.url}: {bad}"
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_login_member_list_detail_event_and_accessibility(
+    browser: Any, live_server: Any, world: dict[str, Any]
+) -> None:
+    device = TOTPDevice.objects.create(user=world["admin"], name="App", confirmed=True)
+    page = browser.new_page(locale="de-DE", bypass_csp=True)  # only so that axe-core can be injected
+    page.goto(live_server.url + "/")
+    assert page.title() == "Anmelden – KITU-Plattform"
+    check_accessibility(page)
+    page.get_by_label("E-Mail-Adresse").fill("admin@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    # second factor
+    page.wait_for_url(re.compile(r".*/konto/zwei-faktor/.*"))
+    check_accessibility(page)
+    page.get_by_label("Sicherheitscode aus der Authenticator-App").fill(_code(device))
+    page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(live_server.url + "/")
+    check_accessibility(page)
+
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mitgliederverzeichnis").click()
+    page.wait_for_url(re.compile(r".*/mitglieder/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Mitgliederverzeichnis"
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Stadt Zeitz").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Stadt Zeitz"
+    check_accessibility(page)
+
+    # record a notice of termination through the form: the exit date follows § 65 GenG
+    page.get_by_label("Vorgang", exact=True).select_option("notice")
+    page.get_by_label("wirksam am / eingegangen am").fill("2026-10-01")
+    page.get_by_role("button", name="Vorgang erfassen").click()
+    assert "ist erfasst" in page.locator(".kitu-messages").inner_text()
+    assert "Ausscheiden zum 31.12.2027" in page.locator("table").last.inner_text()
+    check_accessibility(page)
+
+    for path in ("/mitglieder/mitgliederliste/?as_of=2020-01-01", "/mitglieder/statistik/", "/konto/protokoll/"):
+        page.goto(live_server.url + path)
+        check_accessibility(page)
+    assert page.locator("table tbody tr").count() > 3
+    page.close()
+
+
+def test_member_admin_cockpit_without_javascript(browser: Any, live_server: Any, world: dict[str, Any]) -> None:
+    """Forms work without JavaScript: a member admin adds a cost centre with scripts disabled."""
+    context = browser.new_context(java_script_enabled=False, locale="de-DE", bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("memberadmin@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mein Mitglied").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Stadt Wernigerode"
+    check_page = page.url
+    page.get_by_role("link", name="Kostenstelle hinzufügen").click()
+    page.get_by_label("Kostenstelle").fill("2100")
+    page.get_by_label("Bezeichnung").fill("Bürgerbüro")
+    page.get_by_role("button", name="Speichern").click()
+    assert page.url == check_page
+    assert "2100 – Bürgerbüro" in page.content()
+    context.close()

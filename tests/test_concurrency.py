@@ -1,0 +1,78 @@
+"""Limits under parallel load on PostgreSQL: member numbers are unique and gapless under concurrent
+admissions, and a member cannot get two notices when two clerks record one at the same time."""
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from conftest import make_member, make_user
+from kitu.accounts.models import Organisation
+from kitu.accounts.roles import OrgKind, Role
+from kitu.core.errors import DomainError
+from kitu.members import services
+from kitu.members.models import EventKind, Member
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (set KITU_TEST_POSTGRES); SQLite serialises all writers")
+
+
+def run_parallel(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Start all jobs at once in threads, each with its own database connection."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = jobs[i]()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_parallel_admissions_get_distinct_consecutive_numbers() -> None:
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
+    make_member("Stadt Wernigerode", admin=admin, number=25)
+    applicants = [
+        make_member(f"Gemeinde Test {i}", admin=admin, joined=None, member_type="gemeinde") for i in range(12)
+    ]
+
+    def admit(member: Member) -> Callable[[], int | None]:
+        return lambda: (
+            services.member_admit(actor=admin, member=member, effective_date=dt.date(2026, 1, 1)).member_number
+        )
+
+    results = run_parallel([admit(m) for m in applicants])
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sorted(results) == list(range(26, 38))
+
+
+def test_parallel_notices_record_only_one() -> None:
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
+    member = make_member("Stadt Zeitz", admin=admin, number=58)
+
+    def notice(day: int) -> Callable[[], Any]:
+        return lambda: services.notice_record(actor=admin, member=member, received_on=dt.date(2026, 3, day))
+
+    results = run_parallel([notice(d) for d in range(1, 7)])
+    assert len([r for r in results if isinstance(r, DomainError)]) == 5
+    assert member.events.filter(kind=EventKind.NOTICE).count() == 1
