@@ -35,6 +35,7 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    docs_url=None,  # Swagger UI would load from a CDN; the OpenAPI JSON is served
 )
 api.add_router("/", accounts_router)
 api.add_router("/members", members_router)

@@ -35,11 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if can_read_audit(user):
         items.append((reverse("accounts:audit"), _("Änderungsprotokoll")))
     items.append((reverse("accounts:profile"), _("Mein Konto")))
+    # The current entry is the one whose address is the longest prefix of the page's address.
     path = request.path
-    return {
-        **demo,
-        "nav_items": [
-            {"url": url, "label": label, "current": url == path or (url != "/" and path.startswith(url))}
-            for url, label in items
-        ],
-    }
+    matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return {**demo, "nav_items": [{"url": url, "label": label, "current": url == current} for url, label in items]}

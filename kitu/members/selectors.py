@@ -91,17 +91,19 @@ def register_as_of(day: dt.date, *, include_former: bool = False) -> list[Regist
     shares: dict[int, int] = defaultdict(int)
     paid: dict[int, Decimal] = defaultdict(Decimal)
     exits: dict[int, dt.date] = {}
-    events = MembershipEvent.objects.filter(member__in=members_list, effective_date__lte=day).order_by(
-        "effective_date", "id"
+    events = (
+        MembershipEvent.objects.filter(member__in=members.values("pk"), effective_date__lte=day)
+        .order_by("effective_date", "id")
+        .values_list("member_id", "kind", "share_delta", "amount", "exit_date")
     )
-    for ev in events.only("member_id", "kind", "share_delta", "amount", "exit_date"):
-        shares[ev.member_id] += ev.share_delta
-        if ev.kind == EventKind.SHARE_PAYMENT and ev.amount:
-            paid[ev.member_id] += ev.amount
-        elif ev.kind == EventKind.SETTLEMENT_PAID and ev.amount:
-            paid[ev.member_id] -= ev.amount
-        elif ev.kind in EXIT_KINDS and ev.exit_date:
-            exits[ev.member_id] = ev.exit_date
+    for member_id, kind, share_delta, amount, exit_date in events:
+        shares[member_id] += share_delta
+        if kind == EventKind.SHARE_PAYMENT and amount:
+            paid[member_id] += amount
+        elif kind == EventKind.SETTLEMENT_PAID and amount:
+            paid[member_id] -= amount
+        elif kind in EXIT_KINDS and exit_date:
+            exits[member_id] = exit_date
     rows = []
     for m in members_list:
         former = m.left_on is not None and m.left_on < day

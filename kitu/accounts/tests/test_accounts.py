@@ -237,3 +237,11 @@ def test_role_changes_are_audited(world: dict[str, Any]) -> None:
 def test_healthz(db: Any) -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_german_by_default_english_switchable(db: Any) -> None:
+    assert "Passwort vergessen?" in Client().get(reverse("accounts:login")).content.decode()
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert '<html lang="en">' in page and "Forgot your password?" in page
