@@ -1,5 +1,6 @@
 import importlib
 import io
+import os
 import re
 import sys
 from typing import Any
@@ -245,3 +246,15 @@ def test_german_by_default_english_switchable(db: Any) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(reverse("accounts:login")).content.decode()
     assert '<html lang="en">' in page and "Forgot your password?" in page
+
+
+def test_healthz_checks_the_broker_when_one_is_set(db: Any, settings: Any) -> None:
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "broker": "error: OperationalError"}
+    redis_url = os.environ.get("KITU_TEST_REDIS")
+    if not redis_url:
+        pytest.skip("KITU_TEST_REDIS not set: the healthy-broker half needs a running Redis (.ci/run sets it)")
+    settings.CELERY_BROKER_URL = redis_url
+    assert Client().get("/healthz").json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
