@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .PHONY: install run test test-sqlite test-postgres bench lint messages clean
 
@@ -34,11 +33,11 @@ run: install
 test: install test-sqlite test-postgres
 
 test-sqlite:
-	env -u DATABASE_URL $(VENV)/bin/pytest -p no:cacheprovider
+	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE $(VENV)/bin/pytest -p no:cacheprovider --ds=config.settings.test
 
 test-postgres:
 	@if [ -n "$$KITU_TEST_POSTGRES" ]; then \
-		DATABASE_URL="$$KITU_TEST_POSTGRES" $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"; \
+		DATABASE_URL="$$KITU_TEST_POSTGRES" $(VENV)/bin/pytest -p no:cacheprovider --ds=config.settings.test -m "not browser"; \
 	else \
 		echo "PostgreSQL run skipped: KITU_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/kitu)"; \
 	fi
