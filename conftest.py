@@ -19,6 +19,24 @@ from kitu.accounts.roles import OrgKind, Role
 from kitu.members import services as member_services
 from kitu.members.models import Member
 
+# Roles of the `world` fixture for permission matrices: None is anonymous; "own" roles belong to
+# Stadt Wernigerode, "other_*" to Stadt Zeitz.
+ROLES: list[str | None] = [
+    None,
+    "coop_admin",
+    "contract_manager",
+    "member_admin",
+    "requester",
+    "approver",
+    "case_worker",
+    "workgroup_member",
+    "supplier_user",
+    "other_member_admin",
+    "other_requester",
+]
+OWN = {"member_admin", "requester", "approver", "case_worker", "workgroup_member"}
+STAFF = {"coop_admin", "contract_manager"}
+
 # Browser tests drive a live server from the test thread with Playwright's sync API (its own loop).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -27,7 +27,7 @@ class MemberSearchForm(forms.Form):
     member_type = forms.ChoiceField(label=_("Art"), required=False, choices=[("", _("alle")), *MemberType.choices])
 
 
-class ApplicationForm(forms.Form):
+class MasterDataForm(forms.Form):
     name = forms.CharField(label=_("Name (Firma)"), max_length=200)
     member_type = forms.ChoiceField(label=_("Art"), choices=MemberType.choices)
     street = forms.CharField(label=_("Straße und Hausnummer"), max_length=120)
@@ -37,6 +37,9 @@ class ApplicationForm(forms.Form):
     vat_id = forms.CharField(label=_("USt-IdNr."), max_length=11, required=False)
     invoice_email = forms.EmailField(label=_("E-Mail für Rechnungen"), required=False)
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+
+
+class ApplicationForm(MasterDataForm):
     application_date = forms.DateField(label=_("Eingang der Beitrittserklärung"), widget=DATE, initial=dt.date.today)
     council_resolution_date = forms.DateField(
         label=_("Datum des Ratsbeschlusses"),
@@ -48,18 +51,9 @@ class ApplicationForm(forms.Form):
     note = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MemberEditForm(forms.Form):
-    """Master data; the view drops the fields the acting user may not change."""
+class MemberEditForm(MasterDataForm):
+    """Master data; only the fields the acting user may change are kept."""
 
-    name = forms.CharField(label=_("Name (Firma)"), max_length=200)
-    member_type = forms.ChoiceField(label=_("Art"), choices=MemberType.choices)
-    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=120)
-    postcode = forms.CharField(label=_("PLZ"), max_length=5)
-    city = forms.CharField(label=_("Ort"), max_length=80)
-    ags = forms.CharField(label=_("Amtlicher Gemeindeschlüssel"), max_length=12, required=False)
-    vat_id = forms.CharField(label=_("USt-IdNr."), max_length=11, required=False)
-    invoice_email = forms.EmailField(label=_("E-Mail für Rechnungen"), required=False)
-    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
     website = forms.URLField(label=_("Internetseite"), required=False, assume_scheme="https")
 
     def __init__(self, *args: Any, allowed: tuple[str, ...], **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import login
+from conftest import ROLES, login
 from kitu.accounts.models import ApiToken, RoleAssignment, User
 from kitu.accounts.services import api_token_authenticate
 from kitu.core.models import AuditEntry
@@ -158,21 +158,6 @@ def test_member_admin_adds_a_user_who_gets_a_mail(
     )
     assert response.status_code == 200 and "roles" in response.context["form"].errors
     assert RoleAssignment.objects.count() == before
-
-
-ROLES = [
-    None,
-    "coop_admin",
-    "contract_manager",
-    "member_admin",
-    "requester",
-    "approver",
-    "case_worker",
-    "workgroup_member",
-    "supplier_user",
-    "other_member_admin",
-    "other_requester",
-]
 
 
 @pytest.mark.parametrize("role", ROLES)

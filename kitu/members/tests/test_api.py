@@ -4,24 +4,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from conftest import OWN, ROLES, STAFF
 from kitu.accounts.services import api_token_create, api_token_revoke
 from kitu.members.models import Member, MembershipEvent
 
 pytestmark = pytest.mark.django_db
-ROLES = [
-    "coop_admin",
-    "contract_manager",
-    "member_admin",
-    "requester",
-    "approver",
-    "case_worker",
-    "workgroup_member",
-    "supplier_user",
-    "other_member_admin",
-    "other_requester",
-]
-OWN = {"member_admin", "requester", "approver", "case_worker", "workgroup_member"}
-STAFF = {"coop_admin", "contract_manager"}
 
 
 def bearer(world: dict[str, Any], role: str) -> Client:
@@ -41,7 +28,7 @@ def test_anonymous_gets_401(world: dict[str, Any]) -> None:
     assert Client(HTTP_AUTHORIZATION="Bearer kitu_wrong").get("/api/v1/members").status_code == 401
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLES[1:])
 def test_list_is_scoped(world: dict[str, Any], role: str) -> None:
     response = bearer(world, role).get("/api/v1/members")
     assert response.status_code == 200
@@ -71,7 +58,7 @@ def test_list_item_fields(world: dict[str, Any]) -> None:
     }
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLES[1:])
 def test_detail_of_own_or_404(world: dict[str, Any], role: str) -> None:
     response = bearer(world, role).get(f"/api/v1/members/{world['wernigerode'].pk}")
     assert response.status_code == (200 if role in STAFF | OWN else 404)
@@ -79,7 +66,7 @@ def test_detail_of_own_or_404(world: dict[str, Any], role: str) -> None:
         assert response.json()["shares"] == 1 and response.json()["paid_in"] == "5000.00"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLES[1:])
 def test_patch_permissions(world: dict[str, Any], role: str) -> None:
     before = _snapshot()
     url = f"/api/v1/members/{world['wernigerode'].pk}"

@@ -7,26 +7,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from conftest import OWN, ROLES, STAFF
 from kitu.core.models import AuditEntry
 from kitu.members.models import CostCentre, Member, MembershipEvent
 
 pytestmark = pytest.mark.django_db
-
-ROLES = [
-    None,
-    "coop_admin",
-    "contract_manager",
-    "member_admin",
-    "requester",
-    "approver",
-    "case_worker",
-    "workgroup_member",
-    "supplier_user",
-    "other_member_admin",
-    "other_requester",
-]
-OWN = {"member_admin", "requester", "approver", "case_worker", "workgroup_member"}
-STAFF = {"coop_admin", "contract_manager"}
 
 
 def expected(role: str | None, allowed: set[str], visible: set[str]) -> int:

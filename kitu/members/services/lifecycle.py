@@ -1,5 +1,4 @@
-"""Every write to the member register. Each function is atomic, locks the member it changes and
-writes an audit row per change."""
+"""Writes to the membership: admission, rejection, shares, notice, exclusion, merger, exit, settlement."""
 
 from __future__ import annotations
 
@@ -7,219 +6,35 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from kitu.accounts.models import Organisation
-from kitu.accounts.roles import OrgKind
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 
-from . import policies, rules, selectors
-from .models import (
-    COUNCIL_TYPES,
+from .. import policies, rules
+from ..models import (
     Contact,
-    CostCentre,
     EventKind,
-    LeitwegId,
     Member,
     MemberNumberSequence,
     MembershipEvent,
     MemberStatus,
-    Site,
 )
-
-MEMBER_AUDIT_FIELDS = (
-    "member_type",
-    "member_number",
-    "street",
-    "postcode",
-    "city",
-    "ags",
-    "vat_id",
-    "invoice_email",
-    "phone",
-    "website",
-    "joined_on",
-    "left_on",
-    "rejected_on",
-    "successor",
+from ._common import (
+    PERSONAL_FIELDS,
+    _add_event,
+    _locked,
+    _member_snapshot,
+    _nominal_value,
+    _require_status,
+    _save_member,
+    paid_in_on,
+    shares_on,
 )
-# Fields a member's own administrators may change; the rest is the cooperative's.
-MEMBER_SELF_SERVICE_FIELDS = ("invoice_email", "phone", "website")
-MEMBER_COOP_FIELDS = ("name", "member_type", "street", "postcode", "city", "ags", "vat_id", *MEMBER_SELF_SERVICE_FIELDS)
-EVENT_AUDIT_FIELDS = (
-    "kind",
-    "effective_date",
-    "share_delta",
-    "nominal_value",
-    "amount",
-    "council_resolution_date",
-    "exit_date",
-    "member_number",
-    "successor",
-    "document",
-    "note",
-)
-SUBRECORD_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    Contact: ("name", "function", "email", "phone"),
-    Site: ("name", "street", "postcode", "city"),
-    CostCentre: ("code", "name", "is_active"),
-    LeitwegId: ("value", "description", "is_default"),
-}
-# Personal data in the audit trail is recorded as "changed", not by value, so that it can be deleted.
-PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {Contact: ("name", "email", "phone")}
-
-
-def _member_snapshot(member: Member) -> dict[str, Any]:
-    return {"name": member.organisation.name, **audit.snapshot(member, MEMBER_AUDIT_FIELDS)}
-
-
-def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
-    """Model validation turned into a DomainError naming the first field at fault."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
-
-
-def _locked(member: Member) -> Member:
-    return Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
-
-
-def _nominal_value() -> Decimal:
-    return money(settings.KITU_SHARE_NOMINAL_VALUE)
-
-
-def shares_on(member: Member, day: dt.date) -> int:
-    return selectors.member_figures(member, day).shares
-
-
-def paid_in_on(member: Member, day: dt.date) -> Decimal:
-    return selectors.member_figures(member, day).paid_in
-
-
-def _add_event(*, actor: Any, member: Member, kind: str, effective_date: dt.date, **fields: Any) -> MembershipEvent:
-    event = MembershipEvent(
-        member=member,
-        kind=kind,
-        effective_date=effective_date,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        **fields,
-    )
-    _full_clean(event, exclude=["member", "recorded_by", "successor"])
-    event.save()
-    audit.record(
-        actor=actor,
-        instance=event,
-        action="create",
-        after=audit.snapshot(event, EVENT_AUDIT_FIELDS),
-        redact=("note", "document"),
-    )
-    return event
-
-
-def _save_member(*, actor: Any, member: Member, before: dict[str, Any]) -> Member:
-    _full_clean(member, exclude=["organisation", "successor"])
-    member.save()
-    audit.record(actor=actor, instance=member, action="update", before=before, after=_member_snapshot(member))
-    return member
-
-
-@transaction.atomic
-def member_apply(
-    *,
-    actor: Any,
-    name: str,
-    member_type: str,
-    street: str,
-    postcode: str,
-    city: str,
-    application_date: dt.date,
-    council_resolution_date: dt.date | None = None,
-    ags: str = "",
-    vat_id: str = "",
-    invoice_email: str = "",
-    phone: str = "",
-    document: UploadedFile | None = None,
-    note: str = "",
-    is_demo: bool = False,
-) -> Member:
-    """A declaration of joining (§ 15 GenG) arrives: the applicant enters the register as applicant."""
-    name = name.strip()
-    if not name:
-        raise DomainError(_("Bitte den Namen (Firma) angeben."), field="name")
-    if member_type in COUNCIL_TYPES and council_resolution_date is None:
-        raise DomainError(
-            _("Für Kommunen und Verbände ist das Datum des Ratsbeschlusses anzugeben."), field="council_resolution_date"
-        )
-    if council_resolution_date and council_resolution_date > application_date:
-        raise DomainError(
-            _("Der Ratsbeschluss muss vor der Beitrittserklärung liegen."), field="council_resolution_date"
-        )
-    organisation = Organisation.objects.create(kind=OrgKind.MEMBER, name=name)
-    member = Member(
-        organisation=organisation,
-        member_type=member_type,
-        street=street,
-        postcode=postcode,
-        city=city,
-        ags=ags,
-        vat_id=vat_id,
-        invoice_email=invoice_email,
-        phone=phone,
-        is_demo=is_demo,
-    )
-    _full_clean(member, exclude=["organisation"])
-    member.save()
-    audit.record(actor=actor, instance=member, action="create", after=_member_snapshot(member))
-    _add_event(
-        actor=actor,
-        member=member,
-        kind=EventKind.APPLICATION,
-        effective_date=application_date,
-        council_resolution_date=council_resolution_date,
-        document=document or "",
-        note=note,
-    )
-    return member
-
-
-@transaction.atomic
-def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
-    """Change master data. Coop admins may change all of it, member admins only their contact fields."""
-    allowed: tuple[str, ...]
-    if policies.can_edit_member_all(actor, member):
-        allowed = MEMBER_COOP_FIELDS
-    elif policies.can_edit_member_self_service(actor, member):
-        allowed = MEMBER_SELF_SERVICE_FIELDS
-    else:
-        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
-    member = _locked(member)
-    before = _member_snapshot(member)
-    for field, value in fields.items():
-        if field not in allowed:
-            raise PermissionDenied(_("Das Feld darf von Ihnen nicht geändert werden."), field=field)
-        if field == "name":
-            value = str(value).strip()
-            if not value:
-                raise DomainError(_("Bitte den Namen (Firma) angeben."), field="name")
-            member.organisation.name = value
-            member.organisation.save(update_fields=["name"])
-        else:
-            setattr(member, field, value)
-    return _save_member(actor=actor, member=member, before=before)
-
-
-def _require_status(member: Member, day: dt.date, allowed: tuple[str, ...], message: str) -> None:
-    if member.status_on(day) not in allowed:
-        raise DomainError(message, field="kind")
 
 
 @transaction.atomic
@@ -519,53 +334,6 @@ def settlement_record(
         amount=money(amount),
         note=note,
     )
-
-
-# --- contacts, sites, cost centres, Leitweg-IDs -------------------------------------------------
-
-
-@transaction.atomic
-def subrecord_save(*, actor: Any, member: Member, instance: models.Model, data: dict[str, Any]) -> models.Model:
-    """Create or change a contact, site, cost centre or Leitweg-ID of ``member``."""
-    model = type(instance)
-    if not policies.can_manage_subrecords(actor, member):
-        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
-    _locked(member)
-    fields = SUBRECORD_FIELDS[model]
-    created = instance.pk is None
-    before = None if created else audit.snapshot(instance, fields)
-    instance.member = member  # type: ignore[attr-defined]
-    for name in fields:
-        if name in data:
-            setattr(instance, name, data[name].strip() if isinstance(data[name], str) else data[name])
-    _full_clean(instance)
-    if isinstance(instance, LeitwegId) and instance.is_default:
-        LeitwegId.objects.filter(member=member).exclude(pk=instance.pk).update(is_default=False)
-    instance.save()
-    audit.record(
-        actor=actor,
-        instance=instance,
-        action="create" if created else "update",
-        before=before,
-        after=audit.snapshot(instance, fields),
-        redact=PERSONAL_FIELDS.get(model, ()),
-    )
-    return instance
-
-
-@transaction.atomic
-def subrecord_delete(*, actor: Any, member: Member, instance: models.Model) -> None:
-    if not policies.can_manage_subrecords(actor, member):
-        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
-    fields = SUBRECORD_FIELDS[type(instance)]
-    audit.record(
-        actor=actor,
-        instance=instance,
-        action="delete",
-        before=audit.snapshot(instance, fields),
-        redact=PERSONAL_FIELDS.get(type(instance), ()),
-    )
-    instance.delete()
 
 
 def event_record(*, actor: Any, member: Member, kind: str, data: dict[str, Any]) -> MembershipEvent:

@@ -1,0 +1,166 @@
+"""Writes to master data: applications, master-data changes, contacts, sites, cost centres, Leitweg-IDs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from kitu.accounts.models import Organisation
+from kitu.accounts.roles import OrgKind
+from kitu.core import audit
+from kitu.core.errors import DomainError, PermissionDenied
+
+from .. import policies
+from ..models import (
+    COUNCIL_TYPES,
+    EventKind,
+    LeitwegId,
+    Member,
+)
+from ._common import (
+    MEMBER_COOP_FIELDS,
+    MEMBER_SELF_SERVICE_FIELDS,
+    PERSONAL_FIELDS,
+    SUBRECORD_FIELDS,
+    _add_event,
+    _full_clean,
+    _locked,
+    _member_snapshot,
+    _save_member,
+)
+
+
+@transaction.atomic
+def member_apply(
+    *,
+    actor: Any,
+    name: str,
+    member_type: str,
+    street: str,
+    postcode: str,
+    city: str,
+    application_date: dt.date,
+    council_resolution_date: dt.date | None = None,
+    ags: str = "",
+    vat_id: str = "",
+    invoice_email: str = "",
+    phone: str = "",
+    document: UploadedFile | None = None,
+    note: str = "",
+    is_demo: bool = False,
+) -> Member:
+    """A declaration of joining (§ 15 GenG) arrives: the applicant enters the register as applicant."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Bitte den Namen (Firma) angeben."), field="name")
+    if member_type in COUNCIL_TYPES and council_resolution_date is None:
+        raise DomainError(
+            _("Für Kommunen und Verbände ist das Datum des Ratsbeschlusses anzugeben."), field="council_resolution_date"
+        )
+    if council_resolution_date and council_resolution_date > application_date:
+        raise DomainError(
+            _("Der Ratsbeschluss muss vor der Beitrittserklärung liegen."), field="council_resolution_date"
+        )
+    organisation = Organisation.objects.create(kind=OrgKind.MEMBER, name=name)
+    member = Member(
+        organisation=organisation,
+        member_type=member_type,
+        street=street,
+        postcode=postcode,
+        city=city,
+        ags=ags,
+        vat_id=vat_id,
+        invoice_email=invoice_email,
+        phone=phone,
+        is_demo=is_demo,
+    )
+    _full_clean(member, exclude=["organisation"])
+    member.save()
+    audit.record(actor=actor, instance=member, action="create", after=_member_snapshot(member))
+    _add_event(
+        actor=actor,
+        member=member,
+        kind=EventKind.APPLICATION,
+        effective_date=application_date,
+        council_resolution_date=council_resolution_date,
+        document=document or "",
+        note=note,
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
+    """Change master data. Coop admins may change all of it, member admins only their contact fields."""
+    allowed: tuple[str, ...]
+    if policies.can_edit_member_all(actor, member):
+        allowed = MEMBER_COOP_FIELDS
+    elif policies.can_edit_member_self_service(actor, member):
+        allowed = MEMBER_SELF_SERVICE_FIELDS
+    else:
+        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
+    member = _locked(member)
+    before = _member_snapshot(member)
+    for field, value in fields.items():
+        if field not in allowed:
+            raise PermissionDenied(_("Das Feld darf von Ihnen nicht geändert werden."), field=field)
+        if field == "name":
+            value = str(value).strip()
+            if not value:
+                raise DomainError(_("Bitte den Namen (Firma) angeben."), field="name")
+            member.organisation.name = value
+            member.organisation.save(update_fields=["name"])
+        else:
+            setattr(member, field, value)
+    return _save_member(actor=actor, member=member, before=before)
+
+
+# --- contacts, sites, cost centres, Leitweg-IDs -------------------------------------------------
+
+
+@transaction.atomic
+def subrecord_save(*, actor: Any, member: Member, instance: models.Model, data: dict[str, Any]) -> models.Model:
+    """Create or change a contact, site, cost centre or Leitweg-ID of ``member``."""
+    model = type(instance)
+    if not policies.can_manage_subrecords(actor, member):
+        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
+    _locked(member)
+    fields = SUBRECORD_FIELDS[model]
+    created = instance.pk is None
+    before = None if created else audit.snapshot(instance, fields)
+    instance.member = member  # type: ignore[attr-defined]
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    _full_clean(instance)
+    if isinstance(instance, LeitwegId) and instance.is_default:
+        LeitwegId.objects.filter(member=member).exclude(pk=instance.pk).update(is_default=False)
+    instance.save()
+    audit.record(
+        actor=actor,
+        instance=instance,
+        action="create" if created else "update",
+        before=before,
+        after=audit.snapshot(instance, fields),
+        redact=PERSONAL_FIELDS.get(model, ()),
+    )
+    return instance
+
+
+@transaction.atomic
+def subrecord_delete(*, actor: Any, member: Member, instance: models.Model) -> None:
+    if not policies.can_manage_subrecords(actor, member):
+        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
+    fields = SUBRECORD_FIELDS[type(instance)]
+    audit.record(
+        actor=actor,
+        instance=instance,
+        action="delete",
+        before=audit.snapshot(instance, fields),
+        redact=PERSONAL_FIELDS.get(type(instance), ()),
+    )
+    instance.delete()
