@@ -76,3 +76,50 @@ def test_parallel_notices_record_only_one() -> None:
     results = run_parallel([notice(d) for d in range(1, 7)])
     assert len([r for r in results if isinstance(r, DomainError)]) == 5
     assert member.events.filter(kind=EventKind.NOTICE).count() == 1
+
+
+def test_parallel_calloffs_never_overbook_a_contract() -> None:
+    from decimal import Decimal
+
+    from kitu.contracts import services as contract_services
+    from kitu.contracts.models import Supplier
+
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
+    supplier = Supplier.objects.create(
+        organisation=Organisation.objects.create(kind=OrgKind.SUPPLIER, name="S"),
+        street="A 1",
+        postcode="39104",
+        city="Magdeburg",
+        order_email="s@s.example",
+    )
+    contract = contract_services.contract_save(
+        actor=admin,
+        number="RV-1",
+        title="T",
+        legal_basis="uvgo15",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+        call_off_mode="direct",
+        suppliers=[supplier],
+    )
+    lot = contract_services.lot_save(actor=admin, contract=contract, number=1, title="L", supplier=supplier)
+    limit = contract_services.limit_save(actor=admin, lot=lot, max_quantity=25)
+    contract_services.contract_publish(actor=admin, contract=contract)
+
+    def calloff() -> Any:
+        return contract_services.volume_consume(
+            contract_id=contract.pk,
+            lot_id=lot.pk,
+            article_pid="A",
+            quantity=3,
+            value=Decimal("30"),
+            day=dt.date(2026, 6, 1),
+        )
+
+    results = run_parallel([calloff for _ in range(12)])
+    booked = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert (len(booked), len(refused)) == (8, 4)  # 8 × 3 = 24 ≤ 25; a ninth would pass the maximum
+    limit.refresh_from_db()
+    assert (limit.consumed_quantity, limit.consumed_value) == (24, Decimal("240.00"))

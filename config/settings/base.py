@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kitu.core",
     "kitu.accounts",
     "kitu.members",
+    "kitu.contracts",
     "kitu.demo",
 ]
 

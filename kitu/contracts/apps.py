@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "kitu.contracts"
+    label = "contracts"
+    verbose_name = "Rahmenverträge"

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kitu.members.models import Member
+
+from .models import CallOffMode, LegalBasis, Lot, Supplier
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SupplierForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=120)
+    postcode = forms.CharField(label=_("PLZ"), max_length=5)
+    city = forms.CharField(label=_("Ort"), max_length=80)
+    vat_id = forms.CharField(label=_("USt-IdNr."), max_length=11, required=False)
+    order_email = forms.EmailField(label=_("E-Mail für Bestellungen"))
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=120, required=False)
+    contact_email = forms.EmailField(label=_("E-Mail der Ansprechperson"), required=False)
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Vertragsnummer"), max_length=40)
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    description = forms.CharField(label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=LegalBasis.choices)
+    awarding_body = forms.CharField(label=_("Vergabestelle"), max_length=200, initial="Kommunale IT-UNION eG")
+    starts_on = forms.DateField(label=_("Laufzeit von"), widget=DATE)
+    ends_on = forms.DateField(
+        label=_("Laufzeit bis"), widget=DATE, help_text=_("VgV: höchstens 4 Jahre, UVgO: höchstens 6 Jahre.")
+    )
+    call_off_mode = forms.ChoiceField(label=_("Abrufverfahren"), choices=CallOffMode.choices)
+    suppliers = forms.ModelMultipleChoiceField(
+        label=_("Lieferanten"),
+        queryset=Supplier.objects.select_related("organisation").order_by("organisation__name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    eligible_members = forms.ModelMultipleChoiceField(
+        label=_("abrufberechtigte Mitglieder"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        queryset=Member.objects.with_name().filter(joined_on__isnull=False),
+        help_text=_("Nur die in der Ausschreibung genannten Auftraggeber dürfen abrufen."),
+    )
+
+
+class LotForm(forms.Form):
+    number = forms.IntegerField(label=_("Losnummer"), min_value=1, max_value=999)
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    supplier = forms.ModelChoiceField(label=_("Lieferant"), queryset=Supplier.objects.none())
+
+    def __init__(self, *args: Any, contract: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supplier"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = contract.suppliers.select_related("organisation")
+
+
+class LimitForm(forms.Form):
+    lot = forms.ModelChoiceField(label=_("Los"), queryset=Lot.objects.none())
+    article_pid = forms.CharField(
+        label=_("Artikelnummer des Lieferanten"),
+        max_length=32,
+        required=False,
+        help_text=_("leer: gilt für das ganze Los"),
+    )
+    estimated_quantity = forms.IntegerField(label=_("geschätzte Menge"), min_value=0, required=False)
+    max_quantity = forms.IntegerField(label=_("Höchstmenge"), min_value=0, required=False)
+    estimated_value = forms.DecimalField(
+        label=_("geschätzter Wert (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    max_value = forms.DecimalField(
+        label=_("Höchstwert (EUR)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args: Any, contract: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lot"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = contract.lots.all()
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    file = forms.FileField(label=_("Datei"))

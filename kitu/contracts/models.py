@@ -1,0 +1,213 @@
+"""Suppliers, framework contracts (Rahmenverträge), lots and the volume limits with their counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kitu.accounts.models import Organisation
+from kitu.members.models import Member
+from kitu.members.validators import validate_postcode, validate_vat_id
+
+
+class Supplier(models.Model):
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="supplier")
+    street = models.CharField(_("Straße und Hausnummer"), max_length=120)
+    postcode = models.CharField(_("PLZ"), max_length=5, validators=[validate_postcode])
+    city = models.CharField(_("Ort"), max_length=80)
+    vat_id = models.CharField(_("USt-IdNr."), max_length=11, blank=True, validators=[validate_vat_id])
+    order_email = models.EmailField(_("E-Mail für Bestellungen"))
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        verbose_name = _("Lieferant")
+        verbose_name_plural = _("Lieferanten")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+class LegalBasis(models.TextChoices):
+    VGV_21 = "vgv21", _("Rahmenvereinbarung nach § 21 VgV (oberhalb der EU-Schwellenwerte)")
+    UVGO_15 = "uvgo15", _("Rahmenvereinbarung nach § 15 UVgO (unterhalb der EU-Schwellenwerte)")
+    GWB_108 = "gwb108", _("Inhouse-Vergabe nach § 108 GWB")
+
+
+# Longest allowed term per legal basis, in years (§ 21 (6) VgV: 4, § 15 (4) UVgO: 6; in-house: none).
+MAX_TERM_YEARS = {LegalBasis.VGV_21: 4, LegalBasis.UVGO_15: 6, LegalBasis.GWB_108: None}
+
+
+class CallOffMode(models.TextChoices):
+    DIRECT = "direct", _("Einzelabruf nach festgelegten Kriterien")
+    MINI_COMPETITION = "mini_competition", _("Kleinwettbewerb unter den Rahmenvertragspartnern")
+
+
+class ContractState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    ACTIVE = "active", _("aktiv")
+    EXHAUSTED = "exhausted", _("ausgeschöpft")
+    EXPIRED = "expired", _("abgelaufen")
+
+
+class FrameworkContract(models.Model):
+    number = models.CharField(_("Vertragsnummer"), max_length=40, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=10, choices=LegalBasis.choices)
+    awarding_body = models.CharField(_("Vergabestelle"), max_length=200, default="Kommunale IT-UNION eG")
+    suppliers = models.ManyToManyField(Supplier, related_name="contracts", verbose_name=_("Lieferanten"))
+    starts_on = models.DateField(_("Laufzeit von"))
+    ends_on = models.DateField(_("Laufzeit bis"))
+    call_off_mode = models.CharField(
+        _("Abrufverfahren"), max_length=20, choices=CallOffMode.choices, default=CallOffMode.DIRECT
+    )
+    eligible_members = models.ManyToManyField(
+        Member, related_name="eligible_contracts", blank=True, verbose_name=_("abrufberechtigte Mitglieder")
+    )
+    published_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contracts_term_order")]
+        verbose_name = _("Rahmenvertrag")
+        verbose_name_plural = _("Rahmenverträge")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def state_on(self, day: dt.date) -> str:
+        if self.published_at is None:
+            return ContractState.DRAFT
+        if day > self.ends_on:
+            return ContractState.EXPIRED
+        limits = [lim for lim in self.limits.all() if lim.article_pid == "" and lim.has_maximum]
+        if limits and all(lim.is_exhausted for lim in limits):
+            return ContractState.EXHAUSTED
+        return ContractState.ACTIVE if day >= self.starts_on else ContractState.DRAFT
+
+    @property
+    def state(self) -> str:
+        return self.state_on(dt.date.today())
+
+
+class Lot(models.Model):
+    contract = models.ForeignKey(FrameworkContract, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("Losnummer"))
+    title = models.CharField(_("Titel"), max_length=200)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="lots", verbose_name=_("Lieferant"))
+
+    class Meta:
+        ordering = ["contract", "number"]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="contracts_lot_unique")]
+        verbose_name = _("Los")
+        verbose_name_plural = _("Lose")
+
+    def __str__(self) -> str:
+        return f"Los {self.number}: {self.title}"
+
+
+class VolumeLimit(models.Model):
+    """Estimated and maximum quantity and/or value of a lot, or of one article of a lot, with its
+    running consumption. The consumption never passes the maximum (CJEU C-23/20)."""
+
+    contract = models.ForeignKey(FrameworkContract, on_delete=models.CASCADE, related_name="limits")
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="limits")
+    article_pid = models.CharField(
+        _("Artikelnummer des Lieferanten"), max_length=32, blank=True, help_text=_("leer: gilt für das ganze Los")
+    )
+    estimated_quantity = models.PositiveIntegerField(_("geschätzte Menge"), null=True, blank=True)
+    max_quantity = models.PositiveIntegerField(_("Höchstmenge"), null=True, blank=True)
+    estimated_value = models.DecimalField(
+        _("geschätzter Wert (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(_("Höchstwert (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    consumed_quantity = models.PositiveIntegerField(_("abgerufene Menge"), default=0)
+    consumed_value = models.DecimalField(
+        _("abgerufener Wert (EUR)"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    warned_percent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["lot__number", "article_pid"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "article_pid"], name="contracts_limit_unique"),
+            models.CheckConstraint(
+                condition=Q(max_quantity__isnull=True) | Q(consumed_quantity__lte=F("max_quantity")),
+                name="contracts_limit_quantity_not_passed",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_value__isnull=True) | Q(consumed_value__lte=F("max_value")),
+                name="contracts_limit_value_not_passed",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_quantity__isnull=False) | Q(max_value__isnull=False), name="contracts_limit_has_maximum"
+            ),
+        ]
+        verbose_name = _("Mengen- und Wertgrenze")
+        verbose_name_plural = _("Mengen- und Wertgrenzen")
+
+    def __str__(self) -> str:
+        return f"{self.lot} {self.article_pid or ''}".strip()
+
+    @property
+    def has_maximum(self) -> bool:
+        return self.max_quantity is not None or self.max_value is not None
+
+    @property
+    def percent_used(self) -> int:
+        """The higher of quantity and value use, in whole percent."""
+        shares = []
+        if self.max_quantity:
+            shares.append(Decimal(self.consumed_quantity) / self.max_quantity)
+        if self.max_value:
+            shares.append(self.consumed_value / self.max_value)
+        return int(max(shares, default=Decimal(0)) * 100)
+
+    @property
+    def is_exhausted(self) -> bool:
+        return self.percent_used >= 100
+
+
+class VolumeWarning(models.Model):
+    limit = models.ForeignKey(VolumeLimit, on_delete=models.CASCADE, related_name="warnings")
+    percent = models.PositiveSmallIntegerField(_("Schwelle (%)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Volumenwarnung")
+        verbose_name_plural = _("Volumenwarnungen")
+
+    def __str__(self) -> str:
+        return f"{self.limit}: {self.percent} %"
+
+
+class ContractDocument(models.Model):
+    contract = models.ForeignKey(FrameworkContract, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("Titel"), max_length=200)
+    file = models.FileField(_("Datei"), upload_to="contracts/%Y/")
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("Vertragsdokument")
+        verbose_name_plural = _("Vertragsdokumente")
+
+    def __str__(self) -> str:
+        return self.title

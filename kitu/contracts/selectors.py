@@ -1,0 +1,60 @@
+"""Reads of contracts and suppliers, scoped to the acting user: contract managers see everything,
+suppliers their own contracts, members the published contracts they are eligible for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kitu.accounts.roles import Role
+from kitu.accounts.selectors import organisation_ids
+from kitu.core.errors import NotFound
+from kitu.members.selectors import own_member_ids
+
+from .models import FrameworkContract, Supplier, VolumeLimit, VolumeWarning
+from .policies import can_manage_contracts
+
+
+def visible_contracts(user: Any) -> QuerySet[FrameworkContract]:
+    qs = FrameworkContract.objects.prefetch_related("suppliers__organisation", "limits").order_by("number")
+    if can_manage_contracts(user):
+        return qs
+    supplier_orgs = organisation_ids(user, roles=(Role.SUPPLIER_USER,))
+    return qs.filter(
+        Q(suppliers__organisation_id__in=supplier_orgs)
+        | Q(published_at__isnull=False, eligible_members__in=own_member_ids(user))
+    ).distinct()
+
+
+def contract_for(user: Any, contract_id: int) -> FrameworkContract:
+    contract = visible_contracts(user).filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound("Contract not found")
+    return contract
+
+
+def contract_by_number(number: str) -> FrameworkContract | None:
+    return FrameworkContract.objects.filter(number=number).first()
+
+
+def visible_suppliers(user: Any) -> QuerySet[Supplier]:
+    qs = Supplier.objects.select_related("organisation").order_by("organisation__name")
+    if can_manage_contracts(user):
+        return qs
+    return qs.filter(contracts__in=visible_contracts(user)).distinct()
+
+
+def supplier_for(user: Any, supplier_id: int) -> Supplier:
+    supplier = visible_suppliers(user).filter(pk=supplier_id).first()
+    if supplier is None:
+        raise NotFound("Supplier not found")
+    return supplier
+
+
+def contract_limits(contract: FrameworkContract) -> QuerySet[VolumeLimit]:
+    return contract.limits.select_related("lot").order_by("lot__number", "article_pid")
+
+
+def contract_warnings(contract: FrameworkContract) -> QuerySet[VolumeWarning]:
+    return VolumeWarning.objects.filter(limit__contract=contract).select_related("limit__lot")

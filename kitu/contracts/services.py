@@ -1,0 +1,323 @@
+"""Every write to suppliers, contracts, lots and volume counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kitu.accounts.models import Organisation
+from kitu.accounts.roles import OrgKind
+from kitu.core import audit
+from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.money import money
+from kitu.members.models import Member
+
+from .models import (
+    MAX_TERM_YEARS,
+    ContractDocument,
+    ContractState,
+    FrameworkContract,
+    LegalBasis,
+    Lot,
+    Supplier,
+    VolumeLimit,
+    VolumeWarning,
+)
+from .policies import can_manage_contracts
+from .tasks import send_volume_warning
+
+CONTRACT_FIELDS = (
+    "number",
+    "title",
+    "description",
+    "legal_basis",
+    "awarding_body",
+    "starts_on",
+    "ends_on",
+    "call_off_mode",
+)
+SUPPLIER_FIELDS = ("street", "postcode", "city", "vat_id", "order_email", "phone", "contact_name", "contact_email")
+LIMIT_FIELDS = ("article_pid", "estimated_quantity", "max_quantity", "estimated_value", "max_value")
+WARNING_THRESHOLDS = (80, 90, 100)
+
+
+def _require_manager(actor: Any) -> None:
+    if not can_manage_contracts(actor):
+        raise PermissionDenied(_("Nur das Vertragsmanagement darf Rahmenverträge ändern."))
+
+
+def _clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def check_term(legal_basis: str, starts_on: dt.date, ends_on: dt.date) -> None:
+    """The legal maximum term of a framework agreement: 4 years (VgV), 6 years (UVgO)."""
+    if ends_on < starts_on:
+        raise DomainError(_("Das Laufzeitende liegt vor dem Beginn."), field="ends_on")
+    years = MAX_TERM_YEARS.get(LegalBasis(legal_basis))
+    if years is not None and ends_on >= starts_on + relativedelta(years=years):
+        raise DomainError(
+            _("Eine Rahmenvereinbarung nach %(basis)s läuft höchstens %(years)s Jahre (bis %(last)s).")
+            % {
+                "basis": "§ 21 VgV" if legal_basis == LegalBasis.VGV_21 else "§ 15 UVgO",
+                "years": years,
+                "last": f"{starts_on + relativedelta(years=years, days=-1):%d.%m.%Y}",
+            },
+            field="ends_on",
+        )
+
+
+@transaction.atomic
+def supplier_create(*, actor: Any, name: str, **fields: Any) -> Supplier:
+    _require_manager(actor)
+    if not name.strip():
+        raise DomainError(_("Bitte den Namen angeben."), field="name")
+    organisation = Organisation.objects.create(kind=OrgKind.SUPPLIER, name=name.strip())
+    supplier = Supplier(organisation=organisation, **fields)
+    _clean(supplier, exclude=["organisation"])
+    supplier.save()
+    audit.record(
+        actor=actor,
+        instance=supplier,
+        action="create",
+        after={"name": name, **audit.snapshot(supplier, SUPPLIER_FIELDS)},
+    )
+    return supplier
+
+
+@transaction.atomic
+def supplier_update(*, actor: Any, supplier: Supplier, name: str | None = None, **fields: Any) -> Supplier:
+    _require_manager(actor)
+    supplier = Supplier.objects.select_for_update().select_related("organisation").get(pk=supplier.pk)
+    before = {"name": supplier.name, **audit.snapshot(supplier, SUPPLIER_FIELDS)}
+    if name is not None:
+        supplier.organisation.name = name.strip()
+        supplier.organisation.save(update_fields=["name"])
+    for key, value in fields.items():
+        if key not in SUPPLIER_FIELDS:
+            raise DomainError(_("Feld kann nicht geändert werden."), field=key)
+        setattr(supplier, key, value)
+    _clean(supplier, exclude=["organisation"])
+    supplier.save()
+    audit.record(
+        actor=actor,
+        instance=supplier,
+        action="update",
+        before=before,
+        after={"name": supplier.name, **audit.snapshot(supplier, SUPPLIER_FIELDS)},
+    )
+    return supplier
+
+
+def _contract_snapshot(contract: FrameworkContract) -> dict[str, Any]:
+    return {
+        **audit.snapshot(contract, CONTRACT_FIELDS),
+        "suppliers": sorted(contract.suppliers.values_list("pk", flat=True)),
+        "eligible_members": sorted(contract.eligible_members.values_list("pk", flat=True)),
+        "published_at": str(contract.published_at) if contract.published_at else None,
+    }
+
+
+@transaction.atomic
+def contract_save(
+    *,
+    actor: Any,
+    contract: FrameworkContract | None = None,
+    suppliers: list[Supplier] | None = None,
+    eligible_members: list[Member] | None = None,
+    **fields: Any,
+) -> FrameworkContract:
+    """Create (``contract`` None) or change a contract, checking the term against the legal basis."""
+    _require_manager(actor)
+    created = contract is None
+    if contract is None:
+        contract = FrameworkContract()
+        before = None
+    else:
+        contract = FrameworkContract.objects.select_for_update().get(pk=contract.pk)
+        before = _contract_snapshot(contract)
+    for key, value in fields.items():
+        if key not in CONTRACT_FIELDS:
+            raise DomainError(_("Feld kann nicht geändert werden."), field=key)
+        setattr(contract, key, value)
+    _clean(contract)
+    check_term(contract.legal_basis, contract.starts_on, contract.ends_on)
+    contract.save()
+    if suppliers is not None:
+        if not suppliers:
+            raise DomainError(_("Bitte mindestens einen Lieferanten wählen."), field="suppliers")
+        contract.suppliers.set(suppliers)
+    if eligible_members is not None:
+        contract.eligible_members.set(eligible_members)
+    audit.record(
+        actor=actor,
+        instance=contract,
+        action="create" if created else "update",
+        before=before,
+        after=_contract_snapshot(contract),
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_publish(*, actor: Any, contract: FrameworkContract) -> FrameworkContract:
+    """Release a draft: from then on eligible members see it and can call off (within its term)."""
+    _require_manager(actor)
+    contract = FrameworkContract.objects.select_for_update().get(pk=contract.pk)
+    if contract.published_at is not None:
+        raise DomainError(_("Der Vertrag ist bereits freigegeben."))
+    if not contract.lots.exists():
+        raise DomainError(_("Ein Vertrag braucht mindestens ein Los."), field="lots")
+    if not contract.limits.filter(article_pid="").count() == contract.lots.count():
+        raise DomainError(_("Jedes Los braucht eine Höchstmenge oder einen Höchstwert (EuGH C-23/20)."), field="limits")
+    before = _contract_snapshot(contract)
+    contract.published_at = timezone.now()
+    contract.save(update_fields=["published_at"])
+    audit.record(actor=actor, instance=contract, action="update", before=before, after=_contract_snapshot(contract))
+    return contract
+
+
+@transaction.atomic
+def lot_save(*, actor: Any, contract: FrameworkContract, lot: Lot | None = None, **fields: Any) -> Lot:
+    _require_manager(actor)
+    created = lot is None
+    lot = lot or Lot(contract=contract)
+    before = None if created else audit.snapshot(lot, ("number", "title", "supplier"))
+    for key, value in fields.items():
+        setattr(lot, key, value)
+    if lot.supplier_id and not contract.suppliers.filter(pk=lot.supplier_id).exists():
+        raise DomainError(_("Der Lieferant des Loses muss Vertragspartner sein."), field="supplier")
+    _clean(lot)
+    lot.save()
+    audit.record(
+        actor=actor,
+        instance=lot,
+        action="create" if created else "update",
+        before=before,
+        after=audit.snapshot(lot, ("number", "title", "supplier")),
+    )
+    return lot
+
+
+@transaction.atomic
+def limit_save(*, actor: Any, lot: Lot, limit: VolumeLimit | None = None, **fields: Any) -> VolumeLimit:
+    """Set the estimated and maximum quantity/value of a lot or an article. Practice: maximum =
+    130 % of the estimate; a maximum below what was already called off is refused."""
+    _require_manager(actor)
+    created = limit is None
+    limit = limit or VolumeLimit(lot=lot, contract=lot.contract)
+    if not created:
+        limit = VolumeLimit.objects.select_for_update().get(pk=limit.pk)
+    before = None if created else audit.snapshot(limit, LIMIT_FIELDS)
+    for key, value in fields.items():
+        if key not in LIMIT_FIELDS:
+            raise DomainError(_("Feld kann nicht geändert werden."), field=key)
+        setattr(limit, key, value if key != "article_pid" else (value or "").strip())
+    if limit.max_quantity is None and limit.max_value is None:
+        raise DomainError(_("Bitte eine Höchstmenge oder einen Höchstwert angeben."), field="max_quantity")
+    if limit.max_quantity is not None and limit.max_quantity < limit.consumed_quantity:
+        raise DomainError(_("Die Höchstmenge liegt unter der bereits abgerufenen Menge."), field="max_quantity")
+    if limit.max_value is not None and limit.max_value < limit.consumed_value:
+        raise DomainError(_("Der Höchstwert liegt unter dem bereits abgerufenen Wert."), field="max_value")
+    _clean(limit)
+    limit.save()
+    audit.record(
+        actor=actor,
+        instance=limit,
+        action="create" if created else "update",
+        before=before,
+        after=audit.snapshot(limit, LIMIT_FIELDS),
+    )
+    return limit
+
+
+@transaction.atomic
+def document_add(*, actor: Any, contract: FrameworkContract, title: str, file: UploadedFile) -> ContractDocument:
+    _require_manager(actor)
+    document = ContractDocument(contract=contract, title=title.strip(), file=file, uploaded_by=actor)
+    _clean(document)
+    document.save()
+    audit.record(
+        actor=actor, instance=document, action="create", after=audit.snapshot(document, ("contract", "title", "file"))
+    )
+    return document
+
+
+@transaction.atomic
+def volume_consume(
+    *, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal, day: dt.date | None = None
+) -> list[VolumeLimit]:
+    """Book a call-off against the lot's limit and the article's limit, if any. Refuses the whole booking
+    when the contract is not active or a limit would pass its maximum; never overbooks, also under
+    parallel call-offs (the limit rows are locked in a fixed order)."""
+    if quantity <= 0 or value < 0:
+        raise DomainError(_("Menge und Wert müssen positiv sein."), field="quantity")
+    contract = FrameworkContract.objects.select_for_update().get(pk=contract_id)
+    limits = list(
+        VolumeLimit.objects.select_for_update()
+        .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=["", article_pid])
+        .order_by("pk")
+    )
+    state = contract.state_on(day or dt.date.today())
+    if state != ContractState.ACTIVE:
+        raise DomainError(
+            _("Aus dem Rahmenvertrag %(number)s kann nicht abgerufen werden (%(state)s).")
+            % {"number": contract.number, "state": ContractState(state).label}
+        )
+    value = money(value)
+    for limit in limits:
+        if limit.max_quantity is not None and limit.consumed_quantity + quantity > limit.max_quantity:
+            raise DomainError(
+                _("Die Höchstmenge von %(limit)s ist erreicht: noch %(left)s verfügbar.")
+                % {"limit": limit, "left": limit.max_quantity - limit.consumed_quantity},
+                field="quantity",
+            )
+        if limit.max_value is not None and limit.consumed_value + value > limit.max_value:
+            raise DomainError(
+                _("Der Höchstwert von %(limit)s ist erreicht: noch %(left)s EUR verfügbar.")
+                % {"limit": limit, "left": limit.max_value - limit.consumed_value},
+                field="quantity",
+            )
+    for limit in limits:
+        limit.consumed_quantity += quantity
+        limit.consumed_value += value
+        _warn_if_needed(contract, limit)
+        limit.save(update_fields=["consumed_quantity", "consumed_value", "warned_percent"])
+    return limits
+
+
+@transaction.atomic
+def volume_release(*, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal) -> None:
+    """Give volume back (a cancelled call-off)."""
+    limits = (
+        VolumeLimit.objects.select_for_update()
+        .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=["", article_pid])
+        .order_by("pk")
+    )
+    for limit in limits:
+        limit.consumed_quantity = max(0, limit.consumed_quantity - quantity)
+        limit.consumed_value = max(Decimal("0"), limit.consumed_value - money(value))
+        limit.save(update_fields=["consumed_quantity", "consumed_value"])
+
+
+def _warn_if_needed(contract: FrameworkContract, limit: VolumeLimit) -> None:
+    reached = [t for t in WARNING_THRESHOLDS if limit.percent_used >= t and t > limit.warned_percent]
+    if not reached:
+        return
+    percent = max(reached)
+    limit.warned_percent = percent
+    VolumeWarning.objects.create(limit=limit, percent=percent)
+    label, limit_label = str(contract), str(limit)
+    transaction.on_commit(lambda: send_volume_warning.delay(label, limit_label, percent))

@@ -1,0 +1,140 @@
+"""Permission matrix of contract pages and API; denied writes change nothing."""
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import OWN, ROLES
+from kitu.accounts.services import api_token_create
+from kitu.contracts.models import ContractDocument, FrameworkContract, Lot, Supplier, VolumeLimit
+from kitu.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+MANAGERS = {"coop_admin", "contract_manager"}
+SEES_CONTRACT = MANAGERS | OWN | {"supplier_user"}  # Wernigerode is eligible; the supplier is a partner
+
+
+def _state() -> tuple[Any, ...]:
+    return (
+        FrameworkContract.objects.count(),
+        Lot.objects.count(),
+        VolumeLimit.objects.count(),
+        ContractDocument.objects.count(),
+        Supplier.objects.count(),
+        AuditEntry.objects.count(),
+        tuple(FrameworkContract.objects.order_by("pk").values_list("title", "published_at")),
+    )
+
+
+def _code(role: str | None, allowed: set[str], visible: set[str]) -> int:
+    if role is None:
+        return 302
+    return 200 if role in allowed else 403 if role in visible else 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_list_pages(contract_world: dict[str, Any], client_for: Any, role: str | None) -> None:
+    for name in ("contracts:list", "contracts:suppliers"):
+        response = client_for(role).get(reverse(name))
+        assert response.status_code == (302 if role is None else 200)
+    if role is not None:
+        page = client_for(role).get(reverse("contracts:list")).content.decode()
+        assert ("RV-2025-01" in page) == (role in SEES_CONTRACT)
+        assert ("RV-2026-02" in page) == (role in MANAGERS | {"supplier_user"})  # drafts: not for members
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_detail(contract_world: dict[str, Any], client_for: Any, role: str | None) -> None:
+    url = reverse("contracts:detail", args=[contract_world["contract"].pk])
+    assert client_for(role).get(url).status_code == _code(role, SEES_CONTRACT, SEES_CONTRACT)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_manager_pages_and_posts(contract_world: dict[str, Any], client_for: Any, role: str | None) -> None:
+    cid = contract_world["contract"].pk
+    client = client_for(role)
+    assert client.get(reverse("contracts:edit", args=[cid])).status_code == _code(role, MANAGERS, SEES_CONTRACT)
+    assert client.get(reverse("contracts:create")).status_code == {None: 302}.get(
+        role, 200 if role in MANAGERS else 403
+    )
+    if role in MANAGERS:
+        return
+    before = _state()
+    posts = [
+        (
+            reverse("contracts:lot_add", args=[cid]),
+            {"number": "9", "title": "X", "supplier": contract_world["supplier"].pk},
+        ),
+        (reverse("contracts:limit_add", args=[cid]), {"lot": contract_world["lot"].pk, "max_quantity": "1000"}),
+        (reverse("contracts:publish", args=[contract_world["draft"].pk]), {}),
+        (reverse("contracts:edit", args=[cid]), {"title": "Hack"}),
+        (reverse("contracts:supplier_create"), {"name": "Evil GmbH"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (302, 403, 404)
+    assert _state() == before
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_api_scoping(contract_world: dict[str, Any], role: str) -> None:
+    _token, secret = api_token_create(user=contract_world["users"][role], name="t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    numbers = [c["number"] for c in client.get("/api/v1/contracts").json()]
+    expected = (
+        ["RV-2025-01", "RV-2026-02"] if role in MANAGERS | {"supplier_user"} else ["RV-2025-01"] if role in OWN else []
+    )
+    assert numbers == expected
+    detail = client.get(f"/api/v1/contracts/{contract_world['contract'].pk}")
+    assert detail.status_code == (200 if role in SEES_CONTRACT else 404)
+    if detail.status_code == 200:
+        lots = detail.json()["lots"]
+        assert [(lot["number"], [lim["max_quantity"] for lim in lot["limits"]]) for lot in lots] == [(1, [100, 10])]
+    suppliers = [s["name"] for s in client.get("/api/v1/suppliers").json()]
+    assert suppliers == (["Beispiel IT GmbH"] if role in SEES_CONTRACT else [])
+    assert client.post("/api/v1/contracts", json.dumps({}), content_type="application/json").status_code == 405
+
+
+def test_manager_creates_contract_through_the_form(contract_world: dict[str, Any], client_for: Any) -> None:
+    client = client_for("contract_manager")
+    response = client.post(
+        reverse("contracts:create"),
+        {
+            "number": "RV-2026-09",
+            "title": "Tablets für Schulen",
+            "legal_basis": "vgv21",
+            "awarding_body": "KITU",
+            "starts_on": "2026-01-01",
+            "ends_on": "2030-01-01",
+            "call_off_mode": "direct",
+            "suppliers": [contract_world["supplier"].pk],
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        response.context["form"]
+        .errors["ends_on"][0]
+        .startswith("Eine Rahmenvereinbarung nach § 21 VgV läuft höchstens 4 Jahre")
+    )
+    assert not FrameworkContract.objects.filter(number="RV-2026-09").exists()
+    response = client.post(
+        reverse("contracts:create"),
+        {
+            "number": "RV-2026-09",
+            "title": "Tablets für Schulen",
+            "legal_basis": "vgv21",
+            "awarding_body": "KITU",
+            "starts_on": "2026-01-01",
+            "ends_on": "2029-12-31",
+            "call_off_mode": "direct",
+            "suppliers": [contract_world["supplier"].pk],
+            "eligible_members": [contract_world["zeitz"].pk],
+        },
+    )
+    contract = FrameworkContract.objects.get(number="RV-2026-09")
+    assert response.status_code == 302
+    assert list(contract.eligible_members.all()) == [contract_world["zeitz"]]
+    page = client.get(reverse("contracts:detail", args=[contract_world["contract"].pk]))
+    assert '<svg class="kitu-chart"' in page.content.decode()

@@ -1,0 +1,221 @@
+"""Pages of framework contracts and suppliers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kitu.core import charts
+from kitu.core.errors import DomainError, NotFound
+
+from . import selectors, services
+from .forms import ContractForm, DocumentForm, LimitForm, LotForm, SupplierForm
+from .models import FrameworkContract, Supplier
+from .policies import can_manage_contracts
+
+
+def _contract(request: HttpRequest, contract_id: int) -> FrameworkContract:
+    try:
+        return selectors.contract_for(request.user, contract_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not can_manage_contracts(request.user):
+        raise DjangoPermissionDenied
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = selectors.visible_contracts(request.user)
+    return render(
+        request,
+        "contracts/contract_list.html",
+        {"contracts": contracts, "can_manage": can_manage_contracts(request.user)},
+    )
+
+
+@login_required
+def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = _contract(request, contract_id)
+    limits = list(selectors.contract_limits(contract))
+    chart = (
+        charts.stacked_bars(
+            title=_("Ausschöpfung der Höchstmengen und -werte"),
+            description=_("Je Los oder Artikel: abgerufener Anteil und verbleibender Anteil in Prozent."),
+            categories=[str(limit) for limit in limits],
+            series=[
+                charts.Series(_("abgerufen (%)"), [min(limit.percent_used, 100) for limit in limits]),
+                charts.Series(_("verfügbar (%)"), [max(100 - limit.percent_used, 0) for limit in limits]),
+            ],
+        )
+        if limits
+        else None
+    )
+    manager = can_manage_contracts(request.user)
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "limits": limits,
+            "chart": chart,
+            "can_manage": manager,
+            "warnings": selectors.contract_warnings(contract)[:20] if manager else [],
+            "lot_form": LotForm(contract=contract) if manager else None,
+            "limit_form": LimitForm(contract=contract) if manager else None,
+            "document_form": DocumentForm() if manager else None,
+        },
+    )
+
+
+def _contract_form_view(request: HttpRequest, contract: FrameworkContract | None) -> HttpResponse:
+    _require_manager(request)
+    initial: dict[str, Any] = {}
+    if contract is not None:
+        initial = {f: getattr(contract, f) for f in services.CONTRACT_FIELDS}
+        initial["suppliers"] = list(contract.suppliers.all())
+        initial["eligible_members"] = list(contract.eligible_members.all())
+    form = ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            saved = services.contract_save(
+                actor=request.user,
+                contract=contract,
+                suppliers=list(data.pop("suppliers")),
+                eligible_members=list(data.pop("eligible_members")),
+                **data,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Der Rahmenvertrag ist gespeichert."))
+            return redirect("contracts:detail", contract_id=saved.pk)
+    title = _("Rahmenvertrag bearbeiten") if contract else _("Neuer Rahmenvertrag")
+    return render(request, "contracts/form.html", {"form": form, "title": title, "contract": contract})
+
+
+@login_required
+def contract_create(request: HttpRequest) -> HttpResponse:
+    return _contract_form_view(request, None)
+
+
+@login_required
+def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
+    return _contract_form_view(request, _contract(request, contract_id))
+
+
+def _manager_post(request: HttpRequest, contract_id: int, form_class: Any, save: Any) -> HttpResponse:
+    """Shared handling of the small forms on the contract page (lot, limit, document, publish)."""
+    contract = _contract(request, contract_id)
+    _require_manager(request)
+    kwargs = {"contract": contract} if form_class in (LotForm, LimitForm) else {}
+    form = form_class(request.POST, request.FILES, **kwargs) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+            ),
+        )
+        return redirect("contracts:detail", contract_id=contract.pk)
+    try:
+        save(contract, form.cleaned_data if form else {})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Gespeichert."))
+    return redirect("contracts:detail", contract_id=contract.pk)
+
+
+@login_required
+@require_POST
+def lot_add(request: HttpRequest, contract_id: int) -> HttpResponse:
+    return _manager_post(
+        request, contract_id, LotForm, lambda c, d: services.lot_save(actor=request.user, contract=c, **d)
+    )
+
+
+@login_required
+@require_POST
+def limit_add(request: HttpRequest, contract_id: int) -> HttpResponse:
+    def save(contract: FrameworkContract, data: dict[str, Any]) -> None:
+        lot = data.pop("lot")
+        existing = lot.limits.filter(article_pid=(data.get("article_pid") or "").strip()).first()
+        services.limit_save(actor=request.user, lot=lot, limit=existing, **data)
+
+    return _manager_post(request, contract_id, LimitForm, save)
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, contract_id: int) -> HttpResponse:
+    return _manager_post(
+        request, contract_id, DocumentForm, lambda c, d: services.document_add(actor=request.user, contract=c, **d)
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, contract_id: int) -> HttpResponse:
+    return _manager_post(
+        request, contract_id, None, lambda c, d: services.contract_publish(actor=request.user, contract=c)
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, contract_id: int, document_id: int) -> FileResponse:
+    contract = _contract(request, contract_id)
+    document = contract.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contracts/supplier_list.html",
+        {"suppliers": selectors.visible_suppliers(request.user), "can_manage": can_manage_contracts(request.user)},
+    )
+
+
+@login_required
+def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpResponse:
+    _require_manager(request)
+    supplier: Supplier | None = None
+    initial: dict[str, Any] = {}
+    if supplier_id is not None:
+        try:
+            supplier = selectors.supplier_for(request.user, supplier_id)
+        except NotFound as exc:
+            raise Http404 from exc
+        initial = {"name": supplier.name, **{f: getattr(supplier, f) for f in services.SUPPLIER_FIELDS}}
+    form = SupplierForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if supplier is None:
+                services.supplier_create(actor=request.user, **form.cleaned_data)
+            else:
+                services.supplier_update(actor=request.user, supplier=supplier, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Der Lieferant ist gespeichert."))
+            return redirect("contracts:suppliers")
+    title = _("Lieferant bearbeiten") if supplier else _("Neuer Lieferant")
+    return render(request, "contracts/form.html", {"form": form, "title": title})
