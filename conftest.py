@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kitu.accounts.models import Organisation, RoleAssignment, User
 from kitu.accounts.policies import needs_second_factor
 from kitu.accounts.roles import OrgKind, Role
+from kitu.contracts import services as contract_services
+from kitu.contracts.models import FrameworkContract, Supplier
 from kitu.members import services as member_services
 from kitu.members.models import Member
 
@@ -134,3 +136,55 @@ def client_for(world: dict[str, Any]) -> Callable[[str | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def contract_world(world: dict[str, Any]) -> dict[str, Any]:
+    """A published notebook contract with one lot (max 100 pieces, 150,000 EUR) and an article limit,
+    eligible: Stadt Wernigerode only; the supplier is the world's supplier organisation."""
+    admin = world["admin"]
+    org = Organisation.objects.get(name="Beispiel IT GmbH")
+    supplier = Supplier.objects.create(
+        organisation=org,
+        street="Industriestraße 1",
+        postcode="39112",
+        city="Magdeburg",
+        order_email="orders@beispiel-it.example",
+    )
+    contract = contract_services.contract_save(
+        actor=admin,
+        number="RV-2025-01",
+        title="Notebooks und Dockingstationen",
+        legal_basis="uvgo15",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+        call_off_mode="direct",
+        suppliers=[supplier],
+        eligible_members=[world["wernigerode"]],
+    )
+    lot = contract_services.lot_save(actor=admin, contract=contract, number=1, title="Notebooks", supplier=supplier)
+    lot_limit = contract_services.limit_save(
+        actor=admin, lot=lot, estimated_quantity=77, max_quantity=100, max_value=Decimal("150000")
+    )
+    article_limit = contract_services.limit_save(actor=admin, lot=lot, article_pid="NB-1", max_quantity=10)
+    contract_services.contract_publish(actor=admin, contract=contract)
+    draft = contract_services.contract_save(
+        actor=admin,
+        number="RV-2026-02",
+        title="Drucker (Entwurf)",
+        legal_basis="vgv21",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2029, 12, 31),
+        call_off_mode="direct",
+        suppliers=[supplier],
+        eligible_members=[world["wernigerode"], world["zeitz"]],
+    )
+    return {
+        **world,
+        "supplier": supplier,
+        "contract": FrameworkContract.objects.get(pk=contract.pk),
+        "lot": lot,
+        "lot_limit": lot_limit,
+        "article_limit": article_limit,
+        "draft": draft,
+    }

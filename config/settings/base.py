@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "kitu.accounts",
     "kitu.members",
     "kitu.contracts",
+    "kitu.catalog",
     "kitu.demo",
 ]
 

@@ -1,0 +1,313 @@
+"""Streaming, hardened reader for BMEcat 1.2 and 2005 (also 2005.1/2005.2 namespaces, foreign or no
+namespace). It yields one record per product and never holds the whole document in memory.
+
+Elements are matched by local name, so ``{any-namespace}PRODUCT`` and ``ARTICLE`` are read alike.
+Security: no DTD is loaded, no entity is resolved, no network is touched; a document whose prolog
+declares entities is refused before parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from lxml import etree
+
+TRANSACTIONS = ("T_NEW_CATALOG", "T_UPDATE_PRODUCTS", "T_UPDATE_PRICES")
+PRODUCT_TAGS = ("PRODUCT", "ARTICLE")
+GERMAN = ("deu", "ger", "de", "de-de")
+# Common non-Rec.-20 order units and their UN/ECE Recommendation 20 codes.
+UNIT_ALIASES = {
+    "PCE": "C62",
+    "PCS": "C62",
+    "ST": "C62",
+    "STK": "C62",
+    "STCK": "C62",
+    "EA": "EA",
+    "PK": "PK",
+    "PAK": "PK",
+}
+UNIT_RE = re.compile(r"^[A-Z0-9]{1,3}$")
+PROLOG_BYTES = 64 * 1024
+
+
+class HostileDocument(Exception):
+    """The document tries something a catalog never needs (entities, DTD subsets)."""
+
+
+@dataclass
+class Header:
+    version: str = ""
+    transaction: str = ""
+    prev_version: str = ""
+    agreement_id: str = ""
+    catalog_id: str = ""
+    catalog_version: str = ""
+    language: str = ""
+    currency: str = "EUR"
+    supplier_name: str = ""
+
+
+@dataclass
+class Price:
+    price_type: str
+    amount: Decimal | None
+    currency: str
+    tax: Decimal | None
+    lower_bound: Decimal
+
+
+@dataclass
+class Product:
+    line: int
+    mode: str  # new | update | delete (T_UPDATE_PRODUCTS), price (T_UPDATE_PRICES), else "new"
+    supplier_pid: str = ""
+    description_short: str = ""
+    description_long: str = ""
+    manufacturer_name: str = ""
+    manufacturer_pid: str = ""
+    ean: str = ""
+    order_unit: str = ""
+    content_unit: str = ""
+    content_per_unit: Decimal = Decimal("1")
+    price_quantity: Decimal = Decimal("1")
+    quantity_min: Decimal = Decimal("1")
+    quantity_interval: Decimal = Decimal("1")
+    eclass_system: str = ""
+    eclass_group: str = ""
+    cpv: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    prices: list[Price] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def children(el: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in el if local(c.tag) == name]
+
+
+def child(el: etree._Element | None, *path: str) -> etree._Element | None:
+    for name in path:
+        if el is None:
+            return None
+        el = next((c for c in el if local(c.tag) == name), None)
+    return el
+
+
+def first_child(el: etree._Element, *names: str) -> etree._Element | None:
+    """The first child with one of ``names`` (BMEcat 2005 name first, then the 1.2 name)."""
+    return next((found for name in names if (found := child(el, name)) is not None), None)
+
+
+def text(el: etree._Element | None, *path: str) -> str:
+    found = child(el, *path) if path else el
+    return (found.text or "").strip() if found is not None else ""
+
+
+def localized(el: etree._Element, name: str) -> str:
+    """The German text where several languages are given, else the first."""
+    options = children(el, name)
+    for option in options:
+        if (option.get("lang") or "").lower() in GERMAN:
+            return (option.text or "").strip()
+    return (options[0].text or "").strip() if options else ""
+
+
+def check_prolog(head: bytes) -> None:
+    """Refuse internal DTD subsets with entity declarations (billion laughs, XXE)."""
+    prolog = head.split(b"<BMECAT", 1)[0] if b"<BMECAT" in head else head
+    if re.search(rb"<!ENTITY", prolog, re.IGNORECASE):
+        raise HostileDocument(
+            "Die Datei deklariert XML-Entitäten (<!ENTITY>); das ist aus Sicherheitsgründen nicht erlaubt."
+        )
+    if re.search(rb"<!DOCTYPE[^>]*\[", prolog, re.IGNORECASE):
+        raise HostileDocument("Die Datei enthält eine interne DTD; das ist aus Sicherheitsgründen nicht erlaubt.")
+
+
+def _decimal(value: str, what: str, errors: list[str]) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", ".")) if value.count(",") == 1 and "." not in value else Decimal(value)
+    except InvalidOperation:
+        errors.append(f"{what}: „{value}“ ist keine Zahl")
+        return None
+    if not number.is_finite():
+        errors.append(f"{what}: „{value}“ ist keine Zahl")
+        return None
+    return number
+
+
+def _date(value: str, what: str, errors: list[str]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        errors.append(f"{what}: „{value}“ ist kein Datum (JJJJ-MM-TT)")
+        return None
+
+
+def normalise_unit(value: str, errors: list[str]) -> str:
+    unit = value.strip().upper()
+    unit = UNIT_ALIASES.get(unit, unit)
+    if not UNIT_RE.match(unit):
+        errors.append(f"ORDER_UNIT: „{value}“ ist kein Code nach UN/ECE Recommendation 20")
+    return unit
+
+
+def _prices(el: etree._Element, product: Product) -> None:
+    for details in [*children(el, "PRODUCT_PRICE_DETAILS"), *children(el, "ARTICLE_PRICE_DETAILS")]:
+        for stamp in children(details, "DATETIME"):
+            kind = stamp.get("type", "")
+            day = _date(text(stamp, "DATE"), f"DATETIME {kind}", product.errors)
+            if kind == "valid_start_date":
+                product.valid_from = day
+            elif kind == "valid_end_date":
+                product.valid_until = day
+        for price in [*children(details, "PRODUCT_PRICE"), *children(details, "ARTICLE_PRICE")]:
+            price_type = price.get("price_type", "")
+            amount = _decimal(text(price, "PRICE_AMOUNT"), f"PRICE_AMOUNT ({price_type})", product.errors)
+            tax = _decimal(text(price, "TAX"), "TAX", product.errors)
+            bound = _decimal(text(price, "LOWER_BOUND"), "LOWER_BOUND", product.errors)
+            if amount is not None and amount < 0:
+                product.errors.append(f"PRICE_AMOUNT ({price_type}): negativ")
+            product.prices.append(
+                Price(
+                    price_type,
+                    amount,
+                    text(price, "PRICE_CURRENCY") or "",
+                    tax,
+                    bound if bound is not None else Decimal("1"),
+                )
+            )
+
+
+def read_product(el: etree._Element, mode: str) -> Product:
+    """One PRODUCT (2005) or ARTICLE (1.2) element as a record; problems go to ``errors``."""
+    p = Product(line=el.sourceline or 0, mode=mode)
+    p.supplier_pid = text(el, "SUPPLIER_PID") or text(el, "SUPPLIER_AID")
+    details = first_child(el, "PRODUCT_DETAILS", "ARTICLE_DETAILS")
+    order = first_child(el, "PRODUCT_ORDER_DETAILS", "ARTICLE_ORDER_DETAILS")
+    if not p.supplier_pid:
+        p.errors.append("SUPPLIER_PID fehlt")
+    elif len(p.supplier_pid) > 32:
+        p.errors.append(f"SUPPLIER_PID ist länger als 32 Zeichen ({len(p.supplier_pid)})")
+    if details is not None:
+        p.description_short = localized(details, "DESCRIPTION_SHORT")
+        p.description_long = localized(details, "DESCRIPTION_LONG")
+        p.manufacturer_name = text(details, "MANUFACTURER_NAME")[:100]
+        p.manufacturer_pid = (text(details, "MANUFACTURER_PID") or text(details, "MANUFACTURER_AID"))[:50]
+        p.ean = text(details, "EAN")
+        for pid in children(details, "INTERNATIONAL_PID"):
+            if (pid.get("type") or "").lower() in ("gtin", "ean") and not p.ean:
+                p.ean = (pid.text or "").strip()
+    if p.ean and not re.fullmatch(r"\d{8}|\d{12,14}", p.ean):
+        p.errors.append(f"EAN „{p.ean}“ hat nicht 8, 12, 13 oder 14 Ziffern")
+    if mode not in ("delete", "price"):
+        if details is None:
+            p.errors.append("PRODUCT_DETAILS fehlen")
+        if details is not None and not p.description_short:
+            p.errors.append("DESCRIPTION_SHORT fehlt")
+        if len(p.description_short) > 150:
+            p.errors.append(f"DESCRIPTION_SHORT ist länger als 150 Zeichen ({len(p.description_short)})")
+    if order is not None:
+        p.order_unit = normalise_unit(text(order, "ORDER_UNIT"), p.errors) if text(order, "ORDER_UNIT") else ""
+        p.content_unit = UNIT_ALIASES.get(text(order, "CONTENT_UNIT").upper(), text(order, "CONTENT_UNIT").upper())[:3]
+        for attr, tag in (
+            ("content_per_unit", "NO_CU_PER_OU"),
+            ("price_quantity", "PRICE_QUANTITY"),
+            ("quantity_min", "QUANTITY_MIN"),
+            ("quantity_interval", "QUANTITY_INTERVAL"),
+        ):
+            value = _decimal(text(order, tag), tag, p.errors)
+            if value is not None:
+                if value <= 0:
+                    p.errors.append(f"{tag} muss größer als 0 sein")
+                setattr(p, attr, value)
+    elif mode in ("new", "update"):
+        p.errors.append("ORDER_UNIT fehlt")
+    if mode in ("new", "update") and order is not None and not p.order_unit:
+        p.errors.append("ORDER_UNIT fehlt")
+    _prices(el, p)
+    for features in [*children(el, "PRODUCT_FEATURES"), *children(el, "ARTICLE_FEATURES")]:
+        system = text(features, "REFERENCE_FEATURE_SYSTEM_NAME")
+        group = text(features, "REFERENCE_FEATURE_GROUP_ID")
+        if system.upper().startswith(("ECLASS", "ECL@SS", "ECL")) and not p.eclass_group:
+            p.eclass_system, p.eclass_group = system[:20], group[:20]
+        elif system.upper().startswith("CPV") and not p.cpv:
+            p.cpv = group[:12]
+    mime_info = child(el, "MIME_INFO")
+    if mime_info is not None:
+        for mime in children(mime_info, "MIME"):
+            if text(mime, "MIME_TYPE").startswith("image/") and text(mime, "MIME_SOURCE"):
+                p.images.append(text(mime, "MIME_SOURCE"))
+    return p
+
+
+def read_header(el: etree._Element, header: Header) -> None:
+    catalog = child(el, "CATALOG")
+    header.catalog_id = text(catalog, "CATALOG_ID")
+    header.catalog_version = text(catalog, "CATALOG_VERSION")
+    header.language = text(catalog, "LANGUAGE")
+    header.currency = text(catalog, "CURRENCY") or "EUR"
+    header.agreement_id = text(el, "AGREEMENT", "AGREEMENT_ID")
+    supplier = child(el, "SUPPLIER")
+    header.supplier_name = text(supplier, "SUPPLIER_NAME") or text(supplier, "PARTY", "ADDRESS", "NAME")
+
+
+def read(stream: IO[bytes]) -> Iterator[Header | Product]:
+    """Yield the header (once, before the first product), then each product. Raises HostileDocument,
+    or etree.XMLSyntaxError (with its line number) for documents that are not well-formed."""
+    head = stream.read(PROLOG_BYTES)
+    check_prolog(head)
+    stream.seek(0)
+    header = Header()
+    header_sent = False
+    mode = "new"
+    context = etree.iterparse(
+        stream,
+        events=("start", "end"),
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    for event, el in context:
+        name = local(el.tag)
+        if event == "start":
+            if name == "BMECAT":
+                header.version = el.get("version", "")
+            elif name in TRANSACTIONS:
+                header.transaction = name
+                header.prev_version = el.get("prev_version", "")
+            elif name in PRODUCT_TAGS:
+                mode = {"T_UPDATE_PRODUCTS": el.get("mode", "new"), "T_UPDATE_PRICES": "price"}.get(
+                    header.transaction, "new"
+                )
+        elif name == "HEADER":
+            read_header(el, header)
+            el.clear()
+        elif name in PRODUCT_TAGS and header.transaction:
+            if not header_sent:
+                header_sent = True
+                yield header
+            yield read_product(el, mode)
+            # keep memory flat: drop the product and the siblings already read
+            el.clear()
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
+    if not header_sent:
+        yield header

@@ -1,0 +1,452 @@
+"""Importing a BMEcat file into a contract's catalog: all or nothing, streaming, with a history row.
+
+``import_catalog`` runs everything in one transaction. Every problem is collected with its line number
+and article number; if there is any, or for a dry run, the transaction is rolled back and nothing
+changes. Memory stays flat: the reader streams, and articles are written in batches."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, cast
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from lxml import etree
+
+from kitu.contracts.models import FrameworkContract, Lot, Supplier
+from kitu.core.money import money
+
+from . import bmecat
+from .models import Article, CatalogImport, ScalePrice
+from .text import stemmed
+
+BATCH = 2000
+MAX_ERRORS = 1000
+ARTICLE_FIELDS = (
+    "description_short",
+    "description_long",
+    "manufacturer_name",
+    "manufacturer_pid",
+    "ean",
+    "order_unit",
+    "content_unit",
+    "content_per_unit",
+    "price_quantity",
+    "quantity_min",
+    "quantity_interval",
+    "eclass_system",
+    "eclass_group",
+    "cpv",
+    "currency",
+    "price",
+    "list_price",
+    "tax_rate",
+    "price_on_request",
+    "valid_from",
+    "valid_until",
+    "image_source",
+)
+PRICE_FIELDS = ("price", "list_price", "tax_rate", "currency", "price_on_request", "valid_from", "valid_until")
+
+
+class ImportRolledBack(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    total: int = 0
+    new: int = 0
+    changed: int = 0
+    deactivated: int = 0
+    price_changes: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    header: bmecat.Header | None = None
+    saved_files: list[str] = field(default_factory=list)
+
+    def error(self, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(message)
+
+
+@contextmanager
+def open_catalog(path: Path) -> Iterator[tuple[IO[bytes], zipfile.ZipFile | None]]:
+    """The XML stream of a .xml file, or of the one XML file in a ZIP (with the ZIP for images)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".xml") and not n.startswith("__MACOSX")]
+            if len(names) != 1:
+                raise ValueError(f"Die ZIP-Datei muss genau eine XML-Datei enthalten (gefunden: {len(names)}).")
+            with archive.open(names[0]) as raw:
+                # ZipExtFile cannot seek back reliably; the reader needs one seek to 0 after the prolog check
+                yield cast(IO[bytes], _Rewindable(raw)), archive
+    else:
+        with open(path, "rb") as stream:
+            yield stream, None
+
+
+class _Rewindable:
+    """Lets the reader look at the prolog and then start again, without reading the file twice."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.buffer = b""
+        self.pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.pos < len(self.buffer):
+            chunk = self.buffer[self.pos : self.pos + size if size >= 0 else None]
+            self.pos += len(chunk)
+            if size < 0 or len(chunk) < size:
+                chunk += self.raw.read(-1 if size < 0 else size - len(chunk))
+            return chunk
+        data = self.raw.read(size)
+        if not self.buffer and self.pos == 0:
+            self.buffer = data
+            self.pos = len(data)
+        return data
+
+    def seek(self, offset: int) -> None:
+        if offset != 0 or len(self.buffer) == 0:
+            raise OSError("only a rewind to the start is supported")
+        self.pos = 0
+
+
+def _content_hash(values: dict[str, Any], tiers: list[tuple[Decimal, Decimal]]) -> str:
+    return hashlib.md5(repr((sorted(values.items()), tiers)).encode(), usedforsecurity=False).hexdigest()
+
+
+def _price_values(
+    product: bmecat.Product, currency: str, outcome: Outcome, where: str
+) -> tuple[dict[str, Any], list[tuple[Decimal, Decimal]]]:
+    """Contract price (net_customer, with scale tiers), list price (net_list, or gros_list without VAT)."""
+    customer = sorted(
+        (p for p in product.prices if p.price_type == "net_customer" and p.amount is not None),
+        key=lambda p: p.lower_bound,
+    )
+    on_request = any(p.price_type == "on_request" for p in product.prices)
+    net_list = next((p for p in product.prices if p.price_type == "net_list" and p.amount is not None), None)
+    gros_list = next((p for p in product.prices if p.price_type == "gros_list" and p.amount is not None), None)
+    tax = next((p.tax for p in product.prices if p.tax is not None), None)
+    if tax is not None and not Decimal("0") <= tax < Decimal("1"):
+        outcome.error(f"{where}: TAX {tax} ist kein Steuersatz zwischen 0 und 1 (z. B. 0.19)")
+    tax = tax if tax is not None else Decimal("0.19")
+    if not customer and not on_request:
+        outcome.error(f'{where}: kein Vertragspreis (PRODUCT_PRICE price_type="net_customer")')
+    bounds = [p.lower_bound for p in customer]
+    if len(set(bounds)) != len(bounds):
+        outcome.error(f"{where}: doppelte LOWER_BOUND in den Staffelpreisen")
+    if customer and customer[0].lower_bound > product.quantity_min and customer[0].lower_bound != 1:
+        outcome.warnings.append(f"{where}: der erste Staffelpreis beginnt erst ab {customer[0].lower_bound}")
+    currencies = {p.currency for p in product.prices if p.currency}
+    if currencies - {currency}:
+        outcome.error(f"{where}: Währung {', '.join(sorted(currencies))} weicht von der Katalogwährung {currency} ab")
+    list_price: Decimal | None = None
+    if net_list is not None and net_list.amount is not None:
+        list_price = money(net_list.amount)
+    elif gros_list is not None and gros_list.amount is not None:
+        list_price = money(gros_list.amount / (1 + tax))
+    values = {
+        "price": money(customer[0].amount) if customer and customer[0].amount is not None else None,
+        "list_price": list_price,
+        "tax_rate": tax,
+        "currency": currency,
+        "price_on_request": on_request and not customer,
+        "valid_from": product.valid_from,
+        "valid_until": product.valid_until,
+    }
+    tiers = [(p.lower_bound, money(p.amount)) for p in customer[1:] if p.amount is not None]
+    return values, tiers
+
+
+def _resolve_supplier(contract: FrameworkContract, header: bmecat.Header, outcome: Outcome) -> Supplier | None:
+    suppliers = list(contract.suppliers.select_related("organisation"))
+    if len(suppliers) == 1:
+        return suppliers[0]
+    match = [s for s in suppliers if s.name.casefold() == header.supplier_name.casefold()]
+    if len(match) == 1:
+        return match[0]
+    outcome.error(f"Lieferant „{header.supplier_name}“ aus dem HEADER ist keiner der Vertragspartner")
+    return None
+
+
+class _Writer:
+    """Collects articles and writes them in batches."""
+
+    def __init__(
+        self, contract: FrameworkContract, lot: Lot, supplier: Supplier, outcome: Outcome, dry_run: bool
+    ) -> None:
+        self.contract, self.lot, self.supplier, self.outcome, self.dry_run = contract, lot, supplier, outcome, dry_run
+        self.create: list[tuple[Article, list[tuple[Decimal, Decimal]]]] = []
+        self.update: list[tuple[Article, list[tuple[Decimal, Decimal]] | None]] = []
+        self.deactivate: list[int] = []
+        self.fields = [*ARTICLE_FIELDS, "is_active", "content_hash", "search_text", "image"]
+
+    def flush(self, *, force: bool = False) -> None:
+        if self.outcome.error_count or self.dry_run:
+            self.create.clear()
+            self.update.clear()
+            return
+        if self.create and (force or len(self.create) >= BATCH):
+            created = Article.objects.bulk_create([a for a, _ in self.create])
+            ScalePrice.objects.bulk_create(
+                [
+                    ScalePrice(article=a, lower_bound=b, amount=m)
+                    for a, (_, tiers) in zip(created, self.create, strict=True)
+                    for b, m in tiers
+                ]
+            )
+            self.create.clear()
+        if self.update and (force or len(self.update) >= BATCH):
+            articles = [a for a, _ in self.update]
+            Article.objects.bulk_update(articles, self.fields)
+            retiered = [a for a, tiers in self.update if tiers is not None]
+            ScalePrice.objects.filter(article__in=retiered).delete()
+            ScalePrice.objects.bulk_create(
+                [ScalePrice(article=a, lower_bound=b, amount=m) for a, tiers in self.update if tiers for b, m in tiers]
+            )
+            self.update.clear()
+
+
+def _apply(
+    stream: IO[bytes],
+    archive: zipfile.ZipFile | None,
+    contract: FrameworkContract,
+    outcome: Outcome,
+    *,
+    dry_run: bool,
+    lot_number: int | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    existing: dict[str, tuple[int, str, Decimal | None, bool]] = {
+        pid: (pk, h, price, active)
+        for pid, pk, h, price, active in Article.objects.filter(contract=contract).values_list(
+            "supplier_pid", "pk", "content_hash", "price", "is_active"
+        )
+    }
+    seen: set[str] = set()
+    writer: _Writer | None = None
+    header: bmecat.Header | None = None
+    for item in bmecat.read(stream):
+        if isinstance(item, bmecat.Header):
+            header = outcome.header = item
+            if not header.transaction:
+                outcome.error(
+                    "Die Datei enthält keine Transaktion (T_NEW_CATALOG, T_UPDATE_PRODUCTS oder T_UPDATE_PRICES)"
+                )
+                return
+            if header.agreement_id and header.agreement_id != contract.number:
+                outcome.warnings.append(
+                    f"AGREEMENT_ID „{header.agreement_id}“ im HEADER passt nicht zum Vertrag {contract.number}; "
+                    f"importiert in {contract.number}"
+                )
+            elif not header.agreement_id:
+                outcome.warnings.append(f"Der HEADER nennt keine AGREEMENT_ID; importiert in {contract.number}")
+            supplier = _resolve_supplier(contract, header, outcome)
+            lots = contract.lots.filter(supplier=supplier) if supplier else contract.lots.none()
+            lot = lots.filter(number=lot_number).first() if lot_number else lots.order_by("number").first()
+            if supplier is not None and lot is None:
+                outcome.error(f"Der Vertrag {contract.number} hat kein Los des Lieferanten {supplier.name}")
+            if supplier is None or lot is None:
+                return
+            writer = _Writer(contract, lot, supplier, outcome, dry_run)
+            if header.transaction == "T_UPDATE_PRICES":
+                writer.fields = [*PRICE_FIELDS, "content_hash"]
+            continue
+        assert header is not None and writer is not None
+        product = item
+        outcome.total += 1
+        where = f"Zeile {product.line}, Artikel {product.supplier_pid or '?'}"
+        for problem in product.errors:
+            outcome.error(f"{where}: {problem}")
+        if product.errors:
+            continue
+        if product.mode == "update" and product.supplier_pid not in existing:
+            outcome.error(f'{where}: zu ändernder Artikel (mode="update") ist nicht im Katalog')
+            continue
+        if product.supplier_pid in seen:
+            outcome.error(f"{where}: Artikelnummer kommt in der Datei mehrfach vor")
+            continue
+        seen.add(product.supplier_pid)
+        known = existing.get(product.supplier_pid)
+        if product.mode == "delete":
+            if known is None:
+                outcome.error(f"{where}: zu löschender Artikel ist nicht im Katalog")
+            elif known[3]:
+                writer.deactivate.append(known[0])
+                outcome.deactivated += 1
+            continue
+        prices, tiers = _price_values(product, header.currency, outcome, where)
+        if header.transaction == "T_UPDATE_PRICES":
+            if known is None:
+                outcome.error(f"{where}: Preisänderung für einen Artikel, der nicht im Katalog ist")
+                continue
+            # content_hash "" makes the next full catalog compare every field again
+            writer.update.append((Article(pk=known[0], content_hash="", **prices), tiers))
+            if prices["price"] != known[2]:
+                outcome.price_changes += 1
+            outcome.changed += 1
+        else:
+            values = {
+                "description_short": product.description_short,
+                "description_long": product.description_long,
+                "manufacturer_name": product.manufacturer_name,
+                "manufacturer_pid": product.manufacturer_pid,
+                "ean": product.ean,
+                "order_unit": product.order_unit or "C62",
+                "content_unit": product.content_unit,
+                "content_per_unit": product.content_per_unit,
+                "price_quantity": product.price_quantity,
+                "quantity_min": product.quantity_min,
+                "quantity_interval": product.quantity_interval,
+                "eclass_system": product.eclass_system,
+                "eclass_group": product.eclass_group,
+                "cpv": product.cpv,
+                "image_source": product.images[0] if product.images else "",
+                **prices,
+            }
+            digest = _content_hash(values, tiers)
+            if known is not None and known[1] == digest and known[3]:
+                continue  # unchanged
+            search = (
+                stemmed(
+                    " ".join([product.description_short, product.description_long[:1000], product.manufacturer_name])
+                )
+                + f" {product.supplier_pid.lower()} {product.manufacturer_pid.lower()} {product.ean}"
+            )
+            article = Article(
+                contract=contract,
+                lot=writer.lot,
+                supplier=writer.supplier,
+                supplier_pid=product.supplier_pid,
+                is_active=True,
+                content_hash=digest,
+                search_text=search,
+                **values,
+            )
+            if product.images and archive is not None and not dry_run and not outcome.error_count:
+                article.image = _store_image(archive, product.images[0], contract, outcome, where)
+            if known is None:
+                writer.create.append((article, tiers))
+                outcome.new += 1
+            else:
+                article.pk = known[0]
+                writer.update.append((article, tiers))
+                outcome.changed += 1
+                if prices["price"] != known[2]:
+                    outcome.price_changes += 1
+        if progress and outcome.total % 1000 == 0:
+            progress(outcome.total)
+        writer.flush()
+    if writer is None:
+        if header is None or not outcome.errors:
+            outcome.error("Die Datei enthält keinen BMEcat-HEADER")
+        return
+    writer.flush(force=True)
+    if header is not None and header.transaction == "T_NEW_CATALOG":
+        for pid, (pk, _h, _p, active) in existing.items():
+            if active and pid not in seen:
+                writer.deactivate.append(pk)
+                outcome.deactivated += 1
+    if writer.deactivate and not outcome.error_count and not dry_run:
+        for start in range(0, len(writer.deactivate), 900):
+            Article.objects.filter(pk__in=writer.deactivate[start : start + 900]).update(is_active=False)
+    if not outcome.error_count and not dry_run:
+        refresh_search_index(contract)
+
+
+def _store_image(archive: zipfile.ZipFile, name: str, contract: FrameworkContract, outcome: Outcome, where: str) -> str:
+    candidates = [n for n in archive.namelist() if n == name or n.endswith("/" + name)]
+    if not candidates:
+        outcome.warnings.append(f"{where}: Bild {name} ist nicht in der ZIP-Datei")
+        return ""
+    with archive.open(candidates[0]) as image:
+        data = image.read(10 * 1024 * 1024 + 1)
+    if len(data) > 10 * 1024 * 1024:
+        outcome.warnings.append(f"{where}: Bild {name} ist größer als 10 MB und wurde ausgelassen")
+        return ""
+    path = default_storage.save(f"catalog/{contract.pk}/{Path(name).name}", ContentFile(data))
+    outcome.saved_files.append(path)
+    return path
+
+
+def refresh_search_index(contract: FrameworkContract) -> None:
+    """PostgreSQL: recompute the german tsvector of the contract's articles (SQLite keeps its FTS5
+    index in step by triggers)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE catalog_article SET search_vector = "
+                "setweight(to_tsvector('german', coalesce(description_short, '')), 'A') || "
+                "setweight(to_tsvector('simple', coalesce(supplier_pid, '') || ' ' || coalesce(manufacturer_pid, '') "
+                "|| ' ' || coalesce(ean, '') || ' ' || coalesce(manufacturer_name, '')), 'A') || "
+                "setweight(to_tsvector('german', coalesce(description_long, '')), 'C') "
+                "WHERE contract_id = %s",
+                [contract.pk],
+            )
+
+
+def import_catalog(
+    *,
+    actor: Any,
+    contract: FrameworkContract,
+    path: Path,
+    filename: str = "",
+    dry_run: bool = False,
+    lot_number: int | None = None,
+    record: CatalogImport | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CatalogImport:
+    """Import the BMEcat file (XML or ZIP) at ``path`` into ``contract``; the returned history row says
+    what happened. A file with any error, or a dry run, changes nothing."""
+    if record is None:
+        record = CatalogImport.objects.create(
+            contract=contract,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename or path.name,
+            dry_run=dry_run,
+            status=CatalogImport.Status.RUNNING,
+        )
+    else:
+        CatalogImport.objects.filter(pk=record.pk).update(status=CatalogImport.Status.RUNNING)
+    outcome = Outcome()
+    try:
+        with open_catalog(path) as (stream, archive), transaction.atomic():
+            _apply(stream, archive, contract, outcome, dry_run=dry_run, lot_number=lot_number, progress=progress)
+            if outcome.error_count or dry_run:
+                raise ImportRolledBack
+    except ImportRolledBack:
+        pass
+    except bmecat.HostileDocument as exc:
+        outcome.error(str(exc))
+    except etree.XMLSyntaxError as exc:
+        outcome.error(f"Zeile {exc.lineno}: die Datei ist kein wohlgeformtes XML ({exc.msg})")
+    except (ValueError, zipfile.BadZipFile) as exc:
+        outcome.error(str(exc))
+    if outcome.error_count:
+        for saved in outcome.saved_files:
+            default_storage.delete(saved)
+        if outcome.error_count > len(outcome.errors):
+            outcome.errors.append(f"… und {outcome.error_count - len(outcome.errors)} weitere Fehler")
+    header = outcome.header
+    record.status = CatalogImport.Status.FAILED if outcome.error_count else CatalogImport.Status.SUCCEEDED
+    record.finished_at = timezone.now()
+    record.transaction = header.transaction if header else ""
+    record.catalog_version = header.catalog_version[:20] if header else ""
+    record.articles_total = outcome.total
+    record.articles_new, record.articles_changed = outcome.new, outcome.changed
+    record.articles_deactivated, record.price_changes = outcome.deactivated, outcome.price_changes
+    record.errors, record.warnings = outcome.errors, outcome.warnings[:MAX_ERRORS]
+    record.save()
+    return record

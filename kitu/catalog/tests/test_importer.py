@@ -1,0 +1,227 @@
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from kitu.catalog.generate import demo_articles, write_catalog
+from kitu.catalog.importer import import_catalog
+from kitu.catalog.models import Article, CatalogImport, ScalePrice
+
+from .samples import BILLION_LAUGHS, CATALOG_12, SCALES, XXE, catalog_2005, product_2005
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path: Path, content: str | bytes, name: str = "katalog.xml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+def run(cw: dict[str, Any], path: Path, **kwargs: Any) -> CatalogImport:
+    return import_catalog(actor=cw["users"]["contract_manager"], contract=cw["contract"], path=path, **kwargs)
+
+
+def snapshot() -> tuple[Any, ...]:
+    return tuple(
+        Article.objects.order_by("pk").values_list("supplier_pid", "price", "is_active", "description_short")
+    ), ScalePrice.objects.count()
+
+
+@pytest.mark.parametrize(
+    "ns",
+    [
+        "http://www.bmecat.org/bmecat/2005",
+        "http://www.bmecat.org/bmecat/2005.2",
+        "urn:lieferant:eigener-namensraum",
+        None,
+    ],
+)
+def test_bmecat_2005_in_every_namespace(contract_world: dict[str, Any], tmp_path: Path, ns: str | None) -> None:
+    body = product_2005("NB-1", extra_prices=SCALES) + product_2005(
+        "NB-2", "Notebook Dell Latitude 5450", price="1049.50"
+    )
+    record = run(contract_world, write(tmp_path, catalog_2005(body, ns=ns)))
+    assert record.errors == [] and record.status == "succeeded"
+    assert record.summary == "imported 2 articles (2 new, 0 changed, 0 deactivated)"
+    a = Article.objects.get(supplier_pid="NB-1")
+    assert a.description_short == "Notebook Lenovo ThinkPad T14"  # German text preferred
+    assert (a.price, a.list_price, a.tax_rate) == (
+        Decimal("899.00"),
+        Decimal("1200.00"),
+        Decimal("0.190"),
+    )  # gros 1428 / 1.19
+    assert (a.order_unit, a.content_unit, a.quantity_min, a.quantity_interval) == (
+        "C62",
+        "C62",
+        Decimal("2"),
+        Decimal("2"),
+    )
+    assert (a.eclass_system, a.eclass_group, a.cpv, a.ean) == ("ECLASS-5.1", "24010101", "30213100-6", "4012345678901")
+    assert (a.valid_from.isoformat(), a.valid_until.isoformat()) == ("2026-01-01", "2026-12-31")  # type: ignore[union-attr]
+    assert [(t.lower_bound, t.amount) for t in a.scale_prices.all()] == [
+        (Decimal("10.000"), Decimal("869.00")),
+        (Decimal("50.000"), Decimal("839.00")),
+    ]
+    assert a.lot == contract_world["lot"] and a.supplier == contract_world["supplier"]
+
+
+def test_bmecat_12_with_dtd_reference_and_price_on_request(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    record = run(contract_world, write(tmp_path, CATALOG_12))
+    assert record.errors == []
+    printer = Article.objects.get(supplier_pid="DR-100")
+    assert (printer.price, printer.list_price, printer.manufacturer_pid) == (
+        Decimal("189.90"),
+        Decimal("249.00"),
+        "1102RX3NL0",
+    )
+    assert printer.savings == Decimal("59.10") and printer.savings_percent == 23
+    quote = Article.objects.get(supplier_pid="DR-200")
+    assert (quote.price, quote.price_on_request, quote.order_unit) == (None, True, "C62")  # ST normalised
+
+
+def test_new_catalog_replaces_and_deactivates_never_deletes(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    run(contract_world, write(tmp_path, catalog_2005(product_2005("A") + product_2005("B") + product_2005("C"))))
+    ids = dict(Article.objects.values_list("supplier_pid", "pk"))
+    body = product_2005("A") + product_2005("B", price="799.00") + product_2005("D")
+    record = run(contract_world, write(tmp_path, catalog_2005(body), "v2.xml"))
+    assert record.summary == "imported 3 articles (1 new, 1 changed, 1 deactivated)"
+    assert record.price_changes == 1
+    assert dict(Article.objects.values_list("supplier_pid", "is_active")) == {
+        "A": True,
+        "B": True,
+        "C": False,
+        "D": True,
+    }
+    assert Article.objects.get(supplier_pid="C").pk == ids["C"]  # kept for orders that point at it
+    assert Article.objects.get(supplier_pid="B").pk == ids["B"]
+
+
+def test_update_products_new_update_delete(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    run(contract_world, write(tmp_path, catalog_2005(product_2005("A") + product_2005("B"))))
+    body = (
+        product_2005("A", "Notebook neu", mode="update")
+        + product_2005("B", mode="delete")
+        + product_2005("C", mode="new")
+    )
+    record = run(contract_world, write(tmp_path, catalog_2005(body, transaction="T_UPDATE_PRODUCTS"), "u.xml"))
+    assert (record.articles_new, record.articles_changed, record.articles_deactivated) == (1, 1, 1)
+    assert dict(Article.objects.values_list("supplier_pid", "is_active")) == {"A": True, "B": False, "C": True}
+    assert Article.objects.get(supplier_pid="A").description_short == "Notebook neu"
+    bad = run(
+        contract_world,
+        write(tmp_path, catalog_2005(product_2005("Z", mode="update"), transaction="T_UPDATE_PRODUCTS"), "z.xml"),
+    )
+    assert bad.errors == ['Zeile 9, Artikel Z: zu ändernder Artikel (mode="update") ist nicht im Katalog']
+
+
+def test_update_prices_only_changes_prices(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    run(contract_world, write(tmp_path, catalog_2005(product_2005("A", extra_prices=SCALES))))
+    body = (
+        '<PRODUCT><SUPPLIER_PID>A</SUPPLIER_PID><PRODUCT_PRICE_DETAILS><PRODUCT_PRICE price_type="net_customer">'
+        "<PRICE_AMOUNT>850.00</PRICE_AMOUNT><PRICE_CURRENCY>EUR</PRICE_CURRENCY><TAX>0.19</TAX></PRODUCT_PRICE>"
+        "</PRODUCT_PRICE_DETAILS></PRODUCT>"
+    )
+    record = run(contract_world, write(tmp_path, catalog_2005(body, transaction="T_UPDATE_PRICES"), "p.xml"))
+    assert record.errors == [] and record.price_changes == 1
+    a = Article.objects.get(supplier_pid="A")
+    assert (a.price, a.description_short, a.scale_prices.count()) == (
+        Decimal("850.00"),
+        "Notebook Lenovo ThinkPad T14",
+        0,
+    )
+
+
+def test_broken_file_lists_every_problem_with_line_and_changes_nothing(
+    contract_world: dict[str, Any], tmp_path: Path
+) -> None:
+    run(contract_world, write(tmp_path, catalog_2005(product_2005("A"))))
+    before = snapshot()
+    body = (
+        product_2005("OK-1")
+        + product_2005("BAD-PRICE", price="neunhundert")
+        + product_2005("X" * 40)
+        + product_2005("BAD-UNIT", unit="Karton!")
+        + product_2005("OK-1")
+    )
+    record = run(contract_world, write(tmp_path, catalog_2005(body), "bad.xml"))
+    assert record.status == "failed"
+    assert record.errors == [
+        "Zeile 29, Artikel BAD-PRICE: PRICE_AMOUNT (net_customer): „neunhundert“ ist keine Zahl",
+        f"Zeile 49, Artikel {'X' * 40}: SUPPLIER_PID ist länger als 32 Zeichen (40)",
+        "Zeile 69, Artikel BAD-UNIT: ORDER_UNIT: „Karton!“ ist kein Code nach UN/ECE Recommendation 20",
+        "Zeile 89, Artikel OK-1: Artikelnummer kommt in der Datei mehrfach vor",
+    ]
+    assert snapshot() == before
+
+
+def test_malformed_xml_reports_the_line(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    text = catalog_2005(product_2005("A")).replace("</PRODUCT_DETAILS>", "</PRODUCT_DETAIL>", 1)
+    record = run(contract_world, write(tmp_path, text))
+    assert record.status == "failed" and len(record.errors) == 1
+    assert record.errors[0].startswith(
+        "Zeile 18: die Datei ist kein wohlgeformtes XML (Opening and ending tag mismatch"
+    )
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [(BILLION_LAUGHS, "XML-Entitäten"), (XXE, "XML-Entitäten")])
+def test_hostile_files_are_refused(contract_world: dict[str, Any], tmp_path: Path, content: str, message: str) -> None:
+    record = run(contract_world, write(tmp_path, content))
+    assert record.status == "failed"
+    assert message in record.errors[0]
+    assert Article.objects.count() == 0
+
+
+def test_agreement_mismatch_warns_and_contract_decides(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    record = run(contract_world, write(tmp_path, catalog_2005(product_2005("A"), agreement="RV-ALT-7")))
+    assert record.status == "succeeded"
+    assert record.warnings == [
+        "AGREEMENT_ID „RV-ALT-7“ im HEADER passt nicht zum Vertrag RV-2025-01; importiert in RV-2025-01"
+    ]
+
+
+def test_dry_run_reports_and_changes_nothing(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    record = run(contract_world, write(tmp_path, catalog_2005(product_2005("A") + product_2005("B"))), dry_run=True)
+    assert (record.status, record.articles_new, record.dry_run) == ("succeeded", 2, True)
+    assert Article.objects.count() == 0
+
+
+def test_zip_with_images(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    body = product_2005("A").replace(
+        "</PRODUCT>",
+        "<MIME_INFO><MIME><MIME_TYPE>image/png</MIME_TYPE><MIME_SOURCE>bilder/a.png</MIME_SOURCE></MIME></MIME_INFO></PRODUCT>",
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("katalog.xml", catalog_2005(body))
+        archive.writestr("bilder/a.png", b"\x89PNG fake")
+    record = run(contract_world, write(tmp_path, buffer.getvalue(), "katalog.zip"))
+    assert record.errors == []
+    article = Article.objects.get(supplier_pid="A")
+    assert article.image.read() == b"\x89PNG fake"
+
+
+def test_command_summary_exit_code_and_dry_run(contract_world: dict[str, Any], tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "gen.xml"
+    with open(path, "w", encoding="utf-8") as out:
+        write_catalog(
+            out, agreement_id="RV-2025-01", supplier="Beispiel IT GmbH", articles=demo_articles(25, prefix="NB")
+        )
+    call_command("import_bmecat", str(path), "--contract", "RV-2025-01", "--dry-run")
+    assert (
+        capsys.readouterr().out.strip() == "dry run: would have imported 25 articles (25 new, 0 changed, 0 deactivated)"
+    )
+    assert Article.objects.count() == 0
+    call_command("import_bmecat", str(path), "--contract", "RV-2025-01")
+    assert capsys.readouterr().out.strip() == "imported 25 articles (25 new, 0 changed, 0 deactivated)"
+    broken = write(tmp_path, catalog_2005(product_2005("A", price="x")), "b.xml")
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_bmecat", str(broken), "--contract", "RV-2025-01")
+    assert exc.value.code == 1
+    assert "error: Zeile 9, Artikel A: PRICE_AMOUNT (net_customer): „x“ ist keine Zahl" in capsys.readouterr().err
+    assert Article.objects.count() == 25
