@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from kitu.accounts.api import router as accounts_router
 from kitu.accounts.services import api_token_authenticate
+from kitu.catalog.api import router as catalog_router
 from kitu.contracts.api import router as contracts_router
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 from kitu.members.api import router as members_router
@@ -41,6 +42,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/members", members_router)
 api.add_router("/", contracts_router)
+api.add_router("/", catalog_router)
 
 
 @api.exception_handler(NotFound)

@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("members:register"), _("Mitgliederliste (§ 30 GenG)")),
             (reverse("members:statistics"), _("Statistik")),
         ]
+    items.append((reverse("catalog:search"), _("Katalog")))
     items.append((reverse("contracts:list"), _("Rahmenverträge")))
     own = sorted(own_member_ids(user))
     if own:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("konto/", include("kitu.accounts.urls")),
     path("mitglieder/", include("kitu.members.urls")),
     path("rahmenvertraege/", include("kitu.contracts.urls")),
+    path("katalog/", include("kitu.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -207,6 +207,7 @@ KITU_BUSINESS_YEAR_END = env("KITU_BUSINESS_YEAR_END", "12-31")  # MM-DD, last d
 KITU_NOTICE_PERIOD_MONTHS = int(env("KITU_NOTICE_PERIOD_MONTHS", "3"))  # § 65 GenG: 3 months to 5 years
 KITU_SHARE_NOMINAL_VALUE = env("KITU_SHARE_NOMINAL_VALUE", "5000.00")  # EUR per share
 KITU_SETTLEMENT_MONTHS = 6  # § 73 GenG: paid-in capital is paid out within 6 months after the exit
+KITU_CATALOG_UPLOAD_MAX_MB = int(env("KITU_CATALOG_UPLOAD_MAX_MB", "200"))  # largest BMEcat upload
 KITU_COOPERATIVE_NAME = env("KITU_COOPERATIVE_NAME", "Kommunale IT-UNION eG")
 
 LOGGING = {

@@ -1,0 +1,218 @@
+"""Catalog reads: which articles a user may see, and the search over them.
+
+One selector, two engines: PostgreSQL full-text search (german configuration, GIN index, pg_trgm for
+typos) and SQLite FTS5 over stemmed words (snowball German, the same stemmer at import and query)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from kitu.accounts.roles import Role
+from kitu.accounts.selectors import organisation_ids
+from kitu.contracts.models import ContractState
+from kitu.contracts.policies import can_manage_contracts
+from kitu.contracts.selectors import visible_contracts
+from kitu.core.errors import NotFound
+
+from .models import Article, CatalogImport
+from .text import stem, words
+
+SORTS = ("relevance", "price_asc", "price_desc")
+MAX_COMPARE = 4
+
+
+def orderable_contract_ids(user: Any, day: dt.date | None = None) -> list[int]:
+    """Contracts whose articles ``user`` sees: all for contract managers, the own ones for suppliers,
+    for members the active contracts (published, in term, not exhausted) they are eligible for."""
+    day = day or dt.date.today()
+    contracts = visible_contracts(user)
+    if can_manage_contracts(user):
+        return list(contracts.values_list("pk", flat=True))
+    supplier_orgs = organisation_ids(user, roles=(Role.SUPPLIER_USER,))
+    ids = []
+    for contract in contracts:
+        own = any(s.organisation_id in supplier_orgs for s in contract.suppliers.all())
+        if own or contract.state_on(day) == ContractState.ACTIVE:
+            ids.append(contract.pk)
+    return ids
+
+
+def visible_articles(user: Any) -> QuerySet[Article]:
+    """Contract managers see every article; suppliers also their own inactive ones; members active ones."""
+    if can_manage_contracts(user):
+        return Article.objects.all()
+    supplier_orgs = organisation_ids(user, roles=(Role.SUPPLIER_USER,))
+    return Article.objects.filter(contract_id__in=orderable_contract_ids(user)).filter(
+        Q(is_active=True) | Q(supplier__organisation_id__in=supplier_orgs)
+    )
+
+
+def article_for(user: Any, article_id: int) -> Article:
+    article = (
+        visible_articles(user)
+        .select_related("contract", "lot", "supplier__organisation")
+        .prefetch_related("scale_prices")
+        .filter(pk=article_id)
+        .first()
+    )
+    if article is None:
+        raise NotFound("Article not found")
+    return article
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    page: Page[Article]
+    total: int
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    typo_tolerant: bool = False
+
+
+def _chunks(q: str) -> list[list[str]]:
+    """The query's whitespace-separated parts, each as its words: "NB-2 Lenovo" → [["NB", "2"], ["Lenovo"]].
+    A part of several words (an article number) must match as a phrase."""
+    return [parts for chunk in q.split() if (parts := words(chunk))]
+
+
+def _fts_match(q: str) -> str:
+    """FTS5 query: every part required, stemmed, its last word as a prefix."""
+    return " AND ".join('"' + " ".join(stem(w) for w in parts) + '"*' for parts in _chunks(q))
+
+
+def _pg_query(q: str) -> SearchQuery | None:
+    chunks = [[w.lower() for w in parts] for parts in _chunks(q)]
+    if not chunks:
+        return None
+    raw = " & ".join("(" + " <-> ".join([*parts[:-1], parts[-1] + ":*"]) + ")" for parts in chunks)
+    return SearchQuery(raw, config="german", search_type="raw") | SearchQuery(raw, config="simple", search_type="raw")
+
+
+def _text_filter(qs: QuerySet[Article], q: str) -> tuple[QuerySet[Article], bool]:
+    """Articles matching ``q``, annotated with ``rank`` (higher is better)."""
+    if connection.vendor == "postgresql":
+        query = _pg_query(q)
+        if query is None:
+            return qs.none(), False
+        found = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        if found.exists():
+            return found, False
+        # nothing found: tolerate typos by trigram similarity of the description
+        similar = qs.annotate(rank=TrigramWordSimilarity(q, "description_short")).filter(rank__gte=0.45)
+        return similar, True
+    match = _fts_match(q)
+    if not match:
+        return qs.none(), False
+    sql = "SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s"
+    rank = RawSQL(  # noqa: S611 - bound parameter
+        "(SELECT -bm25(catalog_article_fts, 1.0) FROM catalog_article_fts "
+        "WHERE catalog_article_fts MATCH %s AND catalog_article_fts.rowid = catalog_article.id)",
+        [match],
+    )
+    # the match expression is passed as a bound parameter, never formatted into the SQL
+    return qs.filter(pk__in=RawSQL(sql, [match])).annotate(rank=rank), False  # noqa: S611
+
+
+def search_articles(
+    user: Any,
+    *,
+    q: str = "",
+    contract: int | None = None,
+    supplier: int | None = None,
+    eclass: str = "",
+    manufacturer: str = "",
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    facets: bool = True,
+) -> SearchResult:
+    qs = visible_articles(user).filter(is_active=True)
+    typo = False
+    if q.strip():
+        qs, typo = _text_filter(qs, q)
+    if contract:
+        qs = qs.filter(contract_id=contract)
+    if supplier:
+        qs = qs.filter(supplier_id=supplier)
+    if eclass:
+        qs = qs.filter(eclass_group=eclass)
+    if manufacturer:
+        qs = qs.filter(manufacturer_name=manufacturer)
+    if price_min is not None:
+        qs = qs.filter(price__gte=price_min)
+    if price_max is not None:
+        qs = qs.filter(price__lte=price_max)
+    if sort == "price_asc":
+        qs = qs.order_by(F("price").asc(nulls_last=True), "pk")
+    elif sort == "price_desc":
+        qs = qs.order_by(F("price").desc(nulls_last=True), "pk")
+    elif q.strip():
+        qs = qs.order_by("-rank", "price", "pk")
+    else:
+        qs = qs.order_by("description_short", "pk")
+    qs = qs.select_related("contract", "supplier__organisation")
+    paginator = Paginator(qs, per_page)
+    result = SearchResult(page=paginator.get_page(page), total=paginator.count, typo_tolerant=typo)
+    if facets:
+        base = qs.order_by()
+        result.facets = {
+            "supplier": [
+                Facet(str(r["supplier_id"]), r["supplier__organisation__name"], r["n"])
+                for r in base.values("supplier_id", "supplier__organisation__name")
+                .annotate(n=Count("id"))
+                .order_by("-n")[:10]
+            ],
+            "manufacturer": [
+                Facet(r["manufacturer_name"], r["manufacturer_name"], r["n"])
+                for r in base.exclude(manufacturer_name="")
+                .values("manufacturer_name")
+                .annotate(n=Count("id"))
+                .order_by("-n", "manufacturer_name")[:10]
+            ],
+            "eclass": [
+                Facet(r["eclass_group"], r["eclass_group"], r["n"])
+                for r in base.exclude(eclass_group="")
+                .values("eclass_group")
+                .annotate(n=Count("id"))
+                .order_by("-n", "eclass_group")[:10]
+            ],
+            "contract": [
+                Facet(str(r["contract_id"]), f"{r['contract__number']} {r['contract__title']}", r["n"])
+                for r in base.values("contract_id", "contract__number", "contract__title")
+                .annotate(n=Count("id"))
+                .order_by("contract__number")
+            ],
+        }
+    return result
+
+
+def articles_to_compare(user: Any, ids: list[int]) -> list[Article]:
+    found = {
+        a.pk: a
+        for a in visible_articles(user)
+        .filter(pk__in=ids[:MAX_COMPARE])
+        .select_related("contract", "supplier__organisation")
+        .prefetch_related("scale_prices")
+    }
+    return [found[i] for i in ids[:MAX_COMPARE] if i in found]
+
+
+def imports_of(contract_id: int) -> QuerySet[CatalogImport]:
+    return CatalogImport.objects.filter(contract_id=contract_id).select_related("started_by").order_by("-started_at")

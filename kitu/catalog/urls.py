@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("artikel/<int:article_id>/", views.article, name="article"),
+    path("vergleich/", views.compare, name="compare"),
+    path("import/<int:contract_id>/", views.imports, name="imports"),
+    path("import/ergebnis/<int:import_id>/", views.import_result, name="import_result"),
+]
