@@ -119,7 +119,7 @@ def _text_filter(qs: QuerySet[Article], q: str) -> tuple[QuerySet[Article], bool
     if not match:
         return qs.none(), False
     sql = "SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s"
-    rank = RawSQL(  # noqa: S611 - bound parameter
+    rank = RawSQL(
         "(SELECT -bm25(catalog_article_fts, 1.0) FROM catalog_article_fts "
         "WHERE catalog_article_fts MATCH %s AND catalog_article_fts.rowid = catalog_article.id)",
         [match],
