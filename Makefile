@@ -44,6 +44,7 @@ test-postgres:
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/catalog.py
 
 lint: install
 	$(VENV)/bin/ruff check .

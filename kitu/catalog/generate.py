@@ -123,8 +123,8 @@ def demo_articles(
     chosen = [KINDS[i] for i in kinds] if kinds else list(KINDS)
     for n in range(count):
         kind, eclass, (low, high), makers, models = chosen[n % len(chosen)]
-        maker = rng.choice(makers)
-        model = rng.choice(models)
+        pick = rng.randrange(len(makers))  # makers and models are paired by position
+        maker, model = makers[pick], models[pick]
         variant = rng.choice(("", " Pro", " Plus", " (2026)", " mit Garantieverlängerung 5 Jahre"))
         price = Decimal(rng.randrange(low * 100, high * 100)) / 100
         list_price = (price * Decimal(rng.choice(("1.12", "1.18", "1.25", "1.35")))).quantize(Decimal("0.01"))

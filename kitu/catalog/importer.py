@@ -229,10 +229,10 @@ def _apply(
     lot_number: int | None,
     progress: Callable[[int], None] | None,
 ) -> None:
-    existing: dict[str, tuple[int, str, Decimal | None, bool]] = {
-        pid: (pk, h, price, active)
-        for pid, pk, h, price, active in Article.objects.filter(contract=contract).values_list(
-            "supplier_pid", "pk", "content_hash", "price", "is_active"
+    existing: dict[str, tuple[int, str, Decimal | None, bool, int]] = {
+        pid: (pk, h, price, active, lot_id)
+        for pid, pk, h, price, active, lot_id in Article.objects.filter(contract=contract).values_list(
+            "supplier_pid", "pk", "content_hash", "price", "is_active", "lot_id"
         )
     }
     seen: set[str] = set()
@@ -355,8 +355,9 @@ def _apply(
         return
     writer.flush(force=True)
     if header is not None and header.transaction == "T_NEW_CATALOG":
-        for pid, (pk, _h, _p, active) in existing.items():
-            if active and pid not in seen:
+        # a new catalog replaces the catalog of its lot (a contract may have several lots and suppliers)
+        for pid, (pk, _h, _p, active, lot_id) in existing.items():
+            if active and pid not in seen and lot_id == writer.lot.pk:
                 writer.deactivate.append(pk)
                 outcome.deactivated += 1
     if writer.deactivate and not outcome.error_count and not dry_run:

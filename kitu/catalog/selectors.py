@@ -103,29 +103,30 @@ def _pg_query(q: str) -> SearchQuery | None:
     return SearchQuery(raw, config="german", search_type="raw") | SearchQuery(raw, config="simple", search_type="raw")
 
 
-def _text_filter(qs: QuerySet[Article], q: str) -> tuple[QuerySet[Article], bool]:
-    """Articles matching ``q``, annotated with ``rank`` (higher is better)."""
+def _text_filter(qs: QuerySet[Article], q: str) -> tuple[QuerySet[Article], bool, dict[int, int] | None]:
+    """Articles matching ``q``. PostgreSQL annotates ``rank`` (higher is better); SQLite returns the
+    position of each matching id in FTS5's bm25 order instead (sorting there is cheaper than in SQL)."""
     if connection.vendor == "postgresql":
         query = _pg_query(q)
         if query is None:
-            return qs.none(), False
+            return qs.none(), False, None
         found = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         if found.exists():
-            return found, False
+            return found, False, None
         # nothing found: tolerate typos by trigram similarity of the description
         similar = qs.annotate(rank=TrigramWordSimilarity(q, "description_short")).filter(rank__gte=0.45)
-        return similar, True
+        return similar, True, None
     match = _fts_match(q)
     if not match:
-        return qs.none(), False
-    sql = "SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s"
-    rank = RawSQL(
-        "(SELECT -bm25(catalog_article_fts, 1.0) FROM catalog_article_fts "
-        "WHERE catalog_article_fts MATCH %s AND catalog_article_fts.rowid = catalog_article.id)",
-        [match],
-    )
-    # the match expression is passed as a bound parameter, never formatted into the SQL
-    return qs.filter(pk__in=RawSQL(sql, [match])).annotate(rank=rank), False  # noqa: S611
+        return qs.none(), False, {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s ORDER BY rank", [match]
+        )
+        positions = {row[0]: i for i, row in enumerate(cursor.fetchall())}
+    # the match expression is a bound parameter, never formatted into the SQL
+    ids = RawSQL("SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s", [match])
+    return qs.filter(pk__in=ids), False, positions
 
 
 def search_articles(
@@ -145,8 +146,9 @@ def search_articles(
 ) -> SearchResult:
     qs = visible_articles(user).filter(is_active=True)
     typo = False
+    positions: dict[int, int] | None = None
     if q.strip():
-        qs, typo = _text_filter(qs, q)
+        qs, typo, positions = _text_filter(qs, q)
     if contract:
         qs = qs.filter(contract_id=contract)
     if supplier:
@@ -163,13 +165,22 @@ def search_articles(
         qs = qs.order_by(F("price").asc(nulls_last=True), "pk")
     elif sort == "price_desc":
         qs = qs.order_by(F("price").desc(nulls_last=True), "pk")
-    elif q.strip():
+    elif q.strip() and positions is None:
         qs = qs.order_by("-rank", "price", "pk")
     else:
         qs = qs.order_by("description_short", "pk")
     qs = qs.select_related("contract", "supplier__organisation")
-    paginator = Paginator(qs, per_page)
-    result = SearchResult(page=paginator.get_page(page), total=paginator.count, typo_tolerant=typo)
+    if positions is not None and sort == "relevance":
+        # SQLite relevance: order the matching ids by their FTS5 rank, then load only the page's articles
+        ids = sorted(qs.values_list("pk", flat=True), key=positions.__getitem__)
+        paginator: Paginator[Any] = Paginator(ids, per_page)
+        result_page = paginator.get_page(page)
+        loaded = qs.in_bulk(list(result_page.object_list))
+        result_page.object_list = [loaded[pk] for pk in result_page.object_list]
+    else:
+        paginator = Paginator(qs, per_page)
+        result_page = paginator.get_page(page)
+    result = SearchResult(page=result_page, total=paginator.count, typo_tolerant=typo)
     if facets:
         base = qs.order_by()
         result.facets = {

@@ -217,4 +217,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "Stadt Zeitz",
         (Role.REQUESTER,),
     ),
+    DemoUser(
+        f"supplier@{DEMO_DOMAIN}",
+        "Sven Lieferung (Demo)",
+        "Lieferant Elbe-IT Systemhaus (Rahmenvertrag RV-2024-01)",
+        "Elbe-IT Systemhaus GmbH (Demo)",
+        (Role.SUPPLIER_USER,),
+    ),
 )

@@ -1,0 +1,214 @@
+"""Catalog benchmarks (run by `make bench`).
+
+1. Import of a generated BMEcat 2005 file with BENCH_ARTICLES articles (default 100,000): seconds and
+   peak RSS, each in a fresh process, against the floor of reading the same file with lxml iterparse alone.
+   Target: within 4x the floor, peak RSS under 300 MB.
+2. Search latency p50/p95 for 20 typical queries through the API (a requester of an eligible member),
+   against the raw SQL full-text query. Target on PostgreSQL: p95 under 50 ms.
+
+SQLite by default (a throw-away file); BENCH_DATABASE_URL=postgres://… for PostgreSQL (an empty database)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+N = int(os.environ.get("BENCH_ARTICLES", "100000"))
+QUERIES = [
+    "Notebook",
+    "Notebooks Lenovo",
+    "ThinkPad",
+    "Monitor 24",
+    "Dockingstation",
+    "Drucker",
+    "Multifunktionsdrucker",
+    "Kyocera",
+    "Tablet",
+    "iPad",
+    "Switch",
+    "Access Point",
+    "Tastatur",
+    "Desktop-PC",
+    "OptiPlex",
+    "Latitude",
+    "Garantieverlängerung",
+    "EliteBook 840",
+    "Cisco Catalyst",
+    "Eizo FlexScan",
+]
+
+
+def child(code: str, env: dict[str, str]) -> dict[str, float]:
+    """Run ``code`` in a fresh interpreter; it prints a JSON dict; peak RSS is added in MB."""
+    # VmHWM: this process's own peak resident memory (ru_maxrss would include the forking parent)
+    code += (
+        "\nhwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]"
+        "\nprint(json.dumps({'peak_rss_kb': int(hwm)}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = out.stdout.strip().splitlines()
+    result = json.loads(lines[-2])
+    result["peak_rss_mb"] = json.loads(lines[-1])["peak_rss_kb"] / 1024
+    return result
+
+
+SETUP = """
+import os, sys, time, json
+sys.path.insert(0, os.getcwd())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+import django; django.setup()
+"""
+
+FLOOR = """
+import json, sys, time
+from lxml import etree
+start = time.perf_counter(); n = 0
+for _, el in etree.iterparse(PATH, events=("end",), resolve_entities=False, no_network=True):
+    if etree.QName(el).localname == "PRODUCT":
+        n += 1
+        el.clear()
+        while el.getprevious() is not None:
+            del el.getparent()[0]
+print(json.dumps({"seconds": time.perf_counter() - start, "products": n}))
+"""
+
+IMPORT = (
+    SETUP
+    + """
+from pathlib import Path
+from kitu.catalog.importer import import_catalog
+from kitu.contracts.models import FrameworkContract
+contract = FrameworkContract.objects.get(number="RV-BENCH")
+start = time.perf_counter()
+record = import_catalog(actor=None, contract=contract, path=Path(PATH), lot_number=1)
+assert not record.errors, record.errors[:5]
+print(json.dumps({"seconds": time.perf_counter() - start, "articles": record.articles_total}))
+"""
+)
+
+SEARCH = (
+    SETUP
+    + """
+import statistics
+from django.db import connection
+from django.test import Client
+from kitu.accounts.models import User
+from kitu.accounts.services import api_token_create
+from kitu.catalog.selectors import _fts_match, _pg_query
+from kitu.catalog.models import Article
+user = User.objects.get(email="requester@bench.example")
+_t, secret = api_token_create(user=user, name="bench")
+client = Client(HTTP_AUTHORIZATION="Bearer " + secret)
+queries = QUERIES
+api, raw = [], []
+for q in queries:
+    client.get("/api/v1/catalog/articles", {"q": q})  # warm
+for _ in range(3):
+    for q in queries:
+        t = time.perf_counter(); r = client.get("/api/v1/catalog/articles", {"q": q}); api.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, r.content
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute("SELECT id FROM catalog_article WHERE search_vector @@ to_tsquery('german', %s) LIMIT 20", [" & ".join(w.lower() + ":*" for w in q.replace("-", " ").split())])
+            else:
+                cur.execute("SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s ORDER BY rank LIMIT 20", [_fts_match(q)])
+            cur.fetchall()
+        raw.append((time.perf_counter() - t) * 1000)
+q = lambda xs, p: statistics.quantiles(xs, n=100)[p - 1]
+print(json.dumps({"api_p50": q(api, 50), "api_p95": q(api, 95), "raw_p50": q(raw, 50), "raw_p95": q(raw, 95), "vendor": connection.vendor, "count": Article.objects.count()}))
+"""
+)
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="kitu-catalog-bench-"))
+    env = dict(os.environ)
+    env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    env["DEBUG"] = "0"
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG")})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from kitu.accounts.models import Organisation, RoleAssignment, User
+    from kitu.accounts.roles import OrgKind, Role
+    from kitu.catalog.generate import demo_articles, write_catalog
+    from kitu.contracts import services as cs
+    from kitu.members import services as ms
+
+    call_command("migrate", verbosity=0)
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = User.objects.create_user("admin@bench.example", "x" * 12, full_name="A")
+    RoleAssignment.objects.create(user=admin, organisation=coop, role=Role.COOP_ADMIN)
+    import datetime as dt
+    from decimal import Decimal
+
+    member = ms.member_apply(
+        actor=admin,
+        name="Stadt Bench",
+        member_type="verein",
+        street="A 1",
+        postcode="39104",
+        city="M",
+        application_date=dt.date(2020, 1, 1),
+    )
+    ms.member_admit(actor=admin, member=member, effective_date=dt.date(2020, 2, 1))
+    requester = User.objects.create_user("requester@bench.example", "x" * 12, full_name="R")
+    RoleAssignment.objects.create(user=requester, organisation=member.organisation, role=Role.REQUESTER)
+    supplier = cs.supplier_create(
+        actor=admin, name="Bench IT GmbH", street="A 1", postcode="39104", city="M", order_email="o@b.example"
+    )
+    contract = cs.contract_save(
+        actor=admin,
+        number="RV-BENCH",
+        title="Bench",
+        legal_basis="gwb108",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2035, 1, 1),
+        call_off_mode="direct",
+        suppliers=[supplier],
+        eligible_members=[member],
+    )
+    lot = cs.lot_save(actor=admin, contract=contract, number=1, title="Alles", supplier=supplier)
+    cs.limit_save(actor=admin, lot=lot, max_value=Decimal("999999999"))
+    cs.contract_publish(actor=admin, contract=contract)
+    from django.db import connections
+
+    connections.close_all()
+
+    path = tmp / "catalog.xml"
+    start = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as out:
+        write_catalog(out, agreement_id="RV-BENCH", supplier="Bench IT GmbH", articles=demo_articles(N, prefix="B"))
+    size_mb = path.stat().st_size / 1024 / 1024
+    print(
+        f"catalog: {N} articles, {size_mb:.0f} MB BMEcat 2005 (generated in {time.perf_counter() - start:.1f} s), database {connections['default'].vendor}"
+    )
+    floor = child(FLOOR.replace("PATH", repr(str(path))), env)
+    imported = child(IMPORT.replace("PATH", repr(str(path))), env)
+    ratio = imported["seconds"] / floor["seconds"]
+    print(f"floor   lxml iterparse alone   {floor['seconds']:7.1f} s   peak RSS {floor['peak_rss_mb']:6.0f} MB")
+    print(
+        f"import  import_bmecat          {imported['seconds']:7.1f} s   peak RSS {imported['peak_rss_mb']:6.0f} MB   "
+        f"{ratio:.1f}x the floor (target ≤ 4x, RSS < 300 MB: {'ok' if ratio <= 4 and imported['peak_rss_mb'] < 300 else 'MISSED'})"
+    )
+    search = child(SEARCH.replace("QUERIES", repr(QUERIES)), env)
+    target = "ok" if search["api_p95"] < 50 else "MISSED"
+    print(
+        f"search  API p50 {search['api_p50']:6.1f} ms  p95 {search['api_p95']:6.1f} ms   raw SQL p50 {search['raw_p50']:6.1f} ms  "
+        f"p95 {search['raw_p95']:6.1f} ms   ({len(QUERIES)} queries x 3 over {search['count']} articles; target p95 < 50 ms on PostgreSQL: {target})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from kitu.accounts.models import User
+from kitu.catalog.models import Article
+from kitu.contracts.models import ContractState, FrameworkContract
+from kitu.demo.data import DEMO_USERS
+from kitu.members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, ...]:
+    return Member.objects.count(), User.objects.count(), FrameworkContract.objects.count(), Article.objects.count()
+
+
+def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any) -> None:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert out.getvalue().splitlines()[0] == "Demodaten: 39 Mitglieder, 4 Rahmenverträge und 9 Konten neu angelegt."
+    first = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == first
+    numbers = dict(
+        Member.objects.filter(member_number__isnull=False).values_list("organisation__name", "member_number")
+    )
+    assert (numbers["Landeshauptstadt Magdeburg"], numbers["Gemeinde Barleben"], numbers["KID Magdeburg GmbH"]) == (
+        1,
+        2,
+        3,
+    )
+    assert (numbers["Stadt Wernigerode"], numbers["Lutherstadt Eisleben"], numbers["Landkreis Anhalt-Bitterfeld"]) == (
+        25,
+        90,
+        100,
+    )
+    assert str(Member.objects.get(organisation__name="Landkreis Anhalt-Bitterfeld").joined_on) == "2022-10-01"
+    assert all(m.is_demo for m in Member.objects.all())
+    for spec in DEMO_USERS:
+        user = User.objects.get(email=spec.email)
+        assert user.check_password("KITU-Demo-2026!")
+        assert set(user.role_assignments.values_list("role", flat=True)) == set(spec.roles)
+    assert {c.state for c in FrameworkContract.objects.all()} == {ContractState.ACTIVE}
+    assert Article.objects.filter(is_active=True).count() == 180
