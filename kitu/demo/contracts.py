@@ -127,16 +127,16 @@ CONTRACTS = (
 def seed_contracts(admin: User) -> int:
     """Create the demo contracts that are missing; returns how many were created."""
     suppliers = []
-    for spec in SUPPLIERS:
-        supplier = Supplier.objects.filter(organisation__name=spec.name).first()
+    for supplier_spec in SUPPLIERS:
+        supplier = Supplier.objects.filter(organisation__name=supplier_spec.name).first()
         if supplier is None:
             supplier = contract_services.supplier_create(
                 actor=admin,
-                name=spec.name,
-                street=spec.street,
-                postcode=spec.postcode,
-                city=spec.city,
-                order_email=spec.email,
+                name=supplier_spec.name,
+                street=supplier_spec.street,
+                postcode=supplier_spec.postcode,
+                city=supplier_spec.city,
+                order_email=supplier_spec.email,
                 is_demo=True,
             )
         suppliers.append(supplier)
