@@ -87,7 +87,8 @@ class Product:
 
 
 def local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """The local name of ``{namespace}NAME`` (comments and processing instructions have none)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def children(el: etree._Element, name: str) -> list[etree._Element]:

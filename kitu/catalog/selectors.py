@@ -51,9 +51,10 @@ def visible_articles(user: Any) -> QuerySet[Article]:
     if can_manage_contracts(user):
         return Article.objects.all()
     supplier_orgs = organisation_ids(user, roles=(Role.SUPPLIER_USER,))
-    return Article.objects.filter(contract_id__in=orderable_contract_ids(user)).filter(
-        Q(is_active=True) | Q(supplier__organisation_id__in=supplier_orgs)
-    )
+    qs = Article.objects.filter(contract_id__in=orderable_contract_ids(user))
+    if not supplier_orgs:
+        return qs.filter(is_active=True)
+    return qs.filter(Q(is_active=True) | Q(supplier__organisation_id__in=supplier_orgs))
 
 
 def article_for(user: Any, article_id: int) -> Article:
@@ -110,11 +111,14 @@ def _text_filter(qs: QuerySet[Article], q: str) -> tuple[QuerySet[Article], bool
         query = _pg_query(q)
         if query is None:
             return qs.none(), False, None
-        found = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        found = qs.filter(search_vector=query)
         if found.exists():
-            return found, False, None
+            return found.annotate(rank=SearchRank(F("search_vector"), query)), False, None
         # nothing found: tolerate typos by trigram similarity of the description
-        similar = qs.annotate(rank=TrigramWordSimilarity(q, "description_short")).filter(rank__gte=0.45)
+        # (the <% operator uses the trigram GIN index; word_similarity then only orders the few hits)
+        similar = qs.filter(description_short__trigram_word_similar=q).annotate(
+            rank=TrigramWordSimilarity(q, "description_short")
+        )
         return similar, True, None
     match = _fts_match(q)
     if not match:
