@@ -126,3 +126,42 @@ def test_member_admin_cockpit_without_javascript(browser: Any, live_server: Any,
     assert page.url == check_page
     assert "2100 – Bürgerbüro" in page.content()
     context.close()
+
+
+def test_contract_and_catalog_pages_are_accessible(
+    browser: Any, live_server: Any, contract_world: dict[str, Any], tmp_path: Path
+) -> None:
+    from kitu.catalog.importer import import_catalog
+    from kitu.catalog.models import Article
+    from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
+
+    path = tmp_path / "k.xml"
+    path.write_text(
+        catalog_2005(product_2005("NB-1", extra_prices=SCALES) + product_2005("NB-2", "Notebook Dell Latitude"))
+    )
+    assert import_catalog(actor=None, contract=contract_world["contract"], path=path).errors == []
+    article = Article.objects.get(supplier_pid="NB-1")
+    device = TOTPDevice.objects.create(user=contract_world["users"]["contract_manager"], name="App", confirmed=True)
+    page = browser.new_page(locale="de-DE", bypass_csp=True)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("contracts@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_label("Sicherheitscode aus der Authenticator-App").fill(_code(device))
+    page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(live_server.url + "/")
+    cid = contract_world["contract"].pk
+    for path_ in (
+        "/rahmenvertraege/",
+        f"/rahmenvertraege/{cid}/",
+        "/rahmenvertraege/lieferanten/",
+        f"/katalog/import/{cid}/",
+        "/katalog/?q=Notebooks",
+        f"/katalog/artikel/{article.pk}/",
+        f"/katalog/vergleich/?id={article.pk}",
+    ):
+        page.goto(live_server.url + path_)
+        check_accessibility(page)
+    page.goto(live_server.url + "/katalog/?q=Notebooks")
+    assert page.locator("table tbody tr").count() == 2
+    page.close()
