@@ -7,16 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.accounts.models import Organisation
 from kitu.accounts.roles import OrgKind
 from kitu.core import audit
-from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.errors import DomainError, PermissionDenied, full_clean
 from kitu.core.money import money
 from kitu.members.models import Member
 
@@ -54,14 +53,6 @@ def _require_manager(actor: Any) -> None:
         raise PermissionDenied(_("Nur das Vertragsmanagement darf Rahmenverträge ändern."))
 
 
-def _clean(instance: models.Model, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
-
-
 def check_term(legal_basis: str, starts_on: dt.date, ends_on: dt.date) -> None:
     """The legal maximum term of a framework agreement: 4 years (VgV), 6 years (UVgO)."""
     if ends_on < starts_on:
@@ -86,7 +77,7 @@ def supplier_create(*, actor: Any, name: str, **fields: Any) -> Supplier:
         raise DomainError(_("Bitte den Namen angeben."), field="name")
     organisation = Organisation.objects.create(kind=OrgKind.SUPPLIER, name=name.strip())
     supplier = Supplier(organisation=organisation, **fields)
-    _clean(supplier, exclude=["organisation"])
+    full_clean(supplier, exclude=["organisation"])
     supplier.save()
     audit.record(
         actor=actor,
@@ -109,7 +100,7 @@ def supplier_update(*, actor: Any, supplier: Supplier, name: str | None = None, 
         if key not in SUPPLIER_FIELDS:
             raise DomainError(_("Feld kann nicht geändert werden."), field=key)
         setattr(supplier, key, value)
-    _clean(supplier, exclude=["organisation"])
+    full_clean(supplier, exclude=["organisation"])
     supplier.save()
     audit.record(
         actor=actor,
@@ -152,7 +143,7 @@ def contract_save(
         if key not in CONTRACT_FIELDS:
             raise DomainError(_("Feld kann nicht geändert werden."), field=key)
         setattr(contract, key, value)
-    _clean(contract)
+    full_clean(contract)
     check_term(contract.legal_basis, contract.starts_on, contract.ends_on)
     contract.save()
     if suppliers is not None:
@@ -199,7 +190,7 @@ def lot_save(*, actor: Any, contract: FrameworkContract, lot: Lot | None = None,
         setattr(lot, key, value)
     if lot.supplier_id and not contract.suppliers.filter(pk=lot.supplier_id).exists():
         raise DomainError(_("Der Lieferant des Loses muss Vertragspartner sein."), field="supplier")
-    _clean(lot)
+    full_clean(lot)
     lot.save()
     audit.record(
         actor=actor,
@@ -231,7 +222,7 @@ def limit_save(*, actor: Any, lot: Lot, limit: VolumeLimit | None = None, **fiel
         raise DomainError(_("Die Höchstmenge liegt unter der bereits abgerufenen Menge."), field="max_quantity")
     if limit.max_value is not None and limit.max_value < limit.consumed_value:
         raise DomainError(_("Der Höchstwert liegt unter dem bereits abgerufenen Wert."), field="max_value")
-    _clean(limit)
+    full_clean(limit)
     limit.save()
     audit.record(
         actor=actor,
@@ -247,7 +238,7 @@ def limit_save(*, actor: Any, lot: Lot, limit: VolumeLimit | None = None, **fiel
 def document_add(*, actor: Any, contract: FrameworkContract, title: str, file: UploadedFile) -> ContractDocument:
     _require_manager(actor)
     document = ContractDocument(contract=contract, title=title.strip(), file=file, uploaded_by=actor)
-    _clean(document)
+    full_clean(document)
     document.save()
     audit.record(
         actor=actor, instance=document, action="create", after=audit.snapshot(document, ("contract", "title", "file"))

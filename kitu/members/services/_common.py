@@ -7,11 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from kitu.core import audit
-from kitu.core.errors import DomainError
+from kitu.core.errors import DomainError, full_clean
 from kitu.core.money import money
 
 from .. import selectors
@@ -70,15 +69,6 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
     return {"name": member.organisation.name, **audit.snapshot(member, MEMBER_AUDIT_FIELDS)}
 
 
-def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
-    """Model validation turned into a DomainError naming the first field at fault."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
-
-
 def _locked(member: Member) -> Member:
     return Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
 
@@ -103,7 +93,7 @@ def _add_event(*, actor: Any, member: Member, kind: str, effective_date: dt.date
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         **fields,
     )
-    _full_clean(event, exclude=["member", "recorded_by", "successor"])
+    full_clean(event, exclude=["member", "recorded_by", "successor"])
     event.save()
     audit.record(
         actor=actor,
@@ -116,7 +106,7 @@ def _add_event(*, actor: Any, member: Member, kind: str, effective_date: dt.date
 
 
 def _save_member(*, actor: Any, member: Member, before: dict[str, Any]) -> Member:
-    _full_clean(member, exclude=["organisation", "successor"])
+    full_clean(member, exclude=["organisation", "successor"])
     member.save()
     audit.record(actor=actor, instance=member, action="update", before=before, after=_member_snapshot(member))
     return member

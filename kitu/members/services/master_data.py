@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kitu.accounts.models import Organisation
 from kitu.accounts.roles import OrgKind
 from kitu.core import audit
-from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.errors import DomainError, PermissionDenied, full_clean
 
 from .. import policies
 from ..models import (
@@ -27,7 +27,6 @@ from ._common import (
     PERSONAL_FIELDS,
     SUBRECORD_FIELDS,
     _add_event,
-    _full_clean,
     _locked,
     _member_snapshot,
     _save_member,
@@ -78,7 +77,7 @@ def member_apply(
         phone=phone,
         is_demo=is_demo,
     )
-    _full_clean(member, exclude=["organisation"])
+    full_clean(member, exclude=["organisation"])
     member.save()
     audit.record(actor=actor, instance=member, action="create", after=_member_snapshot(member))
     _add_event(
@@ -136,7 +135,7 @@ def subrecord_save(*, actor: Any, member: Member, instance: models.Model, data: 
     for name in fields:
         if name in data:
             setattr(instance, name, data[name].strip() if isinstance(data[name], str) else data[name])
-    _full_clean(instance)
+    full_clean(instance)
     if isinstance(instance, LeitwegId) and instance.is_default:
         LeitwegId.objects.filter(member=member).exclude(pk=instance.pk).update(is_default=False)
     instance.save()
