@@ -138,6 +138,27 @@ def client_for(world: dict[str, Any]) -> Callable[[str | None], Client]:
     return make
 
 
+def make_published_contract(
+    admin: User, supplier: Supplier, *, number: str, eligible: list[Member], max_quantity: int, **limit: Any
+) -> tuple[FrameworkContract, Any, Any]:
+    """A published contract (UVgO, 2025–2028) with lot 1 and its limit; returns contract, lot, limit."""
+    contract = contract_services.contract_save(
+        actor=admin,
+        number=number,
+        title="Notebooks und Dockingstationen",
+        legal_basis="uvgo15",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+        call_off_mode="direct",
+        suppliers=[supplier],
+        eligible_members=eligible,
+    )
+    lot = contract_services.lot_save(actor=admin, contract=contract, number=1, title="Notebooks", supplier=supplier)
+    lot_limit = contract_services.limit_save(actor=admin, lot=lot, max_quantity=max_quantity, **limit)
+    contract_services.contract_publish(actor=admin, contract=contract)
+    return contract, lot, lot_limit
+
+
 @pytest.fixture
 def contract_world(world: dict[str, Any]) -> dict[str, Any]:
     """A published notebook contract with one lot (max 100 pieces, 150,000 EUR) and an article limit,
@@ -151,23 +172,16 @@ def contract_world(world: dict[str, Any]) -> dict[str, Any]:
         city="Magdeburg",
         order_email="orders@beispiel-it.example",
     )
-    contract = contract_services.contract_save(
-        actor=admin,
+    contract, lot, lot_limit = make_published_contract(
+        admin,
+        supplier,
         number="RV-2025-01",
-        title="Notebooks und Dockingstationen",
-        legal_basis="uvgo15",
-        starts_on=dt.date(2025, 1, 1),
-        ends_on=dt.date(2028, 12, 31),
-        call_off_mode="direct",
-        suppliers=[supplier],
-        eligible_members=[world["wernigerode"]],
-    )
-    lot = contract_services.lot_save(actor=admin, contract=contract, number=1, title="Notebooks", supplier=supplier)
-    lot_limit = contract_services.limit_save(
-        actor=admin, lot=lot, estimated_quantity=77, max_quantity=100, max_value=Decimal("150000")
+        eligible=[world["wernigerode"]],
+        max_quantity=100,
+        estimated_quantity=77,
+        max_value=Decimal("150000"),
     )
     article_limit = contract_services.limit_save(actor=admin, lot=lot, article_pid="NB-1", max_quantity=10)
-    contract_services.contract_publish(actor=admin, contract=contract)
     draft = contract_services.contract_save(
         actor=admin,
         number="RV-2026-02",

@@ -4,14 +4,17 @@ admissions, and a member cannot get two notices when two clerks record one at th
 import datetime as dt
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import connection, connections
 
-from conftest import make_member, make_user
+from conftest import make_member, make_published_contract, make_user
 from kitu.accounts.models import Organisation
 from kitu.accounts.roles import OrgKind, Role
+from kitu.contracts import services as contract_services
+from kitu.contracts.models import Supplier
 from kitu.core.errors import DomainError
 from kitu.members import services
 from kitu.members.models import EventKind, Member
@@ -79,11 +82,6 @@ def test_parallel_notices_record_only_one() -> None:
 
 
 def test_parallel_calloffs_never_overbook_a_contract() -> None:
-    from decimal import Decimal
-
-    from kitu.contracts import services as contract_services
-    from kitu.contracts.models import Supplier
-
     coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
     admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
     supplier = Supplier.objects.create(
@@ -93,19 +91,7 @@ def test_parallel_calloffs_never_overbook_a_contract() -> None:
         city="Magdeburg",
         order_email="s@s.example",
     )
-    contract = contract_services.contract_save(
-        actor=admin,
-        number="RV-1",
-        title="T",
-        legal_basis="uvgo15",
-        starts_on=dt.date(2025, 1, 1),
-        ends_on=dt.date(2028, 12, 31),
-        call_off_mode="direct",
-        suppliers=[supplier],
-    )
-    lot = contract_services.lot_save(actor=admin, contract=contract, number=1, title="L", supplier=supplier)
-    limit = contract_services.limit_save(actor=admin, lot=lot, max_quantity=25)
-    contract_services.contract_publish(actor=admin, contract=contract)
+    contract, lot, limit = make_published_contract(admin, supplier, number="RV-1", eligible=[], max_quantity=25)
 
     def calloff() -> Any:
         return contract_services.volume_consume(

@@ -21,6 +21,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kitu.core.errors import DomainError, NotFound
+from kitu.core.forms import add_domain_error
 from kitu.core.models import AuditEntry
 
 from . import policies, selectors, services
@@ -145,7 +146,7 @@ def organisation_users(request: HttpRequest, org_id: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, request=request, **form.cleaned_data
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("%(email)s wurde hinzugefügt.") % {"email": form.cleaned_data["email"]})
             return redirect("accounts:organisation_users", org_id=organisation.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
+from kitu.core.forms import add_domain_error
 
 from . import selectors, services
 from .forms import ContractForm, DocumentForm, LimitForm, LotForm, SupplierForm
@@ -31,10 +32,6 @@ def _contract(request: HttpRequest, contract_id: int) -> FrameworkContract:
 def _require_manager(request: HttpRequest) -> None:
     if not can_manage_contracts(request.user):
         raise DjangoPermissionDenied
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -100,7 +97,7 @@ def _contract_form_view(request: HttpRequest, contract: FrameworkContract | None
                 **data,
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Der Rahmenvertrag ist gespeichert."))
             return redirect("contracts:detail", contract_id=saved.pk)
@@ -213,7 +210,7 @@ def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpR
             else:
                 services.supplier_update(actor=request.user, supplier=supplier, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Der Lieferant ist gespeichert."))
             return redirect("contracts:suppliers")

@@ -18,6 +18,7 @@ from kitu.accounts import policies as account_policies
 from kitu.accounts.selectors import users_of_organisation
 from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
+from kitu.core.forms import add_domain_error
 
 from . import exports, policies, selectors, services
 from .forms import SUBRECORD_FORMS, ApplicationForm, EventForm, MemberEditForm, MemberSearchForm, RegisterForm
@@ -34,10 +35,6 @@ def _member(request: HttpRequest, member_id: int) -> Member:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise DjangoPermissionDenied
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -71,7 +68,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         try:
             member = services.member_apply(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Der Beitrittsantrag von %(name)s ist erfasst.") % {"name": member.name})
             return redirect("members:detail", member_id=member.pk)
@@ -129,7 +126,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             services.member_update(actor=request.user, member=member, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Die Stammdaten sind gespeichert."))
             return redirect("members:detail", member_id=member.pk)
@@ -148,7 +145,7 @@ def event_add(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             event = services.event_record(actor=request.user, member=member, kind=data["kind"], data=data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Vorgang „%(event)s“ ist erfasst.") % {"event": event})
             return redirect("members:detail", member_id=member.pk)
@@ -185,7 +182,7 @@ def subrecord_edit(request: HttpRequest, member_id: int, slug: str, pk: int | No
         try:
             services.subrecord_save(actor=request.user, member=member, instance=form.instance, data=form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("%(what)s ist gespeichert.") % {"what": singular})
             return redirect("members:detail", member_id=member.pk)

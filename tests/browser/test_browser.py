@@ -14,6 +14,10 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kitu.catalog.importer import import_catalog
+from kitu.catalog.models import Article
+from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -131,10 +135,6 @@ def test_member_admin_cockpit_without_javascript(browser: Any, live_server: Any,
 def test_contract_and_catalog_pages_are_accessible(
     browser: Any, live_server: Any, contract_world: dict[str, Any], tmp_path: Path
 ) -> None:
-    from kitu.catalog.importer import import_catalog
-    from kitu.catalog.models import Article
-    from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
-
     path = tmp_path / "k.xml"
     path.write_text(
         catalog_2005(product_2005("NB-1", extra_prices=SCALES) + product_2005("NB-2", "Notebook Dell Latitude"))

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import OWN, ROLES, STAFF
+from conftest import OWN, ROLES, STAFF, login
 from kitu.accounts.services import api_token_create, api_token_revoke
 from kitu.members.models import Member, MembershipEvent
 
@@ -164,7 +164,6 @@ def test_me_and_revoked_token(world: dict[str, Any]) -> None:
 
 
 def test_session_auth_needs_csrf_for_writes(world: dict[str, Any]) -> None:
-    from conftest import login
 
     client = Client(enforce_csrf_checks=True)
     login(client, world["admin"])

@@ -5,10 +5,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import OWN, ROLES, STAFF
 from kitu.core.models import AuditEntry
+from kitu.members import services
 from kitu.members.models import CostCentre, Member, MembershipEvent
 
 pytestmark = pytest.mark.django_db
@@ -119,10 +121,6 @@ def test_subrecords(world: dict[str, Any], client_for: Any, role: str | None) ->
 
 @pytest.mark.parametrize("role", ROLES)
 def test_event_document_download(world: dict[str, Any], client_for: Any, role: str | None) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from kitu.members import services
-
     event = services.notice_record(
         actor=world["admin"],
         member=world["wernigerode"],
