@@ -116,7 +116,7 @@ for _ in range(3):
         t = time.perf_counter()
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
-                cur.execute("SELECT id FROM catalog_article WHERE search_vector @@ to_tsquery('german', %s) LIMIT 20", [" & ".join(w.lower() + ":*" for w in q.replace("-", " ").split())])
+                cur.execute("SELECT article_id FROM catalog_article_search WHERE vector @@ to_tsquery('german', %s) LIMIT 20", [" & ".join(w.lower() + ":*" for w in q.replace("-", " ").split())])
             else:
                 cur.execute("SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s ORDER BY rank LIMIT 20", [_fts_match(q)])
             cur.fetchall()
@@ -203,10 +203,13 @@ def main() -> None:
         f"{ratio:.1f}x the floor (target ≤ 4x, RSS < 300 MB: {'ok' if ratio <= 4 and imported['peak_rss_mb'] < 300 else 'MISSED'})"
     )
     search = child(SEARCH.replace("QUERIES", repr(QUERIES)), env)
-    target = "ok" if search["api_p95"] < 50 else "MISSED"
+    if search["vendor"] == "postgresql":
+        target = "target p95 < 50 ms: " + ("ok" if search["api_p95"] < 50 else "MISSED")
+    else:
+        target = "the 50 ms target is for PostgreSQL"
     print(
         f"search  API p50 {search['api_p50']:6.1f} ms  p95 {search['api_p95']:6.1f} ms   raw SQL p50 {search['raw_p50']:6.1f} ms  "
-        f"p95 {search['raw_p95']:6.1f} ms   ({len(QUERIES)} queries x 3 over {search['count']} articles; target p95 < 50 ms on PostgreSQL: {target})"
+        f"p95 {search['raw_p95']:6.1f} ms   ({len(QUERIES)} queries x 3 over {search['count']} articles; {target})"
     )
 
 

@@ -32,6 +32,8 @@ UNIT_ALIASES = {
 }
 UNIT_RE = re.compile(r"^[A-Z0-9]{1,3}$")
 PROLOG_BYTES = 64 * 1024
+EAN_RE = re.compile(r"\d{8}|\d{12,14}")
+ONE = Decimal("1")
 
 
 class HostileDocument(Exception):
@@ -91,10 +93,6 @@ def local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def children(el: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in el if local(c.tag) == name]
-
-
 def child(el: etree._Element | None, *path: str) -> etree._Element | None:
     for name in path:
         if el is None:
@@ -103,23 +101,9 @@ def child(el: etree._Element | None, *path: str) -> etree._Element | None:
     return el
 
 
-def first_child(el: etree._Element, *names: str) -> etree._Element | None:
-    """The first child with one of ``names`` (BMEcat 2005 name first, then the 1.2 name)."""
-    return next((found for name in names if (found := child(el, name)) is not None), None)
-
-
 def text(el: etree._Element | None, *path: str) -> str:
     found = child(el, *path) if path else el
     return (found.text or "").strip() if found is not None else ""
-
-
-def localized(el: etree._Element, name: str) -> str:
-    """The German text where several languages are given, else the first."""
-    options = children(el, name)
-    for option in options:
-        if (option.get("lang") or "").lower() in GERMAN:
-            return (option.text or "").strip()
-    return (options[0].text or "").strip() if options else ""
 
 
 def check_prolog(head: bytes) -> None:
@@ -165,53 +149,91 @@ def normalise_unit(value: str, errors: list[str]) -> str:
     return unit
 
 
-def _prices(el: etree._Element, product: Product) -> None:
-    for details in [*children(el, "PRODUCT_PRICE_DETAILS"), *children(el, "ARTICLE_PRICE_DETAILS")]:
-        for stamp in children(details, "DATETIME"):
+class Node:
+    """An element with its children indexed by local name in one pass: a product is read with a few
+    dozen dictionary lookups instead of a scan of the children for every field."""
+
+    __slots__ = ("el", "kids")
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+        kids: dict[str, list[etree._Element]] = {}
+        for c in el:
+            tag = c.tag
+            if isinstance(tag, str):
+                kids.setdefault(tag.rpartition("}")[2], []).append(c)
+        self.kids = kids
+
+    def all(self, *names: str) -> list[etree._Element]:
+        return [c for name in names for c in self.kids.get(name, ())]
+
+    def node(self, *names: str) -> Node | None:
+        """The first child named by one of ``names`` (the BMEcat 2005 name first, then the 1.2 name)."""
+        for name in names:
+            if name in self.kids:
+                return Node(self.kids[name][0])
+        return None
+
+    def text(self, *names: str) -> str:
+        """The text of the first child named by one of ``names`` that has any."""
+        for name in names:
+            for c in self.kids.get(name, ()):
+                if value := (c.text or "").strip():
+                    return value
+        return ""
+
+    def localized(self, name: str) -> str:
+        """The German text where several languages are given, else the first."""
+        options = self.kids.get(name, [])
+        for option in options:
+            if (option.get("lang") or "").lower() in GERMAN:
+                return (option.text or "").strip()
+        return (options[0].text or "").strip() if options else ""
+
+
+def _prices(product_node: Node, product: Product) -> None:
+    for details in map(Node, product_node.all("PRODUCT_PRICE_DETAILS", "ARTICLE_PRICE_DETAILS")):
+        for stamp in details.all("DATETIME"):
             kind = stamp.get("type", "")
-            day = _date(text(stamp, "DATE"), f"DATETIME {kind}", product.errors)
+            day = _date(Node(stamp).text("DATE"), f"DATETIME {kind}", product.errors)
             if kind == "valid_start_date":
                 product.valid_from = day
             elif kind == "valid_end_date":
                 product.valid_until = day
-        for price in [*children(details, "PRODUCT_PRICE"), *children(details, "ARTICLE_PRICE")]:
-            price_type = price.get("price_type", "")
-            amount = _decimal(text(price, "PRICE_AMOUNT"), f"PRICE_AMOUNT ({price_type})", product.errors)
-            tax = _decimal(text(price, "TAX"), "TAX", product.errors)
-            bound = _decimal(text(price, "LOWER_BOUND"), "LOWER_BOUND", product.errors)
+        for price_el in details.all("PRODUCT_PRICE", "ARTICLE_PRICE"):
+            price = Node(price_el)
+            price_type = price_el.get("price_type", "")
+            amount = _decimal(price.text("PRICE_AMOUNT"), f"PRICE_AMOUNT ({price_type})", product.errors)
+            tax = _decimal(price.text("TAX"), "TAX", product.errors)
+            bound = _decimal(price.text("LOWER_BOUND"), "LOWER_BOUND", product.errors)
             if amount is not None and amount < 0:
                 product.errors.append(f"PRICE_AMOUNT ({price_type}): negativ")
             product.prices.append(
-                Price(
-                    price_type,
-                    amount,
-                    text(price, "PRICE_CURRENCY") or "",
-                    tax,
-                    bound if bound is not None else Decimal("1"),
-                )
+                Price(price_type, amount, price.text("PRICE_CURRENCY"), tax, bound if bound is not None else ONE)
             )
 
 
 def read_product(el: etree._Element, mode: str) -> Product:
     """One PRODUCT (2005) or ARTICLE (1.2) element as a record; problems go to ``errors``."""
     p = Product(line=el.sourceline or 0, mode=mode)
-    p.supplier_pid = text(el, "SUPPLIER_PID") or text(el, "SUPPLIER_AID")
-    details = first_child(el, "PRODUCT_DETAILS", "ARTICLE_DETAILS")
-    order = first_child(el, "PRODUCT_ORDER_DETAILS", "ARTICLE_ORDER_DETAILS")
+    product = Node(el)
+    p.supplier_pid = product.text("SUPPLIER_PID", "SUPPLIER_AID")
+    details = product.node("PRODUCT_DETAILS", "ARTICLE_DETAILS")
+    order = product.node("PRODUCT_ORDER_DETAILS", "ARTICLE_ORDER_DETAILS")
     if not p.supplier_pid:
         p.errors.append("SUPPLIER_PID fehlt")
     elif len(p.supplier_pid) > 32:
         p.errors.append(f"SUPPLIER_PID ist länger als 32 Zeichen ({len(p.supplier_pid)})")
     if details is not None:
-        p.description_short = localized(details, "DESCRIPTION_SHORT")
-        p.description_long = localized(details, "DESCRIPTION_LONG")
-        p.manufacturer_name = text(details, "MANUFACTURER_NAME")[:100]
-        p.manufacturer_pid = (text(details, "MANUFACTURER_PID") or text(details, "MANUFACTURER_AID"))[:50]
-        p.ean = text(details, "EAN")
-        for pid in children(details, "INTERNATIONAL_PID"):
+        p.description_short = details.localized("DESCRIPTION_SHORT")
+        p.description_long = details.localized("DESCRIPTION_LONG")
+        p.manufacturer_name = details.text("MANUFACTURER_NAME")[:100]
+        p.manufacturer_pid = details.text("MANUFACTURER_PID", "MANUFACTURER_AID")[:50]
+        p.ean = details.text("EAN")
+        for pid in details.all("INTERNATIONAL_PID"):
             if (pid.get("type") or "").lower() in ("gtin", "ean") and not p.ean:
                 p.ean = (pid.text or "").strip()
-    if p.ean and not re.fullmatch(r"\d{8}|\d{12,14}", p.ean):
+    if p.ean and not EAN_RE.fullmatch(p.ean):
         p.errors.append(f"EAN „{p.ean}“ hat nicht 8, 12, 13 oder 14 Ziffern")
     if mode not in ("delete", "price"):
         if details is None:
@@ -221,15 +243,17 @@ def read_product(el: etree._Element, mode: str) -> Product:
         if len(p.description_short) > 150:
             p.errors.append(f"DESCRIPTION_SHORT ist länger als 150 Zeichen ({len(p.description_short)})")
     if order is not None:
-        p.order_unit = normalise_unit(text(order, "ORDER_UNIT"), p.errors) if text(order, "ORDER_UNIT") else ""
-        p.content_unit = UNIT_ALIASES.get(text(order, "CONTENT_UNIT").upper(), text(order, "CONTENT_UNIT").upper())[:3]
+        unit = order.text("ORDER_UNIT")
+        p.order_unit = normalise_unit(unit, p.errors) if unit else ""
+        content_unit = order.text("CONTENT_UNIT").upper()
+        p.content_unit = UNIT_ALIASES.get(content_unit, content_unit)[:3]
         for attr, tag in (
             ("content_per_unit", "NO_CU_PER_OU"),
             ("price_quantity", "PRICE_QUANTITY"),
             ("quantity_min", "QUANTITY_MIN"),
             ("quantity_interval", "QUANTITY_INTERVAL"),
         ):
-            value = _decimal(text(order, tag), tag, p.errors)
+            value = _decimal(order.text(tag), tag, p.errors)
             if value is not None:
                 if value <= 0:
                     p.errors.append(f"{tag} muss größer als 0 sein")
@@ -238,19 +262,19 @@ def read_product(el: etree._Element, mode: str) -> Product:
         p.errors.append("ORDER_UNIT fehlt")
     if mode in ("new", "update") and order is not None and not p.order_unit:
         p.errors.append("ORDER_UNIT fehlt")
-    _prices(el, p)
-    for features in [*children(el, "PRODUCT_FEATURES"), *children(el, "ARTICLE_FEATURES")]:
-        system = text(features, "REFERENCE_FEATURE_SYSTEM_NAME")
-        group = text(features, "REFERENCE_FEATURE_GROUP_ID")
+    _prices(product, p)
+    for features in map(Node, product.all("PRODUCT_FEATURES", "ARTICLE_FEATURES")):
+        system = features.text("REFERENCE_FEATURE_SYSTEM_NAME")
+        group = features.text("REFERENCE_FEATURE_GROUP_ID")
         if system.upper().startswith(("ECLASS", "ECL@SS", "ECL")) and not p.eclass_group:
             p.eclass_system, p.eclass_group = system[:20], group[:20]
         elif system.upper().startswith("CPV") and not p.cpv:
             p.cpv = group[:12]
-    mime_info = child(el, "MIME_INFO")
+    mime_info = product.node("MIME_INFO")
     if mime_info is not None:
-        for mime in children(mime_info, "MIME"):
-            if text(mime, "MIME_TYPE").startswith("image/") and text(mime, "MIME_SOURCE"):
-                p.images.append(text(mime, "MIME_SOURCE"))
+        for mime in map(Node, mime_info.all("MIME")):
+            if mime.text("MIME_TYPE").startswith("image/") and mime.text("MIME_SOURCE"):
+                p.images.append(mime.text("MIME_SOURCE"))
     return p
 
 
@@ -273,10 +297,11 @@ def read(stream: IO[bytes]) -> Iterator[Header | Product]:
     stream.seek(0)
     header = Header()
     header_sent = False
-    mode = "new"
     context = etree.iterparse(
         stream,
         events=("start", "end"),
+        # only these elements reach Python; "{*}" matches any namespace and none
+        tag=[f"{{*}}{name}" for name in ("BMECAT", "HEADER", *TRANSACTIONS, *PRODUCT_TAGS)],
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -292,10 +317,6 @@ def read(stream: IO[bytes]) -> Iterator[Header | Product]:
             elif name in TRANSACTIONS:
                 header.transaction = name
                 header.prev_version = el.get("prev_version", "")
-            elif name in PRODUCT_TAGS:
-                mode = {"T_UPDATE_PRODUCTS": el.get("mode", "new"), "T_UPDATE_PRICES": "price"}.get(
-                    header.transaction, "new"
-                )
         elif name == "HEADER":
             read_header(el, header)
             el.clear()
@@ -303,6 +324,9 @@ def read(stream: IO[bytes]) -> Iterator[Header | Product]:
             if not header_sent:
                 header_sent = True
                 yield header
+            mode = {"T_UPDATE_PRODUCTS": el.get("mode", "new"), "T_UPDATE_PRICES": "price"}.get(
+                header.transaction, "new"
+            )
             yield read_product(el, mode)
             # keep memory flat: drop the product and the siblings already read
             el.clear()

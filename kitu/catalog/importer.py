@@ -127,6 +127,11 @@ def _content_hash(values: dict[str, Any], tiers: list[tuple[Decimal, Decimal]]) 
     return hashlib.md5(repr((sorted(values.items()), tiers)).encode(), usedforsecurity=False).hexdigest()
 
 
+def _search_text(product: bmecat.Product) -> str:
+    words = " ".join([product.description_short, product.description_long[:1000], product.manufacturer_name])
+    return f"{stemmed(words)} {product.supplier_pid.lower()} {product.manufacturer_pid.lower()} {product.ean}"
+
+
 def _price_values(
     product: bmecat.Product, currency: str, outcome: Outcome, where: str
 ) -> tuple[dict[str, Any], list[tuple[Decimal, Decimal]]]:
@@ -181,17 +186,37 @@ def _resolve_supplier(contract: FrameworkContract, header: bmecat.Header, outcom
     return None
 
 
+SQL_CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
+
+
+def _insert(table: str, columns: list[str], rows: list[list[Any]]) -> None:
+    """Insert ``rows``: COPY on PostgreSQL (its trigger computes the tsvector), executemany on SQLite.
+    Table and column names are constants of this module; all values are bound or streamed."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
 class _Writer:
-    """Collects articles and writes them in batches."""
+    """Collects article rows (dicts of column values) and writes them in batches with plain
+    ``executemany``: no model instances, and on PostgreSQL the tsvector is computed in the same statement."""
 
     def __init__(
         self, contract: FrameworkContract, lot: Lot, supplier: Supplier, outcome: Outcome, dry_run: bool
     ) -> None:
         self.contract, self.lot, self.supplier, self.outcome, self.dry_run = contract, lot, supplier, outcome, dry_run
-        self.create: list[tuple[Article, list[tuple[Decimal, Decimal]]]] = []
-        self.update: list[tuple[Article, list[tuple[Decimal, Decimal]] | None]] = []
+        self.create: list[tuple[dict[str, Any], list[tuple[Decimal, Decimal]]]] = []
+        self.update: list[tuple[dict[str, Any], list[tuple[Decimal, Decimal]] | None]] = []
         self.deactivate: list[int] = []
-        self.fields = [*ARTICLE_FIELDS, "is_active", "content_hash", "search_text", "image"]
+        self.columns = [*ARTICLE_FIELDS, "is_active", "content_hash", "search_text", "image"]
+
+    def prices_only(self) -> None:
+        self.columns = [*PRICE_FIELDS, "content_hash"]
 
     def flush(self, *, force: bool = False) -> None:
         if self.outcome.error_count or self.dry_run:
@@ -199,24 +224,47 @@ class _Writer:
             self.update.clear()
             return
         if self.create and (force or len(self.create) >= BATCH):
-            created = Article.objects.bulk_create([a for a, _ in self.create])
-            ScalePrice.objects.bulk_create(
-                [
-                    ScalePrice(article=a, lower_bound=b, amount=m)
-                    for a, (_, tiers) in zip(created, self.create, strict=True)
-                    for b, m in tiers
-                ]
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            fixed = [self.contract.pk, self.lot.pk, self.supplier.pk]
+            _insert(
+                "catalog_article",
+                ["contract_id", "lot_id", "supplier_id", "supplier_pid", *self.columns, "updated_at"],
+                [[*fixed, v["supplier_pid"], *(v[c] for c in self.columns), now] for v, _ in self.create],
             )
+            tiered = [(v["supplier_pid"], tiers) for v, tiers in self.create if tiers]
+            ids = self._ids([pid for pid, _ in tiered]) if tiered else {}
+            self._write_tiers([(ids[pid], tiers) for pid, tiers in tiered], replace=False)
             self.create.clear()
         if self.update and (force or len(self.update) >= BATCH):
-            articles = [a for a, _ in self.update]
-            Article.objects.bulk_update(articles, self.fields)
-            retiered = [a for a, tiers in self.update if tiers is not None]
-            ScalePrice.objects.filter(article__in=retiered).delete()
-            ScalePrice.objects.bulk_create(
-                [ScalePrice(article=a, lower_bound=b, amount=m) for a, tiers in self.update if tiers for b, m in tiers]
-            )
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            assignments = ", ".join(f"{c} = %s" for c in [*self.columns, "updated_at"])
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE catalog_article SET {assignments} WHERE id = %s",  # noqa: S608 (constants)
+                    [[*(v[c] for c in self.columns), now, v["id"]] for v, _ in self.update],
+                )
+            self._write_tiers([(v["id"], t) for v, t in self.update if t is not None], replace=True)
             self.update.clear()
+
+    def _ids(self, pids: list[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for start in range(0, len(pids), SQL_CHUNK):
+            chunk = pids[start : start + SQL_CHUNK]
+            ids.update(
+                Article.objects.filter(contract=self.contract, supplier_pid__in=chunk).values_list("supplier_pid", "pk")
+            )
+        return ids
+
+    @staticmethod
+    def _write_tiers(tiers_by_id: list[tuple[int, list[tuple[Decimal, Decimal]]]], *, replace: bool) -> None:
+        """Scale prices of the articles just written; ``replace`` drops their old tiers first."""
+        if replace:
+            for start in range(0, len(tiers_by_id), SQL_CHUNK):
+                chunk = [pk for pk, _ in tiers_by_id[start : start + SQL_CHUNK]]
+                ScalePrice.objects.filter(article_id__in=chunk).delete()  # one DELETE (no cascades)
+        rows = [[pk, bound, amount] for pk, tiers in tiers_by_id for bound, amount in tiers]
+        if rows:
+            _insert("catalog_scaleprice", ["article_id", "lower_bound", "amount"], rows)
 
 
 def _apply(
@@ -262,7 +310,7 @@ def _apply(
                 return
             writer = _Writer(contract, lot, supplier, outcome, dry_run)
             if header.transaction == "T_UPDATE_PRICES":
-                writer.fields = [*PRICE_FIELDS, "content_hash"]
+                writer.prices_only()
             continue
         assert header is not None and writer is not None
         product = item
@@ -293,7 +341,7 @@ def _apply(
                 outcome.error(f"{where}: Preisänderung für einen Artikel, der nicht im Katalog ist")
                 continue
             # content_hash "" makes the next full catalog compare every field again
-            writer.update.append((Article(pk=known[0], content_hash="", **prices), tiers))
+            writer.update.append(({"id": known[0], "content_hash": "", **prices}, tiers))
             if prices["price"] != known[2]:
                 outcome.price_changes += 1
             outcome.changed += 1
@@ -319,30 +367,24 @@ def _apply(
             digest = _content_hash(values, tiers)
             if known is not None and known[1] == digest and known[3]:
                 continue  # unchanged
-            search = (
-                stemmed(
-                    " ".join([product.description_short, product.description_long[:1000], product.manufacturer_name])
-                )
-                + f" {product.supplier_pid.lower()} {product.manufacturer_pid.lower()} {product.ean}"
-            )
-            article = Article(
-                contract=contract,
-                lot=writer.lot,
-                supplier=writer.supplier,
-                supplier_pid=product.supplier_pid,
-                is_active=True,
-                content_hash=digest,
-                search_text=search,
+            # the stemmed words feed SQLite's FTS5 index; PostgreSQL builds its tsvector from the columns
+            search = "" if connection.vendor == "postgresql" else _search_text(product)
+            row = {
                 **values,
-            )
+                "supplier_pid": product.supplier_pid,
+                "is_active": True,
+                "content_hash": digest,
+                "search_text": search,
+                "image": "",
+            }
             if product.images and archive is not None and not dry_run and not outcome.error_count:
-                article.image = _store_image(archive, product.images[0], contract, outcome, where)
+                row["image"] = _store_image(archive, product.images[0], contract, outcome, where)
             if known is None:
-                writer.create.append((article, tiers))
+                writer.create.append((row, tiers))
                 outcome.new += 1
             else:
-                article.pk = known[0]
-                writer.update.append((article, tiers))
+                row["id"] = known[0]
+                writer.update.append((row, tiers))
                 outcome.changed += 1
                 if prices["price"] != known[2]:
                     outcome.price_changes += 1
@@ -361,10 +403,8 @@ def _apply(
                 writer.deactivate.append(pk)
                 outcome.deactivated += 1
     if writer.deactivate and not outcome.error_count and not dry_run:
-        for start in range(0, len(writer.deactivate), 900):
-            Article.objects.filter(pk__in=writer.deactivate[start : start + 900]).update(is_active=False)
-    if not outcome.error_count and not dry_run:
-        refresh_search_index(contract)
+        for start in range(0, len(writer.deactivate), SQL_CHUNK):
+            Article.objects.filter(pk__in=writer.deactivate[start : start + SQL_CHUNK]).update(is_active=False)
 
 
 def _store_image(archive: zipfile.ZipFile, name: str, contract: FrameworkContract, outcome: Outcome, where: str) -> str:
@@ -382,20 +422,13 @@ def _store_image(archive: zipfile.ZipFile, name: str, contract: FrameworkContrac
     return path
 
 
-def refresh_search_index(contract: FrameworkContract) -> None:
-    """PostgreSQL: recompute the german tsvector of the contract's articles (SQLite keeps its FTS5
-    index in step by triggers)."""
+def _after_bulk_load() -> None:
+    """PostgreSQL, after many rows changed: merge the GIN index's pending list (every search would scan
+    it otherwise) and refresh the planner statistics, so the next search is fast at once."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE catalog_article SET search_vector = "
-                "setweight(to_tsvector('german', coalesce(description_short, '')), 'A') || "
-                "setweight(to_tsvector('simple', coalesce(supplier_pid, '') || ' ' || coalesce(manufacturer_pid, '') "
-                "|| ' ' || coalesce(ean, '') || ' ' || coalesce(manufacturer_name, '')), 'A') || "
-                "setweight(to_tsvector('german', coalesce(description_long, '')), 'C') "
-                "WHERE contract_id = %s",
-                [contract.pk],
-            )
+            cursor.execute("SELECT gin_clean_pending_list('catalog_article_search_vector')")
+            cursor.execute("ANALYZE catalog_article, catalog_article_search")
 
 
 def import_catalog(
@@ -435,6 +468,8 @@ def import_catalog(
         outcome.error(f"Zeile {exc.lineno}: die Datei ist kein wohlgeformtes XML ({exc.msg})")
     except (ValueError, zipfile.BadZipFile) as exc:
         outcome.error(str(exc))
+    if not outcome.error_count and not dry_run and outcome.new + outcome.changed >= BATCH:
+        _after_bulk_load()
     if outcome.error_count:
         for saved in outcome.saved_files:
             default_storage.delete(saved)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,17 +46,13 @@ class Article(models.Model):
     image_source = models.CharField(_("Bildquelle"), max_length=255, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True, db_index=True)
     content_hash = models.CharField(max_length=32, blank=True)
-    search_text = models.TextField(blank=True)  # stemmed words, the SQLite FTS5 index reads it
-    search_vector = SearchVectorField(null=True, blank=True)  # PostgreSQL full-text search (german)
+    search_text = models.TextField(blank=True)  # stemmed words, the SQLite FTS5 index reads it (empty on PostgreSQL)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["description_short"]
         constraints = [models.UniqueConstraint(fields=["contract", "supplier_pid"], name="catalog_article_pid_unique")]
-        indexes = [
-            GinIndex(fields=["search_vector"], name="catalog_article_search_gin"),
-            models.Index(fields=["price"]),
-        ]
+        indexes = [models.Index(fields=["price"])]
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")
 
@@ -75,6 +70,30 @@ class Article(models.Model):
         if self.savings is None or not self.list_price:
             return None
         return int(self.savings / self.list_price * 100)
+
+
+class ArticleSearch(models.Model):
+    """PostgreSQL only: the search index of an article — its filter columns and german tsvector in a
+    narrow row, kept in step by triggers (migration 0003; the table does not exist on SQLite, whose
+    FTS5 table plays this part)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    contract_id = models.BigIntegerField()
+    supplier_id = models.BigIntegerField()
+    is_active = models.BooleanField()
+    price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    eclass_group = models.CharField(max_length=20)
+    manufacturer_name = models.CharField(max_length=100)
+    vector = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "catalog_article_search"
+
+    def __str__(self) -> str:
+        return f"search index of article {self.pk}"
 
 
 class ScalePrice(models.Model):

@@ -12,7 +12,7 @@ from conftest import OWN, ROLES
 from kitu.accounts.services import api_token_create
 from kitu.catalog import selectors
 from kitu.catalog.importer import import_catalog
-from kitu.catalog.models import Article, CatalogImport
+from kitu.catalog.models import Article, ArticleSearch, CatalogImport
 
 from .samples import SCALES, catalog_2005, product_2005
 
@@ -95,6 +95,41 @@ def test_scoping_members_suppliers_managers(catalog: dict[str, Any]) -> None:
     # an expired contract's articles disappear for members
     catalog["contract"].__class__.objects.filter(pk=catalog["contract"].pk).update(ends_on="2025-06-30")
     assert selectors.search_articles(users["requester"]).total == 0
+
+
+def test_words_inside_compounds_when_nothing_starts_with_them(catalog: dict[str, Any]) -> None:
+    user = catalog["users"]["requester"]
+    result = selectors.search_articles(user, q="station")  # no word starts with it: "Dockingstation"
+    assert pids(result) == ["DS-1"] and result.total == 1 and not result.typo_tolerant
+    assert pids(selectors.search_articles(user, q="Tasche 15")) == ["BAG-1"]  # "Schutztasche 15,6 Zoll"
+    escaped = selectors.search_articles(user, q="stati_n")  # "_" is no LIKE wildcard here
+    assert escaped.total == 0 or escaped.typo_tolerant  # (PostgreSQL finds it as a similar spelling)
+
+
+def test_pages_and_total_of_a_ranked_search(catalog: dict[str, Any]) -> None:
+    user = catalog["users"]["requester"]
+    first = selectors.search_articles(user, q="Notebook", per_page=3)
+    second = selectors.search_articles(user, q="Notebook", per_page=3, page=2)
+    beyond = selectors.search_articles(user, q="Notebook", per_page=3, page=9)  # clamps to the last page
+    assert (first.total, first.page.paginator.num_pages, len(first.page)) == (4, 2, 3)
+    assert pids(second) == ["BAG-1"] and second.page.number == 2
+    assert pids(beyond) == ["BAG-1"] and beyond.page.number == 2
+    assert pids(first) + pids(second) == pids(selectors.search_articles(user, q="Notebook"))
+    by_price = selectors.search_articles(user, q="Notebook", sort="price_desc", per_page=2, page=2)
+    assert pids(by_price) == ["DS-1", "BAG-1"] and by_price.total == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search index table exists on PostgreSQL only")
+def test_postgresql_search_index_follows_every_write(catalog: dict[str, Any]) -> None:
+    user = catalog["users"]["requester"]
+    assert ArticleSearch.objects.count() == Article.objects.count() == 6
+    Article.objects.filter(supplier_pid="MON-1").update(description_short="Bildschirm Eizo FlexScan")
+    assert pids(selectors.search_articles(user, q="Bildschirm")) == ["MON-1"]
+    Article.objects.filter(supplier_pid="NB-2").update(is_active=False)
+    assert ArticleSearch.objects.get(article__supplier_pid="NB-2").is_active is False
+    assert "NB-2" not in pids(selectors.search_articles(user, q="Notebook"))
+    Article.objects.filter(supplier_pid="OLD-1").delete()
+    assert ArticleSearch.objects.count() == 5
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="typo tolerance needs pg_trgm (PostgreSQL)")
