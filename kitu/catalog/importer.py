@@ -132,23 +132,34 @@ def _search_text(product: bmecat.Product) -> str:
     return f"{stemmed(words)} {product.supplier_pid.lower()} {product.manufacturer_pid.lower()} {product.ean}"
 
 
+PRICE_TYPES = ("net_customer", "net_customer_exp", "net_list", "gros_list", "nrp", "on_request")
+
+
 def _price_values(
     product: bmecat.Product, currency: str, outcome: Outcome, where: str
 ) -> tuple[dict[str, Any], list[tuple[Decimal, Decimal]]]:
-    """Contract price (net_customer, with scale tiers), list price (net_list, or gros_list without VAT)."""
-    customer = sorted(
-        (p for p in product.prices if p.price_type == "net_customer" and p.amount is not None),
-        key=lambda p: p.lower_bound,
-    )
+    """Contract price: ``net_customer`` (several tiers by LOWER_BOUND become scale prices), else
+    ``net_customer_exp`` (the customer price given without ``net_customer``). List price, for the savings:
+    ``net_list``, else ``gros_list`` or ``nrp`` (the recommended retail price, gross) without VAT.
+    ``udp_*`` (user-defined) prices are not used; other types get a warning."""
+
+    def of_type(price_type: str) -> list[bmecat.Price]:
+        return sorted(
+            (p for p in product.prices if p.price_type == price_type and p.amount is not None),
+            key=lambda p: p.lower_bound,
+        )
+
+    customer = of_type("net_customer") or of_type("net_customer_exp")
     on_request = any(p.price_type == "on_request" for p in product.prices)
-    net_list = next((p for p in product.prices if p.price_type == "net_list" and p.amount is not None), None)
-    gros_list = next((p for p in product.prices if p.price_type == "gros_list" and p.amount is not None), None)
     tax = next((p.tax for p in product.prices if p.tax is not None), None)
     if tax is not None and not Decimal("0") <= tax < Decimal("1"):
         outcome.error(f"{where}: TAX {tax} ist kein Steuersatz zwischen 0 und 1 (z. B. 0.19)")
     tax = tax if tax is not None else Decimal("0.19")
     if not customer and not on_request:
         outcome.error(f'{where}: kein Vertragspreis (PRODUCT_PRICE price_type="net_customer")')
+    unknown = sorted({p.price_type for p in product.prices} - set(PRICE_TYPES))
+    if unknown := [t for t in unknown if not t.startswith("udp_")]:
+        outcome.warnings.append(f"{where}: Preisart {', '.join(unknown)} ist unbekannt und wurde nicht übernommen")
     bounds = [p.lower_bound for p in customer]
     if len(set(bounds)) != len(bounds):
         outcome.error(f"{where}: doppelte LOWER_BOUND in den Staffelpreisen")
@@ -158,10 +169,10 @@ def _price_values(
     if currencies - {currency}:
         outcome.error(f"{where}: Währung {', '.join(sorted(currencies))} weicht von der Katalogwährung {currency} ab")
     list_price: Decimal | None = None
-    if net_list is not None and net_list.amount is not None:
-        list_price = money(net_list.amount)
-    elif gros_list is not None and gros_list.amount is not None:
-        list_price = money(gros_list.amount / (1 + tax))
+    if net_list := of_type("net_list"):
+        list_price = money(net_list[0].amount or 0)
+    elif gross := of_type("gros_list") or of_type("nrp"):
+        list_price = money((gross[0].amount or 0) / (1 + tax))
     values = {
         "price": money(customer[0].amount) if customer and customer[0].amount is not None else None,
         "list_price": list_price,

@@ -14,15 +14,31 @@ from .models import FrameworkContract, Lot, Supplier, VolumeLimit
 router = Router(tags=["contracts"])
 
 
+class ContactOut(Schema):
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
 class SupplierOut(Schema):
     id: int
     name: str
     city: str
     order_email: str
+    contacts: list[ContactOut]
 
     @staticmethod
     def of(s: Supplier) -> dict[str, object]:
-        return {"id": s.pk, "name": s.name, "city": s.city, "order_email": s.order_email}
+        return {
+            "id": s.pk,
+            "name": s.name,
+            "city": s.city,
+            "order_email": s.order_email,
+            "contacts": [
+                {"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in s.contacts.all()
+            ],
+        }
 
 
 class LimitOut(Schema):

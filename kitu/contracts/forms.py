@@ -20,8 +20,13 @@ class SupplierForm(forms.Form):
     vat_id = forms.CharField(label=_("USt-IdNr."), max_length=11, required=False)
     order_email = forms.EmailField(label=_("E-Mail für Bestellungen"))
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
-    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=120, required=False)
-    contact_email = forms.EmailField(label=_("E-Mail der Ansprechperson"), required=False)
+
+
+class SupplierContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    role = forms.CharField(label=_("Funktion"), max_length=120, required=False, help_text=_("z. B. Vertrieb, Technik"))
+    email = forms.EmailField(label=_("E-Mail"), required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
 
 
 class ContractForm(forms.Form):

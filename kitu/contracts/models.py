@@ -23,8 +23,6 @@ class Supplier(models.Model):
     vat_id = models.CharField(_("USt-IdNr."), max_length=11, blank=True, validators=[validate_vat_id])
     order_email = models.EmailField(_("E-Mail für Bestellungen"))
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
-    contact_name = models.CharField(_("Ansprechperson"), max_length=120, blank=True)
-    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:
@@ -37,6 +35,24 @@ class Supplier(models.Model):
     @property
     def name(self) -> str:
         return self.organisation.name
+
+
+class SupplierContact(models.Model):
+    """A contact person at a supplier (sales, framework contract, technical support, …)."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("Name"), max_length=120)
+    role = models.CharField(_("Funktion"), max_length=120, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["supplier", "name", "pk"]
+        verbose_name = _("Ansprechperson")
+        verbose_name_plural = _("Ansprechpersonen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
 
 
 class LegalBasis(models.TextChoices):

@@ -39,7 +39,7 @@ def contract_by_number(number: str) -> FrameworkContract | None:
 
 
 def visible_suppliers(user: Any) -> QuerySet[Supplier]:
-    qs = Supplier.objects.select_related("organisation").order_by("organisation__name")
+    qs = Supplier.objects.select_related("organisation").prefetch_related("contacts").order_by("organisation__name")
     if can_manage_contracts(user):
         return qs
     return qs.filter(contracts__in=visible_contracts(user)).distinct()

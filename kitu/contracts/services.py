@@ -27,6 +27,7 @@ from .models import (
     LegalBasis,
     Lot,
     Supplier,
+    SupplierContact,
     VolumeLimit,
     VolumeWarning,
 )
@@ -43,7 +44,8 @@ CONTRACT_FIELDS = (
     "ends_on",
     "call_off_mode",
 )
-SUPPLIER_FIELDS = ("street", "postcode", "city", "vat_id", "order_email", "phone", "contact_name", "contact_email")
+SUPPLIER_FIELDS = ("street", "postcode", "city", "vat_id", "order_email", "phone")
+CONTACT_FIELDS = ("name", "role", "email", "phone")
 LIMIT_FIELDS = ("article_pid", "estimated_quantity", "max_quantity", "estimated_value", "max_value")
 WARNING_THRESHOLDS = (80, 90, 100)
 
@@ -110,6 +112,38 @@ def supplier_update(*, actor: Any, supplier: Supplier, name: str | None = None, 
         after={"name": supplier.name, **audit.snapshot(supplier, SUPPLIER_FIELDS)},
     )
     return supplier
+
+
+@transaction.atomic
+def supplier_contact_add(
+    *, actor: Any, supplier: Supplier, name: str, role: str = "", email: str = "", phone: str = ""
+) -> SupplierContact:
+    _require_manager(actor)
+    contact = SupplierContact(supplier=supplier, name=name.strip(), role=role.strip(), email=email, phone=phone)
+    full_clean(contact)
+    contact.save()
+    # names and addresses of people: the audit trail records the change, not the values (deletable, GDPR)
+    audit.record(
+        actor=actor,
+        instance=contact,
+        action="create",
+        after=audit.snapshot(contact, CONTACT_FIELDS),
+        redact=CONTACT_FIELDS,
+    )
+    return contact
+
+
+@transaction.atomic
+def supplier_contact_remove(*, actor: Any, contact: SupplierContact) -> None:
+    _require_manager(actor)
+    audit.record(
+        actor=actor,
+        instance=contact,
+        action="delete",
+        before=audit.snapshot(contact, CONTACT_FIELDS),
+        redact=CONTACT_FIELDS,
+    )
+    contact.delete()
 
 
 def _contract_snapshot(contract: FrameworkContract) -> dict[str, Any]:

@@ -16,4 +16,10 @@ urlpatterns = [
     path("lieferanten/", views.supplier_list, name="suppliers"),
     path("lieferanten/neu/", views.supplier_edit, name="supplier_create"),
     path("lieferanten/<int:supplier_id>/", views.supplier_edit, name="supplier_edit"),
+    path("lieferanten/<int:supplier_id>/ansprechpersonen/", views.supplier_contact_add, name="supplier_contact_add"),
+    path(
+        "lieferanten/<int:supplier_id>/ansprechpersonen/<int:contact_id>/entfernen/",
+        views.supplier_contact_remove,
+        name="supplier_contact_remove",
+    ),
 ]

@@ -17,8 +17,8 @@ from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error
 
 from . import selectors, services
-from .forms import ContractForm, DocumentForm, LimitForm, LotForm, SupplierForm
-from .models import FrameworkContract, Supplier
+from .forms import ContractForm, DocumentForm, LimitForm, LotForm, SupplierContactForm, SupplierForm
+from .models import FrameworkContract, Supplier, SupplierContact
 from .policies import can_manage_contracts
 
 
@@ -215,4 +215,51 @@ def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpR
             messages.success(request, _("Der Lieferant ist gespeichert."))
             return redirect("contracts:suppliers")
     title = _("Lieferant bearbeiten") if supplier else _("Neuer Lieferant")
-    return render(request, "contracts/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "contracts/supplier_form.html",
+        {"form": form, "title": title, "supplier": supplier, "contact_form": SupplierContactForm()},
+    )
+
+
+@login_required
+@require_POST
+def supplier_contact_add(request: HttpRequest, supplier_id: int) -> HttpResponse:
+    _require_manager(request)
+    try:
+        supplier = selectors.supplier_for(request.user, supplier_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    form = SupplierContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.supplier_contact_add(actor=request.user, supplier=supplier, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Die Ansprechperson ist gespeichert."))
+            return redirect("contracts:supplier_edit", supplier.pk)
+    initial = {"name": supplier.name, **{f: getattr(supplier, f) for f in services.SUPPLIER_FIELDS}}
+    return render(
+        request,
+        "contracts/supplier_form.html",
+        {
+            "form": SupplierForm(initial=initial),
+            "title": _("Lieferant bearbeiten"),
+            "supplier": supplier,
+            "contact_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def supplier_contact_remove(request: HttpRequest, supplier_id: int, contact_id: int) -> HttpResponse:
+    _require_manager(request)
+    contact = SupplierContact.objects.filter(pk=contact_id, supplier_id=supplier_id).first()
+    if contact is None:
+        raise Http404
+    services.supplier_contact_remove(actor=request.user, contact=contact)
+    messages.success(request, _("Die Ansprechperson ist entfernt."))
+    return redirect("contracts:supplier_edit", supplier_id)

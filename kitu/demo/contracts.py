@@ -139,6 +139,14 @@ def seed_contracts(admin: User) -> int:
                 order_email=supplier_spec.email,
                 is_demo=True,
             )
+            domain = supplier_spec.email.split("@", 1)[1]
+            for name, role, local in (
+                ("Katrin Vogel", "Vertrieb öffentliche Auftraggeber", "vertrieb"),
+                ("Jens Hoffmann", "Technischer Support", "support"),
+            ):
+                contract_services.supplier_contact_add(
+                    actor=admin, supplier=supplier, name=name, role=role, email=f"{local}@{domain}"
+                )
         suppliers.append(supplier)
     eligible = list(Member.objects.filter(joined_on__isnull=False, left_on__isnull=True))
     created = 0

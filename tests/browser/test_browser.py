@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
 from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
+from kitu.contracts.models import SupplierContact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,10 +152,12 @@ def test_contract_and_catalog_pages_are_accessible(
     page.get_by_role("button", name="Bestätigen").click()
     page.wait_for_url(live_server.url + "/")
     cid = contract_world["contract"].pk
+    SupplierContact.objects.create(supplier=contract_world["supplier"], name="Petra Vertrieb", role="Vertrieb")
     for path_ in (
         "/rahmenvertraege/",
         f"/rahmenvertraege/{cid}/",
         "/rahmenvertraege/lieferanten/",
+        f"/rahmenvertraege/lieferanten/{contract_world['supplier'].pk}/",
         f"/katalog/import/{cid}/",
         "/katalog/?q=Notebooks",
         f"/katalog/artikel/{article.pk}/",

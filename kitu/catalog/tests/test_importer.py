@@ -225,3 +225,48 @@ def test_command_summary_exit_code_and_dry_run(contract_world: dict[str, Any], t
     assert exc.value.code == 1
     assert "error: Zeile 9, Artikel A: PRICE_AMOUNT (net_customer): „x“ ist keine Zahl" in capsys.readouterr().err
     assert Article.objects.count() == 25
+
+
+def price(price_type: str, amount: str, bound: str = "1") -> str:
+    return (
+        f'<PRODUCT_PRICE price_type="{price_type}"><PRICE_AMOUNT>{amount}</PRICE_AMOUNT>'
+        f"<PRICE_CURRENCY>EUR</PRICE_CURRENCY><TAX>0.19</TAX><LOWER_BOUND>{bound}</LOWER_BOUND></PRODUCT_PRICE>"
+    )
+
+
+def test_every_price_type(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    body = (
+        # net_list wins over gros_list and nrp as the list price; udp_* is ignored without a word
+        product_2005(
+            "A",
+            extra_prices=price("net_list", "1000.00") + price("gros_list", "1428.00") + price("udp_intern", "1.00"),
+        )
+        # nrp (recommended retail price, gross) is the list price when there is no other
+        + product_2005("B", price="500.00", extra_prices=price("nrp", "714.00"))
+        # net_customer_exp is the contract price where net_customer is missing, with its tiers
+        + product_2005("C", price="1").replace('price_type="net_customer"', 'price_type="net_customer_exp"', 1)
+        # an unknown type is reported as a warning and not used
+        + product_2005("D", price="80.00", extra_prices=price("sonderpreis", "1.00"))
+    )
+    # a second tier for C
+    head, pid_c, tail = body.partition("<SUPPLIER_PID>C</SUPPLIER_PID>")
+    tail = tail.replace(
+        "</PRODUCT_PRICE_DETAILS>", price("net_customer_exp", "0.90", "10") + "</PRODUCT_PRICE_DETAILS>", 1
+    )
+    text = catalog_2005(head + pid_c + tail)
+    record = run(contract_world, write(tmp_path, text))
+    assert record.errors == []
+    prices = {a.supplier_pid: (a.price, a.list_price) for a in Article.objects.all()}
+    assert prices == {
+        "A": (Decimal("899.00"), Decimal("1000.00")),
+        "B": (Decimal("500.00"), Decimal("600.00")),  # 714 / 1.19
+        "C": (Decimal("1.00"), None),
+        "D": (Decimal("80.00"), None),
+    }
+    assert [(t.lower_bound, t.amount) for t in ScalePrice.objects.filter(article__supplier_pid="C")] == [
+        (Decimal("10.000"), Decimal("0.90"))
+    ]
+    line_of_d = text.splitlines().index("  <SUPPLIER_PID>D</SUPPLIER_PID>")  # the PRODUCT line before it, 1-based
+    assert record.warnings == [
+        f"Zeile {line_of_d}, Artikel D: Preisart sonderpreis ist unbekannt und wurde nicht übernommen",
+    ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import OWN, ROLES
 from kitu.accounts.services import api_token_create
-from kitu.contracts.models import ContractDocument, FrameworkContract, Lot, Supplier, VolumeLimit
+from kitu.contracts.models import ContractDocument, FrameworkContract, Lot, Supplier, SupplierContact, VolumeLimit
 from kitu.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ def _state() -> tuple[Any, ...]:
         VolumeLimit.objects.count(),
         ContractDocument.objects.count(),
         Supplier.objects.count(),
+        tuple(SupplierContact.objects.order_by("pk").values_list("name", "email")),
         AuditEntry.objects.count(),
         tuple(FrameworkContract.objects.order_by("pk").values_list("title", "published_at")),
     )
@@ -60,10 +61,17 @@ def test_manager_pages_and_posts(contract_world: dict[str, Any], client_for: Any
     assert client.get(reverse("contracts:create")).status_code == {None: 302}.get(
         role, 200 if role in MANAGERS else 403
     )
+    sid = contract_world["supplier"].pk
+    assert client.get(reverse("contracts:supplier_edit", args=[sid])).status_code == {None: 302}.get(
+        role, 200 if role in MANAGERS else 403
+    )
     if role in MANAGERS:
         return
+    contact = SupplierContact.objects.create(supplier=contract_world["supplier"], name="Petra Vertrieb")
     before = _state()
     posts = [
+        (reverse("contracts:supplier_contact_add", args=[sid]), {"name": "Eve"}),
+        (reverse("contracts:supplier_contact_remove", args=[sid, contact.pk]), {}),
         (
             reverse("contracts:lot_add", args=[cid]),
             {"number": "9", "title": "X", "supplier": contract_world["supplier"].pk},
@@ -95,6 +103,33 @@ def test_api_scoping(contract_world: dict[str, Any], role: str) -> None:
     suppliers = [s["name"] for s in client.get("/api/v1/suppliers").json()]
     assert suppliers == (["Beispiel IT GmbH"] if role in SEES_CONTRACT else [])
     assert client.post("/api/v1/contracts", json.dumps({}), content_type="application/json").status_code == 405
+
+
+def test_manager_keeps_a_list_of_supplier_contacts(contract_world: dict[str, Any], client_for: Any) -> None:
+    client = client_for("contract_manager")
+    supplier = contract_world["supplier"]
+    add = reverse("contracts:supplier_contact_add", args=[supplier.pk])
+    for data in (
+        {"name": "Petra Vertrieb", "role": "Vertrieb", "email": "vertrieb@beispiel-it.example", "phone": "0391 1"},
+        {"name": "Tom Technik", "role": "Technik", "email": "technik@beispiel-it.example"},
+    ):
+        assert client.post(add, data).status_code == 302
+    bad = client.post(add, {"name": "", "email": "keine-adresse"})
+    assert bad.status_code == 400 and "keine-adresse" in bad.content.decode()
+    page = client.get(reverse("contracts:supplier_edit", args=[supplier.pk])).content.decode()
+    assert "Petra Vertrieb" in page and "technik@beispiel-it.example" in page
+    tom = SupplierContact.objects.get(name="Tom Technik")
+    assert client.post(reverse("contracts:supplier_contact_remove", args=[supplier.pk, tom.pk])).status_code == 302
+    assert list(supplier.contacts.values_list("name", flat=True)) == ["Petra Vertrieb"]
+    # personal data is not kept in the audit trail (it must be deletable)
+    entries = AuditEntry.objects.filter(object_type="contracts.SupplierContact").order_by("pk")
+    assert [e.action for e in entries] == ["create", "create", "delete"]
+    assert all("Tom" not in json.dumps(e.changes) and "Tom" not in e.object_repr for e in entries)
+    _token, secret = api_token_create(user=contract_world["users"]["requester"], name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/suppliers/{supplier.pk}").json()
+    assert api["contacts"] == [
+        {"name": "Petra Vertrieb", "role": "Vertrieb", "email": "vertrieb@beispiel-it.example", "phone": "0391 1"}
+    ]
 
 
 def test_manager_creates_contract_through_the_form(contract_world: dict[str, Any], client_for: Any) -> None:
