@@ -45,6 +45,7 @@ test-postgres:
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/catalog.py
+	$(PY) bench/optimizer.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kitu.members",
     "kitu.contracts",
     "kitu.catalog",
+    "kitu.bundling",
     "kitu.demo",
 ]
 
