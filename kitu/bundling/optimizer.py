@@ -420,13 +420,18 @@ class MemberResult:
         return self.spend_alone - self.spend
 
 
+def _or_first_tier(offer: Offer, quantity: int) -> Decimal:
+    price = offer.price_at(quantity)
+    return offer.tiers[0].unit_price if price is None else price
+
+
 def _alone_per_item(instance: Instance, wanted: dict[str, int]) -> Decimal:
     """Fallback for a member that could not buy alone under the offers' minimums, capacities and lots:
     per item the cheapest offer at the member's own quantity (below an offer's first tier, its first
     tier's price)."""
     total = Decimal("0")
     for item, quantity in wanted.items():
-        prices = [o.price_at(quantity) or o.tiers[0].unit_price for o in instance.offers if o.item == item]
+        prices = [_or_first_tier(o, quantity) for o in instance.offers if o.item == item]
         total += quantity * min(prices)
     return total
 

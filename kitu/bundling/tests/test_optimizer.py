@@ -211,3 +211,18 @@ def test_cli_prints_json_and_fails_on_malformed_input(tmp_path: Path) -> None:
         call_command("optimize_award", str(broken))
     with pytest.raises(CommandError, match="cannot read"):
         call_command("optimize_award", str(tmp_path / "missing.json"))
+
+
+def test_member_that_cannot_buy_alone_is_priced_per_item() -> None:
+    # the supplier takes orders from 10 units: together 11 is fine, Barleben's 3 alone is not
+    data = instance({("Zeitz", "NB"): 8, ("Barleben", "NB"): 3}, [offer("A", "NB", (5, "100"), low=10)])
+    result = optimize(data)
+    assert result["total_cost"] == "1100"
+    assert result["members"] == [
+        # alone: 3 units are below A's first tier (5): priced at the first tier's price
+        {"member": "Barleben", "spend_alone": "300.00", "spend": "300.00", "savings": "0.00"},
+        {"member": "Zeitz", "spend_alone": "800.00", "spend": "800.00", "savings": "0.00"},
+    ]
+    assert result["message"].endswith(
+        "for Barleben, Zeitz: their spend alone is priced per item at the cheapest offer instead"
+    )
