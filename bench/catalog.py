@@ -100,7 +100,7 @@ from django.db import connection
 from django.test import Client
 from kitu.accounts.models import User
 from kitu.accounts.services import api_token_create
-from kitu.catalog.selectors import _fts_match, _pg_query
+from kitu.catalog.selectors import _fts_match
 from kitu.catalog.models import Article
 user = User.objects.get(email="requester@bench.example")
 _t, secret = api_token_create(user=user, name="bench")

@@ -246,7 +246,7 @@ def solve(
             (a for s in solutions for a in s.awards), key=lambda a: (instance.items.index(a.item), a.supplier)
         )
         gap = max(s.gap for s in solutions)
-        return Solution("optimal", f"proven optimal (HiGHS, gap {gap:.4%}, {seconds:.3f} s)", awards, seconds, gap)
+        return Solution("optimal", _proven(gap, seconds), awards, seconds, gap)
     scale = _scale(instance)
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
@@ -332,11 +332,15 @@ def solve(
     gap = float(info.mip_gap) if info.mip_gap < inf else 0.0
     return Solution(
         "optimal",
-        f"proven optimal (HiGHS, gap {gap:.4%}, {seconds:.3f} s)",
+        _proven(gap, seconds),
         sorted(awards, key=lambda a: (instance.items.index(a.item), a.supplier)),
         seconds,
         gap,
     )
+
+
+def _proven(gap: float, seconds: float) -> str:
+    return f"proven optimal (HiGHS, gap {gap:.4%}, {seconds:.3f} s)"
 
 
 def _components(instance: Instance) -> list[Instance]:

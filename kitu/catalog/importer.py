@@ -201,7 +201,7 @@ SQL_CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
 
 
 def _insert(table: str, columns: list[str], rows: list[list[Any]]) -> None:
-    """Insert ``rows``: COPY on PostgreSQL (its trigger computes the tsvector), executemany on SQLite.
+    """Insert ``rows``: COPY on PostgreSQL, executemany on SQLite (the search indexes follow by triggers).
     Table and column names are constants of this module; all values are bound or streamed."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -214,8 +214,8 @@ def _insert(table: str, columns: list[str], rows: list[list[Any]]) -> None:
 
 
 class _Writer:
-    """Collects article rows (dicts of column values) and writes them in batches with plain
-    ``executemany``: no model instances, and on PostgreSQL the tsvector is computed in the same statement."""
+    """Collects article rows (dicts of column values) and writes them in batches as plain rows, without
+    model instances; the search indexes are kept by database triggers (catalog migrations 0002, 0003)."""
 
     def __init__(
         self, contract: FrameworkContract, lot: Lot, supplier: Supplier, outcome: Outcome, dry_run: bool

@@ -30,6 +30,7 @@ from .models import Article, ArticleSearch, CatalogImport
 from .text import stem, words
 
 SORTS = ("relevance", "price_asc", "price_desc")
+BY_RANK = ("-rank", "price", "pk")  # relevance order wherever a query annotates ``rank``
 MAX_COMPARE = 4
 
 
@@ -171,7 +172,7 @@ class _PageIds(Sequence[int]):
 
     def __init__(self, qs: QuerySet[Any], page: int, per_page: int) -> None:
         self.qs, self.offset = qs, (max(page, 1) - 1) * per_page
-        if connection.vendor == "postgresql" and qs.query.order_by == ("-rank", "price", "pk"):
+        if connection.vendor == "postgresql" and qs.query.order_by == BY_RANK:
             rows = self._ranked(qs, self.offset, per_page)
         else:
             counted = qs.annotate(total=Window(Count("pk"))).values_list("pk", "total")
@@ -287,7 +288,7 @@ def _ordered(qs: QuerySet[Any], q: str, sort: str) -> QuerySet[Any]:
     if sort == "price_desc":
         return qs.order_by(F("price").desc(nulls_last=True), "pk")
     if "rank" in qs.query.annotations:  # PostgreSQL full-text rank, trigram similarity, infix (constant)
-        return qs.order_by("-rank", "price", "pk")
+        return qs.order_by(*BY_RANK)
     return qs.order_by("description_short", "pk")
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitu.accounts.policies import can_manage_users_of
 from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error
@@ -194,15 +195,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpResponse:
     _require_manager(request)
-    supplier: Supplier | None = None
-    initial: dict[str, Any] = {}
-    if supplier_id is not None:
-        try:
-            supplier = selectors.supplier_for(request.user, supplier_id)
-        except NotFound as exc:
-            raise Http404 from exc
-        initial = {"name": supplier.name, **{f: getattr(supplier, f) for f in services.SUPPLIER_FIELDS}}
-    form = SupplierForm(request.POST or None, initial=initial)
+    supplier = _supplier(request, supplier_id) if supplier_id is not None else None
+    form = SupplierForm(request.POST or None, initial=_supplier_initial(supplier))
     if request.method == "POST" and form.is_valid():
         try:
             if supplier is None:
@@ -214,22 +208,45 @@ def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpR
         else:
             messages.success(request, _("Der Lieferant ist gespeichert."))
             return redirect("contracts:suppliers")
-    title = _("Lieferant bearbeiten") if supplier else _("Neuer Lieferant")
-    return render(
-        request,
-        "contracts/supplier_form.html",
-        {"form": form, "title": title, "supplier": supplier, "contact_form": SupplierContactForm()},
-    )
+    return _supplier_page(request, supplier, form, SupplierContactForm())
+
+
+def _supplier(request: HttpRequest, supplier_id: int) -> Supplier:
+    try:
+        return selectors.supplier_for(request.user, supplier_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _supplier_initial(supplier: Supplier | None) -> dict[str, Any]:
+    if supplier is None:
+        return {}
+    return {"name": supplier.name, **{f: getattr(supplier, f) for f in services.SUPPLIER_FIELDS}}
+
+
+def _supplier_page(
+    request: HttpRequest,
+    supplier: Supplier | None,
+    form: SupplierForm,
+    contact_form: SupplierContactForm,
+    status: int = 200,
+) -> HttpResponse:
+    """The supplier's master data, its contacts and (for whoever manages them) a link to its users."""
+    context = {
+        "form": form,
+        "title": _("Lieferant bearbeiten") if supplier else _("Neuer Lieferant"),
+        "supplier": supplier,
+        "contact_form": contact_form,
+        "can_manage_users": supplier is not None and can_manage_users_of(request.user, supplier.organisation),
+    }
+    return render(request, "contracts/supplier_form.html", context, status=status)
 
 
 @login_required
 @require_POST
 def supplier_contact_add(request: HttpRequest, supplier_id: int) -> HttpResponse:
     _require_manager(request)
-    try:
-        supplier = selectors.supplier_for(request.user, supplier_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    supplier = _supplier(request, supplier_id)
     form = SupplierContactForm(request.POST)
     if form.is_valid():
         try:
@@ -239,18 +256,7 @@ def supplier_contact_add(request: HttpRequest, supplier_id: int) -> HttpResponse
         else:
             messages.success(request, _("Die Ansprechperson ist gespeichert."))
             return redirect("contracts:supplier_edit", supplier.pk)
-    initial = {"name": supplier.name, **{f: getattr(supplier, f) for f in services.SUPPLIER_FIELDS}}
-    return render(
-        request,
-        "contracts/supplier_form.html",
-        {
-            "form": SupplierForm(initial=initial),
-            "title": _("Lieferant bearbeiten"),
-            "supplier": supplier,
-            "contact_form": form,
-        },
-        status=400,
-    )
+    return _supplier_page(request, supplier, SupplierForm(initial=_supplier_initial(supplier)), form, status=400)
 
 
 @login_required

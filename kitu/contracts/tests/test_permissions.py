@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import OWN, ROLES
+from kitu.accounts.models import User
 from kitu.accounts.services import api_token_create
 from kitu.contracts.models import ContractDocument, FrameworkContract, Lot, Supplier, SupplierContact, VolumeLimit
 from kitu.core.models import AuditEntry
@@ -129,6 +130,22 @@ def test_manager_keeps_a_list_of_supplier_contacts(contract_world: dict[str, Any
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/suppliers/{supplier.pk}").json()
     assert api["contacts"] == [
         {"name": "Petra Vertrieb", "role": "Vertrieb", "email": "vertrieb@beispiel-it.example", "phone": "0391 1"}
+    ]
+
+
+def test_coop_admin_gives_a_supplier_portal_users(contract_world: dict[str, Any], client_for: Any) -> None:
+    supplier = contract_world["supplier"]
+    edit = reverse("contracts:supplier_edit", args=[supplier.pk])
+    users_url = reverse("accounts:organisation_users", args=[supplier.organisation_id])
+    assert users_url in client_for("coop_admin").get(edit).content.decode()
+    assert users_url not in client_for("contract_manager").get(edit).content.decode()  # users are the admin's
+    response = client_for("coop_admin").post(
+        users_url, {"email": "portal@beispiel-it.example", "full_name": "Paul Portal", "roles": ["supplier_user"]}
+    )
+    assert response.status_code == 302
+    portal = User.objects.get(email="portal@beispiel-it.example")
+    assert list(portal.role_assignments.values_list("organisation_id", "role")) == [
+        (supplier.organisation_id, "supplier_user")
     ]
 
 
