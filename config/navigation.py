@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import can_read_audit
+from kitu.bundling.policies import can_manage_campaigns
+from kitu.bundling.selectors import answering_member_ids
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
@@ -31,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     items.append((reverse("catalog:search"), _("Katalog")))
     items.append((reverse("contracts:list"), _("Rahmenverträge")))
+    if can_manage_campaigns(user) or answering_member_ids(user):
+        items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
     own = sorted(own_member_ids(user))
     if own:
         items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))

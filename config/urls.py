@@ -8,6 +8,7 @@ urlpatterns = [
     path("mitglieder/", include("kitu.members.urls")),
     path("rahmenvertraege/", include("kitu.contracts.urls")),
     path("katalog/", include("kitu.catalog.urls")),
+    path("bedarfsbuendelung/", include("kitu.bundling.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

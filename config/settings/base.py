@@ -180,6 +180,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 KITU_SITE_DOMAIN = env("KITU_SITE_DOMAIN", "127.0.0.1:8000")  # for links in mails sent outside a request
+KITU_BASE_URL = env("KITU_BASE_URL", f"http://{KITU_SITE_DOMAIN}")  # scheme and host for links in mails
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITU-Plattform <noreply@kitu.example>")
 
 REDIS_URL = env("REDIS_URL")
@@ -187,6 +188,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (run `celery -A config beat` next to the workers; without a broker: `manage.py campaign_tick`).
+CELERY_BEAT_SCHEDULE = {
+    "campaign-tick": {"task": "kitu.bundling.tasks.campaign_tick", "schedule": 60 * 60},  # hourly, idempotent
+}
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

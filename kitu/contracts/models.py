@@ -227,3 +227,24 @@ class ContractDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MemberQuota(models.Model):
+    """A member's share of a contract's volume, taken from its demand report (Bedarfsabfrage): the
+    quantity of an article (or of a lot, when ``article_pid`` is empty) it announced."""
+
+    contract = models.ForeignKey(FrameworkContract, on_delete=models.CASCADE, related_name="quotas")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contract_quotas")
+    article_pid = models.CharField(_("Artikelnummer"), max_length=32, blank=True)
+    quantity = models.PositiveIntegerField(_("Kontingent (Menge)"))
+
+    class Meta:
+        ordering = ["contract", "member__organisation__name", "article_pid"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "member", "article_pid"], name="contracts_quota_unique")
+        ]
+        verbose_name = _("Kontingent")
+        verbose_name_plural = _("Kontingente")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.article_pid}: {self.quantity}"

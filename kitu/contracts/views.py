@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kitu.accounts.policies import can_manage_users_of
 from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
-from kitu.core.forms import add_domain_error
+from kitu.core.forms import add_domain_error, errors_text
 
 from . import selectors, services
 from .forms import ContractForm, DocumentForm, LimitForm, LotForm, SupplierContactForm, SupplierForm
@@ -123,12 +123,7 @@ def _manager_post(request: HttpRequest, contract_id: int, form_class: Any, save:
     kwargs = {"contract": contract} if form_class in (LotForm, LimitForm) else {}
     form = form_class(request.POST, request.FILES, **kwargs) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(
-            request,
-            "; ".join(
-                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
-            ),
-        )
+        messages.error(request, errors_text(form))
         return redirect("contracts:detail", contract_id=contract.pk)
     try:
         save(contract, form.cleaned_data if form else {})

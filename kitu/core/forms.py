@@ -10,3 +10,11 @@ from .errors import DomainError
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service's DomainError at the field it names, or above the form if the form has no such field."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def errors_text(form: forms.BaseForm) -> str:
+    """A form's errors in one line ("Label: message; …") for a flash message after a redirect."""
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(e) for e in errors)}"
+        for f, errors in form.errors.items()
+    )
