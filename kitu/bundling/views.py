@@ -121,7 +121,7 @@ def _campaign_form_view(request: HttpRequest, campaign: Campaign | None) -> Http
     if campaign is not None:
         initial = {f: getattr(campaign, f) for f in services.CAMPAIGN_FIELDS}
         initial["eligible_members"] = list(campaign.eligible_members.all())
-    form = CampaignForm(request.POST or None, initial=initial)
+    form = CampaignForm(request.POST if request.method == "POST" else None, initial=initial)
     if campaign is not None and campaign.state != CampaignState.DRAFT:
         for name in set(form.fields) - set(services.OPEN_FIELDS):
             form.fields[name].disabled = True
@@ -227,7 +227,12 @@ def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     existing = selectors.report_of(campaign, member)
     items = selectors.items_of(campaign)
     accepts = campaign.accepts_reports_on(timezone.localdate())
-    form = ReportForm(request.POST or None, initial=_report_initial(existing), items=items, member=member)
+    form = ReportForm(
+        request.POST if request.method == "POST" else None,
+        initial=_report_initial(existing),
+        items=items,
+        member=member,
+    )
     if not accepts:
         for field in form.fields.values():
             field.disabled = True
@@ -289,7 +294,7 @@ def offers(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Offers of the joint tender: entered one by one or imported, and the optimiser's runs."""
     campaign = _managed(request, campaign_id)
     editable = campaign.state in services.OFFER_STATES
-    form = OfferForm(request.POST or None, campaign=campaign)
+    form = OfferForm(request.POST if request.method == "POST" else None, campaign=campaign)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -445,7 +450,9 @@ def run_export(request: HttpRequest, campaign_id: int, run_id: int) -> HttpRespo
 @login_required
 def award(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _managed(request, campaign_id)
-    form = AwardForm(request.POST or None, campaign=campaign, initial={"title": campaign.title})
+    form = AwardForm(
+        request.POST if request.method == "POST" else None, campaign=campaign, initial={"title": campaign.title}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
