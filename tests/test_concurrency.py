@@ -1,5 +1,6 @@
 """Limits under parallel load on PostgreSQL: member numbers are unique and gapless under concurrent
-admissions, and a member cannot get two notices when two clerks record one at the same time."""
+admissions, a member cannot get two notices when two clerks record one at the same time, contract
+volume is never overbooked, and a campaign's close is not passed by reports racing it."""
 
 import datetime as dt
 import threading
@@ -13,6 +14,8 @@ from django.db import connection, connections
 from conftest import make_member, make_published_contract, make_user
 from kitu.accounts.models import Organisation
 from kitu.accounts.roles import OrgKind, Role
+from kitu.bundling import services as bundling
+from kitu.bundling.models import DemandLine, DemandReport
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import Supplier
 from kitu.core.errors import DomainError
@@ -109,3 +112,37 @@ def test_parallel_calloffs_never_overbook_a_contract() -> None:
     assert (len(booked), len(refused)) == (8, 4)  # 8 × 3 = 24 ≤ 25; a ninth would pass the maximum
     limit.refresh_from_db()
     assert (limit.consumed_quantity, limit.consumed_value) == (24, Decimal("240.00"))
+
+
+def test_parallel_reports_and_the_close_leave_one_consistent_answer() -> None:
+    """Two clerks of one member submit at once while the office closes the campaign: the member ends up
+    with exactly one report whose lines are one clerk's, and nothing is written after the close."""
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
+    member = make_member("Stadt Zeitz", admin=admin, number=58)
+    clerks = [make_user(f"clerk{i}@test.example", [(member.organisation, Role.REQUESTER)]) for i in range(6)]
+    day = dt.date(2026, 11, 20)
+    campaign = bundling.campaign_save(
+        actor=admin, title="IT 2027", opens_on=day, closes_on=day, eligible_members=[member], today=day
+    )
+    item = bundling.item_save(actor=admin, campaign=campaign, code="01", title="Notebook")
+    bundling.campaign_open(actor=admin, campaign=campaign, today=day)
+
+    def report(i: int) -> Callable[[], Any]:
+        line = bundling.LineInput(item, 10 + i, 1)
+        return lambda: (
+            bundling.report_save(actor=clerks[i], campaign=campaign, member=member, lines=[line], today=day).pk
+        )
+
+    close = lambda: bundling.campaign_close(actor=admin, campaign=campaign).state  # noqa: E731
+    results = run_parallel([report(i) for i in range(6)] + [close])
+    assert results[-1] == "closed"
+    saved = [r for r in results[:-1] if isinstance(r, int)]
+    refused = [r for r in results[:-1] if isinstance(r, DomainError)]
+    assert len(saved) + len(refused) == 6 and all("geschlossen" in e.message for e in refused)
+    if saved:
+        report_row = DemandReport.objects.get()
+        lines = list(DemandLine.objects.values_list("quantity", flat=True))
+        assert len(lines) == 1 and lines[0] - 10 == [c.pk for c in clerks].index(report_row.submitted_by_id)
+    else:
+        assert not DemandReport.objects.exists()

@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from kitu.accounts.models import Organisation
 from kitu.accounts.roles import OrgKind
 from kitu.bundling import selectors, services, xlsx
 from kitu.bundling.models import Campaign, CampaignState, DemandLine, DemandReport, Offer, OfferLot, OptimisationRun
+from kitu.bundling.tasks import campaign_tick
 from kitu.contracts.models import FrameworkContract, MemberQuota, Supplier
 from kitu.core.errors import DomainError, PermissionDenied
 
@@ -436,3 +438,13 @@ def test_offer_template_lists_every_supplier_and_position(campaign_world: dict[s
     ]
     assert lots == []
     assert not OptimisationRun.objects.exists()
+
+
+def test_tick_command_and_task_close_what_is_due(campaign_world: dict[str, Any]) -> None:
+    c = campaign_world["campaign"]
+    Campaign.objects.filter(pk=c.pk).update(opens_on=D(2026, 1, 1), closes_on=D(2026, 2, 1))
+    out = io.StringIO()
+    call_command("campaign_tick", stdout=out)
+    assert out.getvalue() == "closed: 1, members reminded: 0\n"
+    assert Campaign.objects.get(pk=c.pk).state == CampaignState.CLOSED
+    assert campaign_tick.delay().get() == {"closed": 0, "reminded": 0}
