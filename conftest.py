@@ -10,16 +10,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kitu.accounts.models import Organisation, RoleAssignment, User
 from kitu.accounts.policies import needs_second_factor
 from kitu.accounts.roles import OrgKind, Role
+from kitu.bundling import services as bundling_services
+from kitu.bundling.models import Campaign
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
 from kitu.members import services as member_services
-from kitu.members.models import Member
+from kitu.members.models import CostCentre, Member
 
 # Roles of the `world` fixture for permission matrices: None is anonymous; "own" roles belong to
 # Stadt Wernigerode, "other_*" to Stadt Zeitz.
@@ -201,4 +204,68 @@ def contract_world(world: dict[str, Any]) -> dict[str, Any]:
         "lot_limit": lot_limit,
         "article_limit": article_limit,
         "draft": draft,
+    }
+
+
+def make_campaign(admin: Any, members: list[Any], *, opens: dt.date, closes: dt.date, title: str) -> Campaign:
+    campaign = bundling_services.campaign_save(
+        actor=admin,
+        title=title,
+        description="Bedarf für 2027",
+        opens_on=opens,
+        closes_on=closes,
+        max_factor=130,
+        reminder_days=7,
+        eligible_members=members,
+        today=opens,
+    )
+    bundling_services.item_save(
+        actor=admin,
+        campaign=campaign,
+        code="01",
+        title="Notebook 14 Zoll Standardkonfiguration",
+        unit="Stück",
+        reference_price=Decimal("850.00"),
+    )
+    bundling_services.item_save(
+        actor=admin,
+        campaign=campaign,
+        code="02",
+        title="Monitor 24 Zoll",
+        unit="Stück",
+        reference_price=Decimal("149.90"),
+    )
+    return campaign
+
+
+@pytest.fixture
+def campaign_world(contract_world: dict[str, Any]) -> dict[str, Any]:
+    """A campaign around today: open since five days, closing in ten, for Wernigerode and Zeitz, with two
+    positions; a draft campaign; Wernigerode has two cost centres, Zeitz one."""
+    admin = contract_world["admin"]
+    today = timezone.localdate()
+    members = [contract_world["wernigerode"], contract_world["zeitz"]]
+    campaign = make_campaign(
+        admin, members, opens=today - dt.timedelta(days=5), closes=today + dt.timedelta(days=10), title="IT 2027"
+    )
+    bundling_services.campaign_open(actor=admin, campaign=campaign, today=today)
+    draft = make_campaign(
+        admin, members, opens=today, closes=today + dt.timedelta(days=30), title="Drucker 2027 (Entwurf)"
+    )
+    w = contract_world["wernigerode"]
+    centres = [
+        CostCentre.objects.create(member=w, code="10-100", name="Hauptamt"),
+        CostCentre.objects.create(member=w, code="40-200", name="Schulen"),
+    ]
+    z_centre = CostCentre.objects.create(member=contract_world["zeitz"], code="Z-1", name="Zentrale Dienste")
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    items = {item.code: item for item in campaign.items.all()}
+    return {
+        **contract_world,
+        "campaign": campaign,
+        "draft_campaign": draft,
+        "items": items,
+        "centres": centres,
+        "z_centre": z_centre,
+        "today": today,
     }

@@ -269,8 +269,10 @@ def report_save(
     no_demand: bool = False,
     today: dt.date | None = None,
 ) -> DemandReport:
-    """Record (or replace) the member's answer: its demand lines, or "no demand"."""
-    if not can_answer_for(actor, member.organisation_id):
+    """Record (or replace) the member's answer: its demand lines, or "no demand". The member's
+    requesters and budget holders answer; the cooperative's office may record an answer it received
+    by letter or e-mail (the audit trail names who recorded it)."""
+    if not (can_answer_for(actor, member.organisation_id) or can_manage_campaigns(actor)):
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied keinen Bedarf melden."))
     today = today or timezone.localdate()
     campaign = _locked(campaign)

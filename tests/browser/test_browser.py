@@ -14,6 +14,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kitu.bundling.models import DemandReport
 from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
 from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
@@ -168,3 +169,88 @@ def test_contract_and_catalog_pages_are_accessible(
     page.goto(live_server.url + "/katalog/?q=Notebooks")
     assert page.locator("table tbody tr").count() == 2
     page.close()
+
+
+def test_member_answers_a_campaign_without_javascript(
+    browser: Any, live_server: Any, campaign_world: dict[str, Any]
+) -> None:
+    """A requester of Wernigerode finds the open campaign, reports demand (scripts off), changes it, and
+    the cooperative sees it in the aggregate; every page passes axe."""
+    w = campaign_world
+    context = browser.new_context(java_script_enabled=False, locale="de-DE", bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("requester@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Bedarfsabfragen").click()
+    check_accessibility_static(page)
+    page.get_by_role("link", name="Meldung abgeben").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bedarfsmeldung: IT 2027"
+    check_accessibility_static(page)
+    page.get_by_label("Menge (Stück) – 01").fill("25")
+    page.get_by_label("Lieferquartal – 01").select_option(label="2. Quartal")
+    page.get_by_label("Kostenstelle – 01").select_option(label="10-100 Hauptamt")
+    page.get_by_label("Haushaltsmittel gesichert – 01").check()
+    page.get_by_label("Bemerkung – 01").fill("Ersatz der Verwaltungsrechner")
+    page.get_by_role("button", name="Meldung speichern").click()
+    assert "Ihre Meldung ist gespeichert" in page.content()
+    assert "1 Position gemeldet" in page.content()
+    page.get_by_role("link", name="Meldung ändern").click()
+    page.get_by_label("Menge (Stück) – 02").fill("10")  # no quarter: the form says so
+    page.get_by_role("button", name="Meldung speichern").click()
+    assert page.get_by_text("Bitte ein Lieferquartal wählen.").count() == 1
+    check_accessibility_static(page)
+    page.get_by_label("Lieferquartal – 02").select_option(label="4. Quartal")
+    page.get_by_role("button", name="Meldung speichern").click()
+    assert "2 Positionen gemeldet" in page.content()
+    context.close()
+    report = DemandReport.objects.get(member=w["wernigerode"])
+    assert list(
+        report.lines.values_list("item__code", "quantity", "delivery_quarter", "cost_centre__code", "budget_secured")
+    ) == [("01", 25, 2, "10-100", True), ("02", 10, 4, None, False)]
+
+    device = TOTPDevice.objects.create(user=w["users"]["contract_manager"], name="App", confirmed=True)
+    page = browser.new_page(locale="de-DE", bypass_csp=True)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("contracts@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_label("Sicherheitscode aus der Authenticator-App").fill(_code(device))
+    page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(live_server.url + "/")
+    c = w["campaign"]
+    page.goto(f"{live_server.url}/bedarfsbuendelung/{c.pk}/")
+    assert "1 von 2 Mitgliedern haben geantwortet, 1 mit Bedarf." in page.content()
+    check_accessibility(page)
+    for path_ in ("/bedarfsbuendelung/neu/", f"/bedarfsbuendelung/{w['draft_campaign'].pk}/"):
+        page.goto(live_server.url + path_)
+        check_accessibility(page)
+    page.goto(f"{live_server.url}/bedarfsbuendelung/{c.pk}/")
+    page.get_by_role("button", name="Abfrage vorzeitig schließen").click()
+    page.get_by_role("link", name="Angebote und Optimierung").click()
+    check_accessibility(page)
+    page.get_by_label("Lieferant", exact=True).first.select_option(label="Beispiel IT GmbH")
+    page.get_by_label("Position", exact=True).select_option(label="01 Notebook 14 Zoll Standardkonfiguration")
+    page.get_by_label("Staffel 1 Stückpreis (EUR)").fill("899")
+    page.get_by_role("button", name="Angebot speichern").click()
+    page.get_by_label("Position", exact=True).select_option(label="02 Monitor 24 Zoll")
+    page.get_by_label("Lieferant", exact=True).first.select_option(label="Beispiel IT GmbH")
+    page.get_by_label("Staffel 1 Stückpreis (EUR)").fill("155")
+    page.get_by_role("button", name="Angebot speichern").click()
+    page.get_by_role("button", name="Optimale Vergabe berechnen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Optimierungsergebnis"
+    assert "24.025,00" in page.content()  # 25 × 899 + 10 × 155
+    check_accessibility(page)
+    page.close()
+
+
+def check_accessibility_static(page: Any) -> None:
+    """axe on a page loaded without JavaScript: its HTML, put into a scripted page of the same origin
+    (so the style sheets load and colour contrast is checked as shown)."""
+    html = page.content()
+    scripted = page.context.browser.new_page(bypass_csp=True)
+    scripted.goto(re.sub(r"^(https?://[^/]+).*$", r"\1/healthz", page.url))
+    scripted.set_content(html)
+    check_accessibility(scripted)
+    scripted.close()

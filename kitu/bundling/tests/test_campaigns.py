@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
+from conftest import make_campaign
 from kitu.accounts.models import Organisation
 from kitu.accounts.roles import OrgKind
 from kitu.bundling import selectors, services, xlsx
@@ -20,8 +21,6 @@ from kitu.bundling.models import Campaign, CampaignState, DemandLine, DemandRepo
 from kitu.bundling.tasks import campaign_tick
 from kitu.contracts.models import FrameworkContract, MemberQuota, Supplier
 from kitu.core.errors import DomainError, PermissionDenied
-
-from .conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -180,7 +179,7 @@ def test_bad_reports_are_refused_and_change_nothing(
 
 def test_only_the_members_own_answering_users_report(campaign_world: dict[str, Any]) -> None:
     w = campaign_world
-    for role in ("other_requester", "case_worker", "workgroup_member", "contract_manager", "supplier_user"):
+    for role in ("other_requester", "case_worker", "workgroup_member", "supplier_user"):
         with pytest.raises(PermissionDenied):
             services.report_save(
                 actor=w["users"][role],
@@ -190,6 +189,16 @@ def test_only_the_members_own_answering_users_report(campaign_world: dict[str, A
                 today=w["today"],
             )
     assert not DemandReport.objects.exists()
+    # the office records an answer received by letter
+    services.report_save(
+        actor=w["users"]["contract_manager"],
+        campaign=w["campaign"],
+        member=w["wernigerode"],
+        lines=[],
+        no_demand=True,
+        today=w["today"],
+    )
+    assert DemandReport.objects.get().submitted_by == w["users"]["contract_manager"]
 
 
 def test_aggregate_and_tender_export(campaign_world: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from kitu.accounts.models import User
+from kitu.bundling.models import Campaign, CampaignState, DemandReport, OptimisationRun
 from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
 from kitu.demo.data import DEMO_USERS
@@ -14,13 +15,23 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple[int, ...]:
-    return Member.objects.count(), User.objects.count(), FrameworkContract.objects.count(), Article.objects.count()
+    return (
+        Member.objects.count(),
+        User.objects.count(),
+        FrameworkContract.objects.count(),
+        Article.objects.count(),
+        Campaign.objects.count(),
+        DemandReport.objects.count(),
+        OptimisationRun.objects.count(),
+    )
 
 
 def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any) -> None:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    assert out.getvalue().splitlines()[0] == "Demodaten: 39 Mitglieder, 4 Rahmenverträge und 9 Konten neu angelegt."
+    assert out.getvalue().splitlines()[0] == (
+        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen und 9 Konten neu angelegt."
+    )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
@@ -45,3 +56,9 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
         assert set(user.role_assignments.values_list("role", flat=True)) == set(spec.roles)
     assert {c.state for c in FrameworkContract.objects.all()} == {ContractState.ACTIVE}
     assert Article.objects.filter(is_active=True).count() == 180
+    open_campaign, past = Campaign.objects.order_by("-closes_on")
+    assert (open_campaign.state, past.state) == (CampaignState.OPEN, CampaignState.EVALUATED)
+    assert all(c.is_demo for c in (open_campaign, past))
+    assert not open_campaign.reports.filter(member__organisation__name="Stadt Wernigerode").exists()
+    assert open_campaign.reports.count() > 10 and past.reports.count() > 10
+    assert [r.status for r in past.runs.all()] == ["optimal"]

@@ -12,8 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         created = seed()
         self.stdout.write(
-            f"Demodaten: {created['members']} Mitglieder, {created['contracts']} Rahmenverträge und "
-            f"{created['users']} Konten neu angelegt."
+            f"Demodaten: {created['members']} Mitglieder, {created['contracts']} Rahmenverträge, "
+            f"{created['campaigns']} Bedarfsabfragen und {created['users']} Konten neu angelegt."
         )
         self.stdout.write("Demo-Zugänge (nur Demodaten), Passwort für alle: " + DEMO_PASSWORD)
         for user in DEMO_USERS:
