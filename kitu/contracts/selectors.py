@@ -12,7 +12,7 @@ from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
 from kitu.members.selectors import own_member_ids
 
-from .models import FrameworkContract, Supplier, VolumeLimit, VolumeWarning
+from .models import FrameworkContract, MemberQuota, Supplier, VolumeLimit, VolumeWarning
 from .policies import can_manage_contracts
 
 
@@ -58,3 +58,10 @@ def contract_limits(contract: FrameworkContract) -> QuerySet[VolumeLimit]:
 
 def contract_warnings(contract: FrameworkContract) -> QuerySet[VolumeWarning]:
     return VolumeWarning.objects.filter(limit__contract=contract).select_related("limit__lot")
+
+
+def contract_quotas(user: Any, contract: FrameworkContract) -> QuerySet[MemberQuota]:
+    """The members' quotas (from the demand bundling): all for contract managers, the own member's for
+    its users, none for suppliers."""
+    qs = contract.quotas.select_related("member__organisation").order_by("member__organisation__name", "article_pid")
+    return qs if can_manage_contracts(user) else qs.filter(member_id__in=own_member_ids(user))

@@ -72,6 +72,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
             "chart": chart,
             "can_manage": manager,
             "warnings": selectors.contract_warnings(contract)[:20] if manager else [],
+            "quotas": list(selectors.contract_quotas(request.user, contract)),
             "lot_form": LotForm(contract=contract) if manager else None,
             "limit_form": LimitForm(contract=contract) if manager else None,
             "document_form": DocumentForm() if manager else None,

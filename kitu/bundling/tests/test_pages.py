@@ -243,3 +243,25 @@ def test_bad_offer_import_shows_where_and_keeps_the_offers(campaign_world: dict[
         Decimal("880.00"),
         Decimal("900.00"),
     ]
+
+
+@pytest.mark.parametrize("role", ["contract_manager", "requester", "other_requester", "supplier_user"])
+def test_quotas_on_the_contract_page(campaign_world: dict[str, Any], client_for: Any, role: str) -> None:
+    w = campaign_world
+    contract = w["contract"]
+    MemberQuota.objects.create(contract=contract, member=w["wernigerode"], article_pid="NB-1", quantity=30)
+    MemberQuota.objects.create(contract=contract, member=w["zeitz"], article_pid="NB-1", quantity=11)
+    response = client_for(role).get(reverse("contracts:detail", args=[contract.pk]))
+    if role == "other_requester":  # Zeitz is not eligible for this contract
+        assert response.status_code == 404
+        return
+    page = response.content.decode()
+    shown = {
+        "contract_manager": ["Stadt Wernigerode", "Stadt Zeitz"],
+        "requester": ["Stadt Wernigerode"],
+        "supplier_user": [],
+    }[role]
+    assert ("Kontingente aus der Bedarfsabfrage" in page) == bool(shown)
+    assert [
+        name for name in ("Stadt Wernigerode", "Stadt Zeitz") if f'<td class="kern-table__cell">{name}' in page
+    ] == shown
