@@ -218,11 +218,16 @@ def _report_initial(report: DemandReport | None) -> dict[str, Any]:
 
 @login_required
 def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """A member's demand report: the one form its requesters and budget holders fill in and change."""
+    """A member's demand report: the one form its requesters and budget holders fill in and change
+    (``?mitglied=`` picks one of the user's members; the office may pick any eligible member)."""
     campaign = _campaign(request, campaign_id)
-    members = selectors.answering_members(request.user, campaign)
+    # members answer for themselves; the office records answers that came by letter or e-mail
+    if can_manage_campaigns(request.user):
+        members = list(campaign.eligible_members.with_name())
+    else:
+        members = selectors.answering_members(request.user, campaign)
     if not members:
-        raise DjangoPermissionDenied  # coop staff manage, they do not answer
+        raise Http404
     member = next((m for m in members if str(m.pk) == request.GET.get("mitglied", "")), members[0])
     existing = selectors.report_of(campaign, member)
     items = selectors.items_of(campaign)

@@ -66,7 +66,7 @@ def test_pages(campaign_world: dict[str, Any], client_for: Any, role: str | None
         assert ("Drucker 2027" in page) == (role in STAFF)
     assert client.get(reverse("bundling:detail", args=[c.pk])).status_code == _code(role, SEES, SEES)
     assert client.get(reverse("bundling:detail", args=[draft.pk])).status_code == _code(role, STAFF, STAFF)
-    assert client.get(reverse("bundling:report", args=[c.pk])).status_code == _code(role, ANSWER | OTHER, SEES)
+    assert client.get(reverse("bundling:report", args=[c.pk])).status_code == _code(role, SEES, SEES)
     for name in ("edit", "offers", "tender_export", "offers_template", "award"):
         assert client.get(reverse(f"bundling:{name}", args=[c.pk])).status_code == _code(role, STAFF, SEES), name
     assert client.get(reverse("bundling:create")).status_code == {None: 302}.get(role, 200 if role in STAFF else 403)
@@ -221,6 +221,19 @@ def test_cooperative_runs_the_campaign_through_the_pages(
     assert award.url == reverse("contracts:detail", args=[contract.pk])
     assert MemberQuota.objects.filter(contract=contract).count() == 3
     assert Campaign.objects.get(pk=c.pk).state == "awarded"
+
+
+def test_the_office_records_an_answer_received_by_letter(campaign_world: dict[str, Any], client_for: Any) -> None:
+    w = campaign_world
+    url = reverse("bundling:report", args=[w["campaign"].pk]) + f"?mitglied={w['zeitz'].pk}"
+    staff = client_for("coop_admin")
+    page = staff.get(url).content.decode()
+    assert "Für Stadt Zeitz." in page and "Z-1 Zentrale Dienste" in page and "10-100" not in page
+    data = report_post(w["items"], **{"01": (7, 3)}) | {f"i{w['items']['01'].pk}_cost_centre": w["z_centre"].pk}
+    assert staff.post(url, data).status_code == 302
+    report = DemandReport.objects.get()
+    assert (report.member, report.submitted_by) == (w["zeitz"], w["users"]["coop_admin"])
+    assert list(report.lines.values_list("quantity", "delivery_quarter", "cost_centre__code")) == [(7, 3, "Z-1")]
 
 
 def test_bad_offer_import_shows_where_and_keeps_the_offers(campaign_world: dict[str, Any], client_for: Any) -> None:
