@@ -87,6 +87,21 @@ def _aggregate_chart(agg: selectors.Aggregate) -> Any:
     )
 
 
+def _members_chart(agg: selectors.Aggregate) -> Any:
+    rows = [row for row in agg.members if any(row.quantities)]
+    if not rows:
+        return None
+    return charts.horizontal_bars(
+        title=_("Gemeldete Mengen je Mitglied"),
+        description=_("Je Mitglied mit Bedarf die gemeldeten Mengen, gestapelt nach Position."),
+        categories=[row.member.name for row in rows],
+        series=[
+            charts.Series(f"{t.item.code} {t.item.title}", [row.quantities[i] for row in rows])
+            for i, t in enumerate(agg.items)
+        ],
+    )
+
+
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
@@ -102,6 +117,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         context |= {
             "agg": agg,
             "chart": _aggregate_chart(agg),
+            "members_chart": _members_chart(agg),
             "quarters": Quarter.choices,
             "item_form": ItemForm() if campaign.state == CampaignState.DRAFT else None,
             "runs": campaign.runs.all()[:10],

@@ -92,3 +92,53 @@ def _nice_step(peak: float) -> int:
         if peak / step <= 8:
             return step
     return int(peak // 8) or 1
+
+
+def horizontal_bars(
+    *,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    width: int = 860,
+    label_width: int = 240,
+    row: int = 22,
+) -> SafeString:
+    """A stacked horizontal bar chart, one row per category (long names, many rows), one colour per
+    series; its height grows with the number of rows."""
+    top, bottom, right = 8, 28, 48
+    plot_w = width - label_width - right
+    height = top + bottom + row * max(len(categories), 1)
+    totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
+    peak = max(totals, default=0) or 1
+    step = _nice_step(peak)
+    x_max = step * -(-peak // step)
+    parts = [
+        f'<svg class="kitu-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="hchart-title hchart-desc"><title id="hchart-title">{escape(title)}</title>'
+        f'<desc id="hchart-desc">{escape(description)}</desc>'
+    ]
+    tick = 0
+    while tick <= x_max:
+        x = label_width + plot_w * tick / x_max
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - bottom}" stroke="#ccd3dd"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{int(tick)}</text>')
+        tick += step
+    for i, category in enumerate(categories):
+        y = top + row * i + row * 0.15
+        parts.append(f'<text x="{label_width - 6}" y="{y + row * 0.5:.1f}" text-anchor="end">{escape(category)}</text>')
+        left: float = label_width
+        for j, s in enumerate(series):
+            value = s.values[i]
+            if not value:
+                continue
+            w = plot_w * value / x_max
+            parts.append(
+                f'<rect x="{left:.1f}" y="{y:.1f}" width="{w:.1f}" height="{row * 0.7:.1f}" fill="{colour(j)}">'
+                f"<title>{escape(category)}: {escape(s.label)} {value}</title></rect>"
+            )
+            left += w
+        if totals[i]:
+            parts.append(f'<text x="{left + 4:.1f}" y="{y + row * 0.5:.1f}">{totals[i]}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -174,6 +174,11 @@ def test_cooperative_runs_the_campaign_through_the_pages(
     detail = staff.get(reverse("bundling:detail", args=[c.pk])).content.decode()
     assert "2 von 2 Mitgliedern haben geantwortet, 2 mit Bedarf." in detail
     assert "<svg" in detail and "Gemeldete Mengen je Position und Lieferquartal" in detail
+    # per member: one bar each, stacked by item (Wernigerode 30 + 20, Zeitz 10)
+    assert "<title>Stadt Wernigerode: 01 Notebook 14 Zoll Standardkonfiguration 30</title>" in detail
+    assert "<title>Stadt Wernigerode: 02 Monitor 24 Zoll 20</title>" in detail
+    assert "<title>Stadt Zeitz: 01 Notebook 14 Zoll Standardkonfiguration 10</title>" in detail
+    assert "Stadt Zeitz: 02" not in detail
     assert staff.post(reverse("bundling:transition", args=[c.pk, "schliessen"])).status_code == 302
     assert staff.post(reverse("bundling:transition", args=[c.pk, "auswerten"])).status_code == 302
     assert Campaign.objects.get(pk=c.pk).state == "evaluated"
