@@ -8,6 +8,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from kitu.core import charts
 from kitu.core.money import format_eur
 
 register = template.Library()
@@ -36,3 +37,9 @@ def kern_widget(field: BoundField) -> SafeString:
 @register.filter
 def eur(value: Decimal | None) -> str:
     return "" if value is None else format_eur(value)
+
+
+@register.filter
+def swatch(index: int) -> int:
+    """The legend swatch class number of the ``index``-th series (the chart palette wraps around)."""
+    return index % len(charts.PALETTE)
