@@ -1,15 +1,18 @@
 """Limits under parallel load on PostgreSQL: member numbers are unique and gapless under concurrent
 admissions, a member cannot get two notices when two clerks record one at the same time, contract
-volume is never overbooked, and a campaign's close is not passed by reports racing it."""
+volume is never overbooked, a campaign's close is not passed by reports racing it, and meeting
+registrations never pass capacity or the per-member limit."""
 
 import datetime as dt
 import threading
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from conftest import make_member, make_published_contract, make_user
 from kitu.accounts.models import Organisation
@@ -21,6 +24,8 @@ from kitu.contracts.models import Supplier
 from kitu.core.errors import DomainError
 from kitu.members import services
 from kitu.members.models import EventKind, Member
+from kitu.workgroups import services as workgroups
+from kitu.workgroups.models import Registration
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -146,3 +151,36 @@ def test_parallel_reports_and_the_close_leave_one_consistent_answer() -> None:
         assert len(lines) == 1 and lines[0] - 10 == [c.pk for c in clerks].index(report_row.submitted_by_id or 0)
     else:
         assert not DemandReport.objects.exists()
+
+
+def test_parallel_registrations_never_pass_capacity_or_the_member_limit() -> None:
+    """Sixteen staff of four members register at once for 5 places, at most 2 per member: exactly 5 get
+    a place, no member more than 2, everyone else is on the waiting list in the order they queued."""
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = make_user("admin@test.example", [(coop, Role.COOP_ADMIN)])
+    members = [make_member(f"Stadt Test {i}", admin=admin, number=10 + i) for i in range(4)]
+    staff = [
+        make_user(f"staff{i}.{j}@test.example", [(m.organisation, Role.WORKGROUP_MEMBER)])
+        for i, m in enumerate(members)
+        for j in range(4)
+    ]
+    start = timezone.now() + dt.timedelta(days=7)
+    training = workgroups.meeting_save(
+        actor=admin,
+        kind="training",
+        title="Schulung",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=5,
+        per_member_limit=2,
+    )
+
+    def register(user: Any) -> Callable[[], Any]:
+        return lambda: workgroups.register(actor=user, meeting=training, waitlist=True).status
+
+    results = run_parallel([register(u) for u in staff])
+    assert sorted(results).count("registered") == 5 and sorted(results).count("waiting") == 11
+    per_org = Counter(
+        Registration.objects.filter(meeting=training, status="registered").values_list("organisation", flat=True)
+    )
+    assert max(per_org.values()) <= 2 and sum(per_org.values()) == 5

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kitu.contracts",
     "kitu.catalog",
     "kitu.bundling",
+    "kitu.workgroups",
     "kitu.demo",
 ]
 

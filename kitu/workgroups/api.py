@@ -1,0 +1,114 @@
+"""JSON API of meetings, trainings and events: the caller's upcoming ones and its registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from kitu.core.errors import DomainError
+
+from . import selectors, services
+from .models import Registration, RegistrationStatus
+
+router = Router(tags=["meetings"])
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    group: str | None
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    video_url: str
+    capacity: int | None
+    per_member_limit: int | None
+    registered: int
+
+
+class RegistrationIn(Schema):
+    waitlist: bool = False
+
+
+class RegistrationOut(Schema):
+    status: str
+    position: int | None = None  # on the waiting list, 1-based
+
+
+class RefusedOut(Schema):
+    detail: str
+    waiting: bool
+    position: int | None = None
+
+
+def _position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        meeting_id=registration.meeting_id, status=RegistrationStatus.WAITING, queued_at__lt=registration.queued_at
+    ).count()
+    return ahead + 1
+
+
+@router.get(
+    "/meetings", response=list[MeetingOut], summary="Upcoming meetings, trainings and events the caller may see"
+)
+def meetings(request: HttpRequest) -> list[dict[str, object]]:
+    return [
+        {
+            "id": m.pk,
+            "kind": m.kind,
+            "group": m.group.name if m.group else None,
+            "title": m.title,
+            "starts_at": m.starts_at,
+            "ends_at": m.ends_at,
+            "place": m.place,
+            "video_url": m.video_url,
+            "capacity": m.capacity,
+            "per_member_limit": m.per_member_limit,
+            "registered": m.registered,  # type: ignore[attr-defined]
+        }
+        for m in selectors.upcoming_meetings(request.user)
+    ]
+
+
+@router.post(
+    "/meetings/{meeting_id}/registrations",
+    response={201: RegistrationOut, 409: RefusedOut},
+    summary="Register the caller (409 when full or the member's limit is reached; with waitlist it then queues)",
+)
+def register(request: HttpRequest, meeting_id: int, waitlist: bool = False) -> Status[dict[str, object]]:
+    """Ask for the waiting list with ``?waitlist=true`` or the JSON body ``{"waitlist": true}`` (the
+    body may be empty)."""
+    meeting = selectors.meeting_for(request.user, meeting_id)
+    if request.content_type == "application/json" and request.body:
+        try:
+            waitlist = waitlist or RegistrationIn.model_validate_json(request.body).waitlist
+        except ValueError as exc:
+            raise DomainError('Body: expected {"waitlist": true|false}', field="waitlist") from exc
+    try:
+        registration = services.register(actor=request.user, meeting=meeting, waitlist=waitlist)
+    except services.RegistrationRefused as exc:
+        return Status(409, {"detail": exc.message, "waiting": False, "position": None})
+    if registration.status == RegistrationStatus.WAITING:
+        return Status(
+            409,
+            {
+                "detail": "Kein Platz frei; Sie stehen auf der Warteliste.",
+                "waiting": True,
+                "position": _position(registration),
+            },
+        )
+    return Status(201, {"status": registration.status, "position": None})
+
+
+@router.delete(
+    "/meetings/{meeting_id}/registrations/me", response={204: None}, summary="Cancel the caller's registration"
+)
+def cancel(request: HttpRequest, meeting_id: int) -> Status[None]:
+    meeting = selectors.meeting_for(request.user, meeting_id)
+    services.cancel(actor=request.user, meeting=meeting)
+    return Status(204, None)

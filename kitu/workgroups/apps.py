@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkgroupsConfig(AppConfig):
+    name = "kitu.workgroups"
+    label = "workgroups"
+    verbose_name = "Arbeitskreise"

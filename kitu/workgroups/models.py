@@ -1,0 +1,127 @@
+"""Working groups (Arbeitskreise) with their members, and meetings, trainings and events with
+registrations: a total capacity, at most N per member organisation, and a waiting list."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kitu.accounts.models import Organisation
+
+
+class Visibility(models.TextChoices):
+    OPEN = "open", _("offen für alle Mitglieder")
+    REQUEST = "request", _("auf Antrag (Koordination gibt frei)")
+
+
+class WorkingGroup(models.Model):
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    visibility = models.CharField(_("Beitritt"), max_length=10, choices=Visibility.choices, default=Visibility.OPEN)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Arbeitskreis")
+        verbose_name_plural = _("Arbeitskreise")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Mitglied")
+    PENDING = "pending", _("beantragt")
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    is_coordinator = models.BooleanField(_("Koordination"), default=False)
+    status = models.CharField(_("Status"), max_length=10, choices=MembershipStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "-is_coordinator", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="workgroups_membership_unique")]
+        verbose_name = _("Mitgliedschaft im Arbeitskreis")
+        verbose_name_plural = _("Mitgliedschaften im Arbeitskreis")
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.user}"
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting", _("Sitzung")
+    TRAINING = "training", _("Schulung")
+    EVENT = "event", _("Veranstaltung")
+
+
+class Meeting(models.Model):
+    """A meeting of a working group, or a training or event of the cooperative (no group: open to the
+    staff of all members)."""
+
+    kind = models.CharField(_("Art"), max_length=10, choices=EventKind.choices, default=EventKind.MEETING)
+    group = models.ForeignKey(
+        WorkingGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("Arbeitskreis"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"))
+    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    video_url = models.URLField(_("Videokonferenz"), blank=True)
+    agenda = models.TextField(_("Tagesordnung"), blank=True)
+    capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True, help_text=_("leer: unbegrenzt"))
+    per_member_limit = models.PositiveSmallIntegerField(
+        _("höchstens je Mitglied"), null=True, blank=True, help_text=_("leer: unbegrenzt")
+    )
+    fee = models.DecimalField(_("Teilnahmegebühr (EUR, netto)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")), name="workgroups_meeting_time_order"),
+            models.CheckConstraint(
+                condition=Q(kind="meeting", group__isnull=False) | ~Q(kind="meeting"),
+                name="workgroups_meeting_has_group",
+            ),
+        ]
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("angemeldet")
+    WAITING = "waiting", _("Warteliste")
+    CANCELLED = "cancelled", _("abgemeldet")
+
+
+class Registration(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("für")
+    )
+    status = models.CharField(_("Status"), max_length=12, choices=RegistrationStatus.choices)
+    queued_at = models.DateTimeField(_("angemeldet am"))  # the waiting list's order
+    attended = models.BooleanField(_("anwesend"), default=False)
+
+    class Meta:
+        ordering = ["meeting", "queued_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="workgroups_registration_unique")]
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.user} ({self.status})"
