@@ -23,6 +23,7 @@ from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
 from kitu.members import services as member_services
 from kitu.members.models import CostCentre, Member
+from kitu.workgroups import services as workgroup_services
 
 # Roles of the `world` fixture for permission matrices: None is anonymous; "own" roles belong to
 # Stadt Wernigerode, "other_*" to Stadt Zeitz.
@@ -269,3 +270,37 @@ def campaign_world(contract_world: dict[str, Any]) -> dict[str, Any]:
         "z_centre": z_centre,
         "today": today,
     }
+
+
+@pytest.fixture
+def group_world(world: dict[str, Any]) -> dict[str, Any]:
+    """The working group "Arbeitskreis DMS" (open) with a meeting in two weeks (3 places, at most 2 per
+    member; Wernigerode's and Zeitz's admins and requesters and Wernigerode's approver are members)
+    and a training for all (10 places, 1 per member)."""
+    admin = world["admin"]
+    group = workgroup_services.group_save(actor=admin, name="Arbeitskreis DMS", description="Dokumentenmanagement")
+    starts = timezone.now() + dt.timedelta(days=14)
+    meeting = workgroup_services.meeting_save(
+        actor=admin,
+        kind="meeting",
+        group=group,
+        title="AK DMS: Frühjahrssitzung",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+        place="Magdeburg, Geschäftsstelle",
+        capacity=3,
+        per_member_limit=2,
+    )
+    training = workgroup_services.meeting_save(
+        actor=admin,
+        kind="training",
+        title="Schulung E-Akte für Einsteiger",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=6),
+        capacity=10,
+        per_member_limit=1,
+    )
+    users = world["users"]
+    for role in ("member_admin", "requester", "approver", "other_member_admin", "other_requester"):
+        workgroup_services.group_join(actor=users[role], group=group)
+    return {**world, "group": group, "meeting": meeting, "training": training}

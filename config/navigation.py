@@ -15,6 +15,7 @@ from kitu.bundling.selectors import answering_member_ids
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
+from kitu.workgroups.policies import is_staff_of_member_or_coop
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -35,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("contracts:list"), _("Rahmenverträge")))
     if can_manage_campaigns(user) or answering_member_ids(user):
         items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
+    if is_staff_of_member_or_coop(user):
+        items.append((reverse("workgroups:list"), _("Arbeitskreise und Termine")))
     own = sorted(own_member_ids(user))
     if own:
         items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rahmenvertraege/", include("kitu.contracts.urls")),
     path("katalog/", include("kitu.catalog.urls")),
     path("bedarfsbuendelung/", include("kitu.bundling.urls")),
+    path("arbeitskreise/", include("kitu.workgroups.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

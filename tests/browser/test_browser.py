@@ -19,6 +19,7 @@ from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
 from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
 from kitu.contracts.models import SupplierContact
+from kitu.workgroups.models import Registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -254,3 +255,23 @@ def check_accessibility_static(page: Any) -> None:
     scripted.set_content(html)
     check_accessibility(scripted)
     scripted.close()
+
+
+def test_member_staff_registers_for_a_meeting(browser: Any, live_server: Any, group_world: dict[str, Any]) -> None:
+    page = browser.new_page(locale="de-DE", bypass_csp=True)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("requester@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Arbeitskreise und Termine").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="AK DMS: Frühjahrssitzung").click()
+    check_accessibility(page)
+    page.get_by_role("main").get_by_role("button", name="Anmelden").click()
+    assert page.get_by_text("Sie sind angemeldet.").count() >= 1
+    assert "1 von 3 belegt" in page.content()
+    check_accessibility(page)
+    page.get_by_role("main").get_by_role("button", name="Abmelden").click()
+    assert "0 von 3 belegt" in page.content()
+    page.close()
+    assert [r.status for r in Registration.objects.all()] == ["cancelled"]

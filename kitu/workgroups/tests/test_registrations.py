@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from conftest import make_user
 from kitu.accounts.roles import Role
@@ -20,37 +19,6 @@ from kitu.workgroups.models import Meeting, Registration, RegistrationStatus, Wo
 pytestmark = pytest.mark.django_db
 W = RegistrationStatus.WAITING
 R = RegistrationStatus.REGISTERED
-
-
-@pytest.fixture
-def group_world(world: dict[str, Any]) -> dict[str, Any]:
-    admin = world["admin"]
-    group = services.group_save(actor=admin, name="Arbeitskreis DMS", description="Dokumentenmanagement")
-    starts = timezone.now() + dt.timedelta(days=14)
-    meeting = services.meeting_save(
-        actor=admin,
-        kind="meeting",
-        group=group,
-        title="AK DMS: Frühjahrssitzung",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=3),
-        place="Magdeburg, Geschäftsstelle",
-        capacity=3,
-        per_member_limit=2,
-    )
-    training = services.meeting_save(
-        actor=admin,
-        kind="training",
-        title="Schulung E-Akte für Einsteiger",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=6),
-        capacity=10,
-        per_member_limit=1,
-    )
-    users = world["users"]
-    for role in ("member_admin", "requester", "approver", "other_member_admin", "other_requester"):
-        services.group_join(actor=users[role], group=group)
-    return {**world, "group": group, "meeting": meeting, "training": training}
 
 
 def statuses(meeting: Meeting) -> list[tuple[str, str]]:
