@@ -19,6 +19,7 @@ from kitu.members.validators import leitweg_check_digits
 from .campaigns import seed_campaigns
 from .contracts import seed_contracts
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
+from .workgroups import seed_workgroups
 
 FOUNDING = dt.date(2009, 12, 22)
 
@@ -103,7 +104,7 @@ def _seed_member(spec: DemoMember, actor: User) -> Member:
 def seed() -> dict[str, int]:
     """Create what is missing of the demo data; returns how many members and users were created."""
     Organisation.objects.get_or_create(kind=OrgKind.COOPERATIVE, defaults={"name": COOPERATIVE})
-    created = {"members": 0, "users": 0, "contracts": 0, "campaigns": 0}
+    created = {"members": 0, "users": 0, "contracts": 0, "campaigns": 0, "workgroups": 0}
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
         created["users"] += _seed_user(spec)
@@ -115,6 +116,7 @@ def seed() -> dict[str, int]:
             created["members"] += 1
     created["contracts"] = seed_contracts(admin)
     created["campaigns"] = seed_campaigns(admin)
+    created["workgroups"] = seed_workgroups(admin)
     for spec in DEMO_USERS[1:]:
         created["users"] += _seed_user(spec)
     return created

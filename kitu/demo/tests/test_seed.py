@@ -10,6 +10,7 @@ from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
 from kitu.demo.data import DEMO_USERS
 from kitu.members.models import Member
+from kitu.workgroups.models import Meeting, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ def counts() -> tuple[int, ...]:
         Campaign.objects.count(),
         DemandReport.objects.count(),
         OptimisationRun.objects.count(),
+        Meeting.objects.count(),
     )
 
 
@@ -30,7 +32,7 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines()[0] == (
-        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen und 9 Konten neu angelegt."
+        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise und 9 Konten neu angelegt."
     )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
@@ -62,3 +64,11 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     assert not open_campaign.reports.filter(member__organisation__name="Stadt Wernigerode").exists()
     assert open_campaign.reports.count() > 10 and past.reports.count() > 10
     assert [r.status for r in past.runs.all()] == ["optimal"]
+    assert sorted(WorkingGroup.objects.values_list("name", flat=True)) == [
+        "Arbeitskreis DMS",
+        "Arbeitskreis Informationssicherheit",
+        "Arbeitskreis Schul-IT",
+        "Arbeitskreis Strategie",
+    ]
+    assert sorted(Meeting.objects.values_list("kind", flat=True)) == ["meeting"] * 4 + ["training"] * 2
+    assert all(m.is_demo for m in Meeting.objects.all())
