@@ -55,6 +55,15 @@ def answering_members(user: Any, campaign: Campaign) -> list[Member]:
     return list(campaign.eligible_members.with_name().filter(pk__in=answering_member_ids(user)))
 
 
+def answered_campaign_ids(user: Any, campaigns: list[Campaign]) -> set[int]:
+    """The campaigns among ``campaigns`` that one of the user's members has answered."""
+    return set(
+        DemandReport.objects.filter(campaign__in=campaigns, member_id__in=answering_member_ids(user)).values_list(
+            "campaign_id", flat=True
+        )
+    )
+
+
 def report_of(campaign: Campaign, member: Member) -> DemandReport | None:
     return (
         DemandReport.objects.filter(campaign=campaign, member=member)

@@ -63,12 +63,7 @@ def _do(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.visible_campaigns(request.user).prefetch_related("eligible_members"))
     manager = can_manage_campaigns(request.user)
-    answered: set[int] = set()
-    if not manager:
-        own = selectors.answering_member_ids(request.user)
-        answered = set(
-            DemandReport.objects.filter(campaign__in=campaigns, member_id__in=own).values_list("campaign_id", flat=True)
-        )
+    answered = set() if manager else selectors.answered_campaign_ids(request.user, campaigns)
     return render(
         request,
         "bundling/campaign_list.html",

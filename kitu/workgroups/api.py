@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from kitu.core.errors import DomainError
 
 from . import selectors, services
-from .models import Registration, RegistrationStatus
+from .models import RegistrationStatus
 
 router = Router(tags=["meetings"])
 
@@ -42,15 +42,6 @@ class RefusedOut(Schema):
     detail: str
     waiting: bool
     position: int | None = None
-
-
-def _position(registration: Registration) -> int | None:
-    if registration.status != RegistrationStatus.WAITING:
-        return None
-    ahead = Registration.objects.filter(
-        meeting_id=registration.meeting_id, status=RegistrationStatus.WAITING, queued_at__lt=registration.queued_at
-    ).count()
-    return ahead + 1
 
 
 @router.get(
@@ -99,7 +90,7 @@ def register(request: HttpRequest, meeting_id: int, waitlist: bool = False) -> S
             {
                 "detail": "Kein Platz frei; Sie stehen auf der Warteliste.",
                 "waiting": True,
-                "position": _position(registration),
+                "position": selectors.waiting_position(registration),
             },
         )
     return Status(201, {"status": registration.status, "position": None})

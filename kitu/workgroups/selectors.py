@@ -14,7 +14,7 @@ from kitu.accounts.roles import OrgKind
 from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
 
-from .models import GroupMembership, Meeting, MembershipStatus, RegistrationStatus, WorkingGroup
+from .models import GroupMembership, Meeting, MembershipStatus, Registration, RegistrationStatus, WorkingGroup
 from .policies import can_manage_groups, is_staff_of_member_or_coop
 
 
@@ -57,3 +57,13 @@ def registering_organisation(user: Any) -> Organisation | None:
     per-member limit counts against."""
     orgs = Organisation.objects.filter(pk__in=organisation_ids(user)).order_by("kind", "name")
     return orgs.filter(kind=OrgKind.MEMBER).first() or orgs.filter(kind=OrgKind.COOPERATIVE).first()
+
+
+def waiting_position(registration: Registration | None) -> int | None:
+    """1-based place on the waiting list (None unless waiting)."""
+    if registration is None or registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        meeting_id=registration.meeting_id, status=RegistrationStatus.WAITING, queued_at__lt=registration.queued_at
+    ).count()
+    return ahead + 1

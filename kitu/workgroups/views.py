@@ -106,7 +106,6 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .exclude(status=RegistrationStatus.CANCELLED)
         .first()
     )
-    waiting = Registration.objects.filter(meeting=meeting, status=RegistrationStatus.WAITING)
     insider = can_manage_groups(request.user) or (
         meeting.group_id is not None
         and GroupMembership.objects.filter(
@@ -119,10 +118,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "mine": mine,
-            "position": waiting.filter(queued_at__lt=mine.queued_at).count() + 1
-            if mine and mine.status == RegistrationStatus.WAITING
-            else None,
-            "waiting_count": waiting.count(),
+            "position": selectors.waiting_position(mine),
+            "waiting_count": Registration.objects.filter(meeting=meeting, status=RegistrationStatus.WAITING).count(),
             "participants": Registration.objects.filter(meeting=meeting)
             .exclude(status=RegistrationStatus.CANCELLED)
             .select_related("user", "organisation")
