@@ -1,5 +1,7 @@
 """Working groups (Arbeitskreise) with their members, and meetings, trainings and events with
-registrations: a total capacity, at most N per member organisation, and a waiting list."""
+registrations: a total capacity, at most N per member organisation, and a waiting list. Meetings have
+minutes with decisions and action items; groups have documents with versions; the cooperative publishes
+news; every user has a secret calendar feed."""
 
 from __future__ import annotations
 
@@ -83,6 +85,8 @@ class Meeting(models.Model):
         _("höchstens je Mitglied"), null=True, blank=True, help_text=_("leer: unbegrenzt")
     )
     fee = models.DecimalField(_("Teilnahmegebühr (EUR, netto)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    minutes = models.TextField(_("Protokoll"), blank=True)
+    invited_at = models.DateTimeField(_("eingeladen am"), null=True, blank=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:
@@ -116,6 +120,9 @@ class Registration(models.Model):
     status = models.CharField(_("Status"), max_length=12, choices=RegistrationStatus.choices)
     queued_at = models.DateTimeField(_("angemeldet am"))  # the waiting list's order
     attended = models.BooleanField(_("anwesend"), default=False)
+    # the meeting's fee when the registration was made; billed to the organisation after the meeting
+    fee = models.DecimalField(_("Teilnahmegebühr (EUR, netto)"), max_digits=10, decimal_places=2, null=True)
+    billed_at = models.DateTimeField(_("abgerechnet am"), null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "queued_at", "pk"]
@@ -125,3 +132,118 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.user} ({self.status})"
+
+
+class MinutesItemKind(models.TextChoices):
+    DECISION = "decision", _("Beschluss")
+    ACTION = "action", _("Aufgabe")
+
+
+class MinutesItem(models.Model):
+    """A decision or an action item (owner, due date, done) of a meeting's minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_items")
+    kind = models.CharField(_("Art"), max_length=10, choices=MinutesItemKind.choices)
+    text = models.TextField(_("Text"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("verantwortlich"),
+    )
+    due_on = models.DateField(_("fällig am"), null=True, blank=True)
+    done_on = models.DateField(_("erledigt am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="action") | Q(owner__isnull=True, due_on__isnull=True, done_on__isnull=True),
+                name="workgroups_decision_has_no_owner",
+            )
+        ]
+        verbose_name = _("Protokollpunkt")
+        verbose_name_plural = _("Protokollpunkte")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Document(models.Model):
+    """A document of a working group (optionally of one of its meetings); only the group sees it."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents", verbose_name=_("Sitzung")
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "title", "pk"]
+        verbose_name = _("Dokument")
+        verbose_name_plural = _("Dokumente")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("Version"))
+    file = models.FileField(upload_to="workgroups/%Y/")
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    size = models.PositiveBigIntegerField(_("Größe (Byte)"))
+    comment = models.CharField(_("Änderung"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="workgroups_document_version_unique")
+        ]
+        verbose_name = _("Dokumentversion")
+        verbose_name_plural = _("Dokumentversionen")
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+
+class NewsItem(models.Model):
+    """ "Aktuelles" of the cooperative on the start page; with a group only for that group's members."""
+
+    title = models.CharField(_("Überschrift"), max_length=200)
+    body = models.TextField(_("Text"))
+    group = models.ForeignKey(
+        WorkingGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="news",
+        verbose_name=_("nur für den Arbeitskreis"),
+    )
+    published_at = models.DateTimeField(_("veröffentlicht am"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("Meldung")
+        verbose_name_plural = _("Aktuelles")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """The secret token of a user's personal iCal feed (a new token invalidates the old address)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}"

@@ -4,17 +4,30 @@ events."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from kitu.accounts.models import Organisation
+from kitu.accounts.models import Organisation, User
 from kitu.accounts.roles import OrgKind
 from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
 
-from .models import GroupMembership, Meeting, MembershipStatus, Registration, RegistrationStatus, WorkingGroup
+from .models import (
+    CalendarFeed,
+    DocumentVersion,
+    GroupMembership,
+    Meeting,
+    MembershipStatus,
+    MinutesItem,
+    MinutesItemKind,
+    NewsItem,
+    Registration,
+    RegistrationStatus,
+    WorkingGroup,
+)
 from .policies import can_manage_groups, is_staff_of_member_or_coop
 
 
@@ -67,3 +80,105 @@ def waiting_position(registration: Registration | None) -> int | None:
         meeting_id=registration.meeting_id, status=RegistrationStatus.WAITING, queued_at__lt=registration.queued_at
     ).count()
     return ahead + 1
+
+
+def group_member_ids(group: WorkingGroup) -> set[int]:
+    return set(
+        GroupMembership.objects.filter(group=group, status=MembershipStatus.ACTIVE).values_list("user_id", flat=True)
+    )
+
+
+def is_insider(user: Any, group: WorkingGroup) -> bool:
+    """Sees the group's meetings, members, minutes and documents: its active members and the office."""
+    return can_manage_groups(user) or group.pk in active_group_ids(user)
+
+
+def invitees(meeting: Meeting) -> list[int]:
+    """Who an invitation goes to: the group's members, or for a training or event the active staff of all
+    members and of the cooperative."""
+    if meeting.group_id is not None:
+        users = User.objects.filter(
+            group_memberships__group_id=meeting.group_id, group_memberships__status=MembershipStatus.ACTIVE
+        )
+    else:
+        users = User.objects.filter(
+            role_assignments__organisation__kind__in=(OrgKind.MEMBER, OrgKind.COOPERATIVE)
+        ).distinct()
+    return sorted(users.filter(is_active=True).values_list("pk", flat=True))
+
+
+def version_for(user: Any, version_id: int) -> DocumentVersion:
+    """A document version, only for the members of its group and the office (NotFound otherwise)."""
+    version = DocumentVersion.objects.select_related("document__group").filter(pk=version_id).first()
+    if version is None or not is_insider(user, version.document.group):
+        raise NotFound("Document not found")
+    return version
+
+
+def visible_news(user: Any) -> QuerySet[NewsItem]:
+    """Published news for everyone of the members and the cooperative; group news for that group only."""
+    qs = NewsItem.objects.select_related("group")
+    if can_manage_groups(user):
+        return qs
+    if not is_staff_of_member_or_coop(user):
+        return qs.none()
+    return qs.filter(published_at__lte=timezone.now()).filter(
+        Q(group__isnull=True) | Q(group_id__in=active_group_ids(user))
+    )
+
+
+def open_action_items(user: Any) -> QuerySet[MinutesItem]:
+    return (
+        MinutesItem.objects.filter(kind=MinutesItemKind.ACTION, owner=user, done_on__isnull=True)
+        .select_related("meeting__group")
+        .order_by("due_on", "pk")
+    )
+
+
+def my_meetings(user: Any) -> QuerySet[Meeting]:
+    """The user's meetings: the ones registered for (or waiting) and those of the user's groups."""
+    mine = Registration.objects.filter(user=user).exclude(status=RegistrationStatus.CANCELLED)
+    return visible_meetings(user).filter(Q(pk__in=mine.values("meeting_id")) | Q(group_id__in=active_group_ids(user)))
+
+
+def start_widgets(user: Any) -> dict[str, Any]:
+    """The start page's part of the working groups: my groups, my upcoming meetings, my open action
+    items, the news."""
+    if not is_staff_of_member_or_coop(user):
+        return {}
+    return {
+        "my_groups": list(WorkingGroup.objects.filter(pk__in=active_group_ids(user))),
+        "my_meetings": list(my_meetings(user).filter(ends_at__gte=timezone.now()).order_by("starts_at")[:5]),
+        "action_items": list(open_action_items(user)[:10]),
+        "news": list(visible_news(user).filter(published_at__lte=timezone.now())[:5]),
+        "today": timezone.localdate(),
+    }
+
+
+def feed_user(token: str) -> User | None:
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    return feed.user if feed is not None else None
+
+
+def feed_meetings(user: Any) -> QuerySet[Meeting]:
+    """The calendar feed: the user's meetings from 90 days back on (cancelled registrations drop out)."""
+    return my_meetings(user).filter(ends_at__gte=timezone.now() - dt.timedelta(days=90)).order_by("starts_at")
+
+
+def unbilled_fees() -> QuerySet[Registration]:
+    """Fees of registrations of meetings that are over, not yet billed (no-shows pay, as announced)."""
+    return Registration.objects.filter(
+        status=RegistrationStatus.REGISTERED,
+        fee__gt=0,
+        billed_at__isnull=True,
+        meeting__ends_at__lt=timezone.now(),
+    )
+
+
+def unbilled_fees_by_organisation() -> list[dict[str, Any]]:
+    return list(
+        unbilled_fees()
+        .values("organisation_id", "organisation__name")
+        .annotate(count=Count("pk"), total=Sum("fee"))
+        .order_by("organisation__name")
+    )
