@@ -116,9 +116,9 @@ def seed() -> dict[str, int]:
             created["members"] += 1
     created["contracts"] = seed_contracts(admin)
     created["campaigns"] = seed_campaigns(admin)
-    created["workgroups"] = seed_workgroups(admin)
     for spec in DEMO_USERS[1:]:
         created["users"] += _seed_user(spec)
+    created["workgroups"] = seed_workgroups(admin)  # after the logins: they become the groups' members
     return created
 
 

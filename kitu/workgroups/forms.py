@@ -110,7 +110,7 @@ class NewsForm(forms.Form):
         label=_("veröffentlicht am"),
         widget=DATETIME,
         required=False,
-        help_text=_("leer: sofort; ein späterer Zeitpunkt plant die Meldung ein"),
+        help_text=_("leer: sofort; ein späterer Zeitpunkt plant den Beitrag ein"),
     )
 
 

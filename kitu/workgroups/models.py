@@ -231,7 +231,7 @@ class NewsItem(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        verbose_name = _("Meldung")
+        verbose_name = _("Beitrag")
         verbose_name_plural = _("Aktuelles")
 
     def __str__(self) -> str:

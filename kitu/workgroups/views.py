@@ -480,9 +480,9 @@ def _news_form_view(request: HttpRequest, news: NewsItem | None) -> HttpResponse
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("Die Meldung ist gespeichert."))
+            messages.success(request, _("Der Beitrag ist gespeichert."))
             return redirect("workgroups:news")
-    return _form_page(request, form, _("Meldung bearbeiten") if news else _("Neue Meldung"), reverse("workgroups:news"))
+    return _form_page(request, form, _("Beitrag bearbeiten") if news else _("Neuer Beitrag"), reverse("workgroups:news"))
 
 
 @login_required
@@ -506,7 +506,7 @@ def news_remove(request: HttpRequest, news_id: int) -> HttpResponse:
         raise Http404
     if not can_manage_groups(request.user):
         raise DjangoPermissionDenied
-    _do(request, lambda: services.news_remove(actor=request.user, news=news), _("Die Meldung ist gelöscht."))
+    _do(request, lambda: services.news_remove(actor=request.user, news=news), _("Der Beitrag ist gelöscht."))
     return redirect("workgroups:news")
 
 

@@ -4,6 +4,7 @@ Skipped with a reason where Chromium or axe-core is missing. Never downloads a b
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,7 +22,8 @@ from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
 from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
 from kitu.contracts.models import SupplierContact
-from kitu.workgroups.models import Registration
+from kitu.workgroups import services as workgroup_services
+from kitu.workgroups.models import Meeting, MinutesItem, Registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -275,3 +279,58 @@ def test_member_staff_registers_for_a_meeting(browser: Any, live_server: Any, gr
     assert "0 von 3 belegt" in page.content()
     page.close()
     assert [r.status for r in Registration.objects.all()] == ["cancelled"]
+
+
+def test_coordinator_runs_a_group_and_ticks_off_an_action(
+    browser: Any, live_server: Any, group_world: dict[str, Any]
+) -> None:
+    w = group_world
+    u = w["users"]
+    workgroup_services.membership_set(
+        actor=w["admin"], group=w["group"], user=u["requester"], status="active", is_coordinator=True
+    )
+    start = timezone.now() - dt.timedelta(days=1)
+    past = workgroup_services.meeting_save(
+        actor=w["admin"],
+        kind="meeting",
+        group=w["group"],
+        title="AK DMS: Wintersitzung",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    workgroup_services.register(actor=u["member_admin"], meeting=w["meeting"])
+    workgroup_services.minutes_item_add(
+        actor=w["admin"], meeting=past, kind="action", text="Aktenplan abstimmen", owner=u["requester"]
+    )
+    workgroup_services.news_save(actor=w["admin"], title="Aktenplan-Muster online", body="Siehe Dokumente.")
+    page = browser.new_page(locale="de-DE", bypass_csp=True)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("requester@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    assert page.get_by_text("Aktenplan-Muster online").count() == 1
+    check_accessibility(page)  # the start page with news, meetings, groups and the open action item
+    page.get_by_role("button", name=re.compile(r"^erledigt\W+Aktenplan abstimmen$")).click()
+    assert page.get_by_text("Die Aufgabe ist erledigt.").count() == 1
+    page.goto(live_server.url + reverse("workgroups:group", args=[w["group"].pk]))
+    page.get_by_label("Datei").set_input_files(
+        files=[{"name": "Aktenplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7"}]
+    )
+    page.get_by_role("button", name="Hochladen").click()
+    assert page.get_by_role("link", name="Version 1: Aktenplan.pdf").count() == 1
+    check_accessibility(page)
+    page.goto(live_server.url + reverse("workgroups:minutes", args=[past.pk]))
+    page.locator("#id_minutes").fill("TOP 1: Aktenplan")
+    page.get_by_role("button", name="Protokoll speichern").click()
+    check_accessibility(page)
+    for url in (
+        reverse("workgroups:attendance", args=[w["meeting"].pk]),
+        reverse("workgroups:news"),
+        reverse("workgroups:calendar"),
+        reverse("workgroups:meeting_edit", args=[w["meeting"].pk]),
+    ):
+        page.goto(live_server.url + url)
+        check_accessibility(page)
+    page.close()
+    assert Meeting.objects.get(pk=past.pk).minutes == "TOP 1: Aktenplan"
+    assert MinutesItem.objects.get().done_on == timezone.localdate()

@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from kitu.accounts.models import User
 from kitu.bundling.models import Campaign, CampaignState, DemandReport, OptimisationRun
@@ -10,7 +11,7 @@ from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
 from kitu.demo.data import DEMO_USERS
 from kitu.members.models import Member
-from kitu.workgroups.models import Meeting, WorkingGroup
+from kitu.workgroups.models import GroupMembership, Meeting, MinutesItem, NewsItem, WorkingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -70,5 +71,16 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
         "Arbeitskreis Schul-IT",
         "Arbeitskreis Strategie",
     ]
-    assert sorted(Meeting.objects.values_list("kind", flat=True)) == ["meeting"] * 4 + ["training"] * 2
+    assert sorted(Meeting.objects.values_list("kind", flat=True)) == ["meeting"] * 8 + ["training"] * 2
     assert all(m.is_demo for m in Meeting.objects.all())
+    past = Meeting.objects.filter(ends_at__lt=timezone.now())
+    assert past.count() == 4 and all(m.minutes for m in past)
+    assert MinutesItem.objects.filter(kind="action").count() == 5
+    assert MinutesItem.objects.filter(kind="decision").count() == 5
+    coordinator = User.objects.get(email="memberadmin.wernigerode@demo.kitu.example")
+    assert GroupMembership.objects.filter(user=coordinator, is_coordinator=True).count() == 4
+    assert sorted((n.is_demo, n.group.name if n.group else "") for n in NewsItem.objects.all()) == [
+        (True, ""),
+        (True, ""),
+        (True, "Arbeitskreis DMS"),
+    ]

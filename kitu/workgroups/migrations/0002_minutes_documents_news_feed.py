@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='news', to='workgroups.workinggroup', verbose_name='nur für den Arbeitskreis')),
             ],
             options={
-                'verbose_name': 'Meldung',
+                'verbose_name': 'Beitrag',
                 'verbose_name_plural': 'Aktuelles',
                 'ordering': ['-published_at', '-pk'],
             },
