@@ -514,7 +514,7 @@ def fees_mark_billed(*, actor: Any, organisation: Organisation, until: dt.date) 
     _require_manager(actor)
     rows = (
         selectors.unbilled_fees()
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(organisation=organisation, meeting__ends_at__date__lte=until)
     )
     total = sum((r.fee or Decimal(0) for r in rows), Decimal(0))
