@@ -19,10 +19,12 @@ from kitu.accounts.policies import needs_second_factor
 from kitu.accounts.roles import OrgKind, Role
 from kitu.bundling import services as bundling_services
 from kitu.bundling.models import Campaign
+from kitu.catalog.models import Article, ScalePrice
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
 from kitu.members import services as member_services
 from kitu.members.models import CostCentre, Member
+from kitu.orders import services as order_services
 from kitu.workgroups import services as workgroup_services
 
 # Roles of the `world` fixture for permission matrices: None is anonymous; "own" roles belong to
@@ -205,6 +207,72 @@ def contract_world(world: dict[str, Any]) -> dict[str, Any]:
         "lot_limit": lot_limit,
         "article_limit": article_limit,
         "draft": draft,
+    }
+
+
+def make_article(
+    contract: FrameworkContract, lot: Any, pid: str, price: str, list_price: str | None = None, **extra: Any
+) -> Article:
+    return Article.objects.create(
+        contract=contract,
+        lot=lot,
+        supplier=lot.supplier,
+        supplier_pid=pid,
+        description_short=extra.pop("description", f"Artikel {pid}"),
+        price=Decimal(price),
+        list_price=Decimal(list_price) if list_price else None,
+        **extra,
+    )
+
+
+@pytest.fixture
+def order_world(contract_world: dict[str, Any]) -> dict[str, Any]:
+    """contract_world plus articles: notebook NB-1 (800 EUR, list 1,000, from 5 pieces 750; at most 10 by
+    its article limit) and dock DS-1 (150 EUR, packs of 2) on RV-2025-01; monitor MON-1 (300 EUR) on a
+    second contract RV-2025-03 of another supplier. Wernigerode: no approval up to 1,000 EUR, a second
+    step from 10,000 EUR; the approver approves step 1, a second approver ("approver2") step 2."""
+    w = contract_world
+    admin, wernigerode = w["admin"], w["wernigerode"]
+    notebook = make_article(w["contract"], w["lot"], "NB-1", "800.00", "1000.00", description="Notebook 14 Zoll")
+    ScalePrice.objects.create(article=notebook, lower_bound=Decimal("1"), amount=Decimal("800.00"))
+    ScalePrice.objects.create(article=notebook, lower_bound=Decimal("5"), amount=Decimal("750.00"))
+    dock = make_article(
+        w["contract"],
+        w["lot"],
+        "DS-1",
+        "150.00",
+        "200.00",
+        description="Dockingstation",
+        quantity_min=Decimal("2"),
+        quantity_interval=Decimal("2"),
+    )
+    other_supplier = Supplier.objects.create(
+        organisation=Organisation.objects.create(kind=OrgKind.SUPPLIER, name="Harz Monitore GmbH"),
+        street="Markt 1",
+        postcode="38855",
+        city="Wernigerode",
+        order_email="orders@harz-monitore.example",
+    )
+    monitor_contract, monitor_lot, _limit = make_published_contract(
+        admin, other_supplier, number="RV-2025-03", eligible=[wernigerode], max_quantity=500
+    )
+    monitor_contract = FrameworkContract.objects.get(pk=monitor_contract.pk)  # published
+    monitor = make_article(monitor_contract, monitor_lot, "MON-1", "300.00", "350.00", description="Monitor 27 Zoll")
+    users = w["users"]
+    approver2 = make_user("approver2@test.example", [(wernigerode.organisation, Role.APPROVER)])
+    member_admin = users["member_admin"]
+    order_services.policy_save(
+        actor=member_admin, member=wernigerode, auto_approve_up_to=Decimal("1000"), second_step_from=Decimal("10000")
+    )
+    order_services.approver_set(actor=member_admin, member=wernigerode, user=users["approver"], step=1)
+    order_services.approver_set(actor=member_admin, member=wernigerode, user=approver2, step=2)
+    return {
+        **w,
+        "notebook": notebook,
+        "dock": dock,
+        "monitor": monitor,
+        "monitor_contract": monitor_contract,
+        "approver2": approver2,
     }
 
 

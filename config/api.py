@@ -14,6 +14,7 @@ from kitu.catalog.api import router as catalog_router
 from kitu.contracts.api import router as contracts_router
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 from kitu.members.api import router as members_router
+from kitu.orders.api import router as orders_router
 from kitu.workgroups.api import router as workgroups_router
 
 
@@ -45,6 +46,7 @@ api.add_router("/members", members_router)
 api.add_router("/", contracts_router)
 api.add_router("/", catalog_router)
 api.add_router("/", workgroups_router)
+api.add_router("/", orders_router)
 
 
 @api.exception_handler(NotFound)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("katalog/", include("kitu.catalog.urls")),
     path("bedarfsbuendelung/", include("kitu.bundling.urls")),
     path("arbeitskreise/", include("kitu.workgroups.urls")),
+    path("bestellungen/", include("kitu.orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

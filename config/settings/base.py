@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kitu.catalog",
     "kitu.bundling",
     "kitu.workgroups",
+    "kitu.orders",
     "kitu.demo",
 ]
 

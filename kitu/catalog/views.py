@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kitu.contracts.policies import can_manage_contracts
 from kitu.contracts.selectors import contract_for, visible_contracts
 from kitu.core.errors import DomainError, NotFound
+from kitu.orders.policies import ordering_members
 
 from . import selectors, services
 from .forms import ImportForm, SearchForm
@@ -47,7 +48,9 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
         for lim in item.contract.limits.all()
         if lim.lot_id == item.lot_id and lim.article_pid in ("", item.supplier_pid)
     ]
-    return render(request, "catalog/article.html", {"article": item, "limits": limits})
+    eligible = set(item.contract.eligible_members.values_list("pk", flat=True))
+    order_members = [m for m in ordering_members(request.user) if m.pk in eligible]
+    return render(request, "catalog/article.html", {"article": item, "limits": limits, "order_members": order_members})
 
 
 @login_required

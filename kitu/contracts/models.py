@@ -139,7 +139,8 @@ class Lot(models.Model):
 
 class VolumeLimit(models.Model):
     """Estimated and maximum quantity and/or value of a lot, or of one article of a lot, with its
-    running consumption. The consumption never passes the maximum (CJEU C-23/20)."""
+    running consumption and the reservations of orders waiting for approval. Consumption plus
+    reservations never pass the maximum (CJEU C-23/20)."""
 
     contract = models.ForeignKey(FrameworkContract, on_delete=models.CASCADE, related_name="limits")
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="limits")
@@ -156,6 +157,10 @@ class VolumeLimit(models.Model):
     consumed_value = models.DecimalField(
         _("abgerufener Wert (EUR)"), max_digits=14, decimal_places=2, default=Decimal("0")
     )
+    reserved_quantity = models.PositiveIntegerField(_("reservierte Menge"), default=0)
+    reserved_value = models.DecimalField(
+        _("reservierter Wert (EUR)"), max_digits=14, decimal_places=2, default=Decimal("0")
+    )
     warned_percent = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -163,11 +168,12 @@ class VolumeLimit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lot", "article_pid"], name="contracts_limit_unique"),
             models.CheckConstraint(
-                condition=Q(max_quantity__isnull=True) | Q(consumed_quantity__lte=F("max_quantity")),
+                condition=Q(max_quantity__isnull=True)
+                | Q(consumed_quantity__lte=F("max_quantity") - F("reserved_quantity")),
                 name="contracts_limit_quantity_not_passed",
             ),
             models.CheckConstraint(
-                condition=Q(max_value__isnull=True) | Q(consumed_value__lte=F("max_value")),
+                condition=Q(max_value__isnull=True) | Q(consumed_value__lte=F("max_value") - F("reserved_value")),
                 name="contracts_limit_value_not_passed",
             ),
             models.CheckConstraint(
@@ -185,13 +191,25 @@ class VolumeLimit(models.Model):
         return self.max_quantity is not None or self.max_value is not None
 
     @property
+    def quantity_left(self) -> int | None:
+        if self.max_quantity is None:
+            return None
+        return self.max_quantity - self.consumed_quantity - self.reserved_quantity
+
+    @property
+    def value_left(self) -> Decimal | None:
+        if self.max_value is None:
+            return None
+        return self.max_value - self.consumed_value - self.reserved_value
+
+    @property
     def percent_used(self) -> int:
-        """The higher of quantity and value use, in whole percent."""
+        """The higher of quantity and value use (consumed and reserved), in whole percent."""
         shares = []
         if self.max_quantity:
-            shares.append(Decimal(self.consumed_quantity) / self.max_quantity)
+            shares.append(Decimal(self.consumed_quantity + self.reserved_quantity) / self.max_quantity)
         if self.max_value:
-            shares.append(self.consumed_value / self.max_value)
+            shares.append((self.consumed_value + self.reserved_value) / self.max_value)
         return int(max(shares, default=Decimal(0)) * 100)
 
     @property

@@ -280,21 +280,30 @@ def document_add(*, actor: Any, contract: FrameworkContract, title: str, file: U
     return document
 
 
-@transaction.atomic
-def volume_consume(
-    *, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal, day: dt.date | None = None
-) -> list[VolumeLimit]:
-    """Book a call-off against the lot's limit and the article's limit, if any. Refuses the whole booking
-    when the contract is not active or a limit would pass its maximum; never overbooks, also under
-    parallel call-offs (the limit rows are locked in a fixed order)."""
-    if quantity <= 0 or value < 0:
-        raise DomainError(_("Menge und Wert müssen positiv sein."), field="quantity")
-    contract = FrameworkContract.objects.select_for_update().get(pk=contract_id)
-    limits = list(
+class VolumeExhausted(DomainError):
+    """A limit has too little left for a call-off (the API answers 409)."""
+
+
+def _locked_limits(contract_id: int, lot_id: int, article_pid: str) -> list[VolumeLimit]:
+    """The lot's and the article's limit rows, locked in a fixed order (no deadlock between call-offs)."""
+    return list(
         VolumeLimit.objects.select_for_update()
         .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=["", article_pid])
         .order_by("pk")
     )
+
+
+@transaction.atomic
+def volume_reserve(
+    *, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal, day: dt.date | None = None
+) -> list[VolumeLimit]:
+    """Reserve a call-off on the lot's limit and the article's limit, if any (an order waiting for
+    approval). Refuses the whole booking when the contract is not active or a limit has too little left;
+    never overbooks, also under parallel call-offs (the contract and limit rows are locked)."""
+    if quantity <= 0 or value < 0:
+        raise DomainError(_("Menge und Wert müssen positiv sein."), field="quantity")
+    contract = FrameworkContract.objects.select_for_update().get(pk=contract_id)
+    limits = _locked_limits(contract_id, lot_id, article_pid)
     state = contract.state_on(day or dt.date.today())
     if state != ContractState.ACTIVE:
         raise DomainError(
@@ -303,38 +312,67 @@ def volume_consume(
         )
     value = money(value)
     for limit in limits:
-        if limit.max_quantity is not None and limit.consumed_quantity + quantity > limit.max_quantity:
-            raise DomainError(
+        left_quantity, left_value = limit.quantity_left, limit.value_left
+        if left_quantity is not None and quantity > left_quantity:
+            raise VolumeExhausted(
                 _("Die Höchstmenge von %(limit)s ist erreicht: noch %(left)s verfügbar.")
-                % {"limit": limit, "left": limit.max_quantity - limit.consumed_quantity},
+                % {"limit": limit, "left": left_quantity},
                 field="quantity",
             )
-        if limit.max_value is not None and limit.consumed_value + value > limit.max_value:
-            raise DomainError(
+        if left_value is not None and value > left_value:
+            raise VolumeExhausted(
                 _("Der Höchstwert von %(limit)s ist erreicht: noch %(left)s EUR verfügbar.")
-                % {"limit": limit, "left": limit.max_value - limit.consumed_value},
+                % {"limit": limit, "left": left_value},
                 field="quantity",
             )
     for limit in limits:
-        limit.consumed_quantity += quantity
-        limit.consumed_value += value
+        limit.reserved_quantity += quantity
+        limit.reserved_value += value
         _warn_if_needed(contract, limit)
-        limit.save(update_fields=["consumed_quantity", "consumed_value", "warned_percent"])
+        limit.save(update_fields=["reserved_quantity", "reserved_value", "warned_percent"])
     return limits
 
 
 @transaction.atomic
-def volume_release(*, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal) -> None:
-    """Give volume back (a cancelled call-off)."""
-    limits = (
-        VolumeLimit.objects.select_for_update()
-        .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=["", article_pid])
-        .order_by("pk")
+def volume_commit(*, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal) -> None:
+    """A reserved call-off is approved: its reservation becomes consumption."""
+    value = money(value)
+    for limit in _locked_limits(contract_id, lot_id, article_pid):
+        limit.reserved_quantity -= quantity
+        limit.reserved_value -= value
+        limit.consumed_quantity += quantity
+        limit.consumed_value += value
+        limit.save(update_fields=["reserved_quantity", "reserved_value", "consumed_quantity", "consumed_value"])
+
+
+@transaction.atomic
+def volume_consume(
+    *, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal, day: dt.date | None = None
+) -> list[VolumeLimit]:
+    """Book a call-off that needs no approval: reserve and consume at once."""
+    limits = volume_reserve(
+        contract_id=contract_id, lot_id=lot_id, article_pid=article_pid, quantity=quantity, value=value, day=day
     )
+    volume_commit(contract_id=contract_id, lot_id=lot_id, article_pid=article_pid, quantity=quantity, value=value)
     for limit in limits:
-        limit.consumed_quantity = max(0, limit.consumed_quantity - quantity)
-        limit.consumed_value = max(Decimal("0"), limit.consumed_value - money(value))
-        limit.save(update_fields=["consumed_quantity", "consumed_value"])
+        limit.refresh_from_db()
+    return limits
+
+
+@transaction.atomic
+def volume_release(
+    *, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal, reserved: bool = False
+) -> None:
+    """Give volume back: a rejected order's reservation (``reserved``) or a cancelled call-off's consumption."""
+    value = money(value)
+    for limit in _locked_limits(contract_id, lot_id, article_pid):
+        if reserved:
+            limit.reserved_quantity = max(0, limit.reserved_quantity - quantity)
+            limit.reserved_value = max(Decimal("0"), limit.reserved_value - value)
+        else:
+            limit.consumed_quantity = max(0, limit.consumed_quantity - quantity)
+            limit.consumed_value = max(Decimal("0"), limit.consumed_value - value)
+        limit.save(update_fields=["reserved_quantity", "reserved_value", "consumed_quantity", "consumed_value"])
 
 
 def _warn_if_needed(contract: FrameworkContract, limit: VolumeLimit) -> None:

@@ -167,6 +167,14 @@ class CostCentre(models.Model):
     code = models.CharField(_("Kostenstelle"), max_length=30)
     name = models.CharField(_("Bezeichnung"), max_length=120)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    annual_budget = models.DecimalField(
+        _("Haushaltsansatz je Jahr (EUR, netto)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Bestellungen, die ihn im Kalenderjahr überschreiten, werden angezeigt."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -482,7 +482,9 @@ def _news_form_view(request: HttpRequest, news: NewsItem | None) -> HttpResponse
         else:
             messages.success(request, _("Der Beitrag ist gespeichert."))
             return redirect("workgroups:news")
-    return _form_page(request, form, _("Beitrag bearbeiten") if news else _("Neuer Beitrag"), reverse("workgroups:news"))
+    return _form_page(
+        request, form, _("Beitrag bearbeiten") if news else _("Neuer Beitrag"), reverse("workgroups:news")
+    )
 
 
 @login_required

@@ -1,0 +1,190 @@
+"""JSON API of the cart and the orders (shapes fixed by issue 4: external checks use them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from kitu.catalog.models import Article
+from kitu.contracts.services import VolumeExhausted
+from kitu.core.errors import NotFound
+
+from . import selectors, services
+from .models import Cart, Order
+
+router = Router(tags=["orders"])
+
+
+class CartLineIn(Schema):
+    article_id: int
+    quantity: int
+
+
+class CartLineOut(Schema):
+    id: int
+    article_id: int
+    supplier_pid: str
+    description: str
+    contract: str
+    quantity: int
+    unit_price: Decimal | None
+    total: Decimal | None
+
+
+class CartOut(Schema):
+    member_id: int
+    lines: list[CartLineOut]
+    total: Decimal
+
+
+class OrderLineOut(Schema):
+    position: int
+    article_id: int
+    supplier_pid: str
+    description: str
+    quantity: int
+    unit_price: Decimal
+    total: Decimal
+    savings: Decimal
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    status: str
+    total: Decimal
+    member_id: int
+    contract: str
+    supplier: str
+    legal_basis: str
+    steps_required: int
+    steps_done: int
+    savings: Decimal
+    warnings: list[str]
+    created_at: dt.datetime
+
+
+class OrderDetailOut(OrderOut):
+    lines: list[OrderLineOut]
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+def _cart_out(cart: Cart | None, member_id: int) -> dict[str, Any]:
+    lines: list[dict[str, Any]] = []
+    total = Decimal(0)
+    for line in cart.lines.all() if cart else []:
+        price = selectors.unit_price(line.article, line.quantity)
+        lines.append(
+            {
+                "id": line.pk,
+                "article_id": line.article_id,
+                "supplier_pid": line.article.supplier_pid,
+                "description": line.article.description_short,
+                "contract": line.article.contract.number,
+                "quantity": line.quantity,
+                "unit_price": price,
+                "total": None if price is None else price * line.quantity,
+            }
+        )
+        total += price * line.quantity if price is not None else 0
+    return {"member_id": member_id, "lines": lines, "total": total}
+
+
+def _order_out(order: Order, *, lines: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "total": order.total,
+        "member_id": order.member_id,
+        "contract": order.contract.number,
+        "supplier": order.supplier.organisation.name,
+        "legal_basis": order.legal_basis,
+        "steps_required": order.steps_required,
+        "steps_done": order.steps_done,
+        "savings": order.savings,
+        "warnings": order.warnings,
+        "created_at": order.created_at,
+    }
+    if lines:
+        data["lines"] = [
+            {
+                "position": ln.position,
+                "article_id": ln.article_id,
+                "supplier_pid": ln.supplier_pid,
+                "description": ln.description,
+                "quantity": ln.quantity,
+                "unit_price": ln.unit_price,
+                "total": ln.total,
+                "savings": ln.savings,
+            }
+            for ln in order.lines.all()
+        ]
+    return data
+
+
+@router.get("/cart", response=CartOut, summary="The caller's cart (for ?member=ID when ordering for several)")
+def cart(request: HttpRequest, member: int | None = None) -> dict[str, Any]:
+    chosen = selectors.pick_member(request.user, member)
+    return _cart_out(selectors.cart_of(request.user, chosen), chosen.pk)
+
+
+@router.post("/cart/lines", response={201: CartOut}, summary="Add an article to the cart")
+def cart_add(request: HttpRequest, payload: CartLineIn, member: int | None = None) -> Status:
+    chosen = selectors.pick_member(request.user, member)
+    article = Article.objects.filter(pk=payload.article_id, contract__eligible_members=chosen).first()
+    if article is None:
+        raise NotFound("Article not found")
+    services.cart_add(actor=request.user, member=chosen, article=article, quantity=payload.quantity)
+    return Status(201, _cart_out(selectors.cart_of(request.user, chosen), chosen.pk))
+
+
+@router.post(
+    "/cart/checkout",
+    response={201: list[OrderOut], 409: ErrorOut},
+    summary="Check out: one call-off order per contract and supplier; 409 when the volume is too small",
+)
+def checkout(request: HttpRequest, member: int | None = None) -> Status:
+    chosen = selectors.pick_member(request.user, member)
+    try:
+        orders = services.checkout(actor=request.user, member=chosen)
+    except VolumeExhausted as exc:
+        return Status(409, {"detail": exc.message, "field": exc.field})
+    return Status(201, [_order_out(o) for o in orders])
+
+
+@router.get("/orders", response=list[OrderOut], summary="Orders the caller may see, newest first")
+def orders(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
+    qs = selectors.visible_orders(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return [_order_out(o) for o in qs[:200]]
+
+
+@router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
+def order(request: HttpRequest, order_id: int) -> dict[str, Any]:
+    return _order_out(selectors.order_for(request.user, order_id), lines=True)
+
+
+@router.post("/orders/{order_id}/approve", response=OrderOut, summary="Approve the order's next step")
+def approve(request: HttpRequest, order_id: int) -> dict[str, Any]:
+    found = selectors.order_for(request.user, order_id)
+    return _order_out(services.approve(actor=request.user, order=found))
+
+
+@router.post("/orders/{order_id}/reject", response=OrderOut, summary="Reject the order with a reason")
+def reject(request: HttpRequest, order_id: int, payload: RejectIn) -> dict[str, Any]:
+    found = selectors.order_for(request.user, order_id)
+    return _order_out(services.reject(actor=request.user, order=found, reason=payload.reason))

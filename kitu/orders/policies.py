@@ -1,0 +1,36 @@
+"""Who orders for a member, who sees its orders, who sets its approval rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kitu.accounts.policies import has_role, is_coop_staff
+from kitu.accounts.roles import Role
+from kitu.accounts.selectors import role_pairs
+from kitu.members.models import Member
+
+ORDER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN)
+MEMBER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN, Role.APPROVER)
+
+
+def ordering_members(user: Any) -> list[Member]:
+    """The members the user may order for (requester or member admin there)."""
+    orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
+    return list(Member.objects.with_name().filter(organisation_id__in=orgs).order_by("organisation__name"))
+
+
+def can_order_for(user: Any, member: Member) -> bool:
+    return any(has_role(user, role, member.organisation_id) for role in ORDER_ROLES)
+
+
+def order_member_org_ids(user: Any) -> set[int]:
+    """Organisations whose orders the user sees: its requesters, approvers and member admins."""
+    return {org for org, role in role_pairs(user) if role in MEMBER_ROLES}
+
+
+def can_see_all_orders(user: Any) -> bool:
+    return is_coop_staff(user)
+
+
+def can_manage_rules(user: Any, member: Member) -> bool:
+    return has_role(user, Role.MEMBER_ADMIN, member.organisation_id)

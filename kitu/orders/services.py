@@ -1,0 +1,525 @@
+"""Writes of carts and orders: adding to the cart, checkout into call-off orders (one per contract and
+supplier) with volume reservations, approval in steps, rejection, cancellation, and the approval rules.
+
+Volume: checkout reserves each line on the lot's and article's limits (rows locked; the maximum is never
+passed), the final approval turns the reservation into consumption, rejection and cancellation give it
+back. A refused checkout changes nothing (one transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kitu.catalog.models import Article
+from kitu.contracts import services as contract_services
+from kitu.core import audit
+from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.money import money
+from kitu.members.models import CostCentre, Member, Site
+
+from . import selectors, tasks
+from .models import (
+    ZERO,
+    ApprovalPolicy,
+    Approver,
+    Cart,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumberSequence,
+    OrderStatus,
+)
+from .policies import can_manage_rules, can_order_for
+
+DIRECT_AWARD_LIMIT = Decimal("15000")  # Sachsen-Anhalt, AwVO 2025 (net)
+
+
+def _require_orderer(actor: Any, member: Member) -> None:
+    if not can_order_for(actor, member):
+        raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
+
+
+def check_quantity(article: Article, quantity: int) -> None:
+    """Minimum quantity and order interval of the catalog (BMEcat QUANTITY_MIN / QUANTITY_INTERVAL)."""
+    if quantity <= 0:
+        raise DomainError(_("Die Menge muss mindestens 1 sein."), field="quantity")
+    if quantity < article.quantity_min:
+        raise DomainError(
+            _("Mindestbestellmenge von %(pid)s: %(min)s.")
+            % {"pid": article.supplier_pid, "min": article.quantity_min.normalize()},
+            field="quantity",
+        )
+    if article.quantity_interval and (Decimal(quantity) - article.quantity_min) % article.quantity_interval:
+        raise DomainError(
+            _("%(pid)s wird in Schritten von %(step)s bestellt (ab %(min)s).")
+            % {
+                "pid": article.supplier_pid,
+                "step": article.quantity_interval.normalize(),
+                "min": article.quantity_min.normalize(),
+            },
+            field="quantity",
+        )
+
+
+def _orderable(article: Article, member: Member, day: dt.date) -> None:
+    if not article.is_active:
+        raise DomainError(_("Der Artikel %(pid)s ist nicht mehr im Katalog.") % {"pid": article.supplier_pid})
+    if article.price_on_request or article.price is None:
+        raise DomainError(
+            _("Der Artikel %(pid)s hat keinen Festpreis (Preis auf Anfrage).") % {"pid": article.supplier_pid}
+        )
+    contract = article.contract
+    if contract.state_on(day) != "active" or not contract.eligible_members.filter(pk=member.pk).exists():
+        raise DomainError(
+            _("Aus dem Rahmenvertrag %(number)s kann %(member)s nicht abrufen.")
+            % {"number": contract.number, "member": member.name}
+        )
+
+
+def _cart(actor: Any, member: Member) -> Cart:
+    cart, _created = Cart.objects.get_or_create(user=actor, member=member)
+    return Cart.objects.select_for_update().get(pk=cart.pk)
+
+
+@transaction.atomic
+def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> CartLine:
+    """Put an article into the user's cart for the member (adds to the quantity of an existing line)."""
+    _require_orderer(actor, member)
+    _orderable(article, member, timezone.localdate())
+    cart = _cart(actor, member)
+    line = CartLine.objects.filter(cart=cart, article=article).first()
+    total = quantity + (line.quantity if line else 0)
+    check_quantity(article, total)
+    if line is None:
+        line = CartLine(cart=cart, article=article, quantity=total)
+    line.quantity = total
+    line.save()
+    return line
+
+
+@transaction.atomic
+def cart_quick_add(*, actor: Any, member: Member, supplier_pid: str, quantity: int) -> CartLine:
+    """Quick order by the supplier's article number, from the contracts the member may call off."""
+    _require_orderer(actor, member)
+    articles = list(
+        Article.objects.filter(
+            supplier_pid=supplier_pid.strip(), is_active=True, contract__eligible_members=member
+        ).select_related("contract")
+    )
+    if not articles:
+        raise DomainError(
+            _("Keine Artikelnummer %(pid)s in Ihren Rahmenverträgen.") % {"pid": supplier_pid}, field="supplier_pid"
+        )
+    if len(articles) > 1:
+        raise DomainError(
+            _("Die Artikelnummer %(pid)s gibt es in mehreren Verträgen (%(numbers)s); bitte im Katalog wählen.")
+            % {"pid": supplier_pid, "numbers": ", ".join(a.contract.number for a in articles)},
+            field="supplier_pid",
+        )
+    return cart_add(actor=actor, member=member, article=articles[0], quantity=quantity)
+
+
+def _check_member_refs(member: Member, cost_centre: CostCentre | None, site: Site | None) -> None:
+    if cost_centre is not None and cost_centre.member_id != member.pk:
+        raise DomainError(_("Die Kostenstelle gehört nicht zu diesem Mitglied."), field="cost_centre")
+    if site is not None and site.member_id != member.pk:
+        raise DomainError(_("Der Lieferort gehört nicht zu diesem Mitglied."), field="site")
+
+
+@transaction.atomic
+def cart_line_update(
+    *,
+    actor: Any,
+    line: CartLine,
+    quantity: int | None = None,
+    cost_centre: CostCentre | None = None,
+    site: Site | None = None,
+) -> CartLine | None:
+    """Change a line's quantity (0 removes it), cost centre and delivery site (None: the cart's default)."""
+    if line.cart.user_id != actor.pk:
+        raise PermissionDenied(_("Das ist nicht Ihr Warenkorb."))
+    _check_member_refs(line.cart.member, cost_centre, site)
+    if quantity == 0:
+        line.delete()
+        return None
+    if quantity is not None:
+        check_quantity(line.article, quantity)
+        line.quantity = quantity
+    line.cost_centre, line.site = cost_centre, site
+    line.save()
+    return line
+
+
+@transaction.atomic
+def cart_defaults(*, actor: Any, cart: Cart, cost_centre: CostCentre | None, site: Site | None) -> Cart:
+    if cart.user_id != actor.pk:
+        raise PermissionDenied(_("Das ist nicht Ihr Warenkorb."))
+    _check_member_refs(cart.member, cost_centre, site)
+    cart.cost_centre, cart.site = cost_centre, site
+    cart.save(update_fields=["cost_centre", "site", "updated_at"])
+    return cart
+
+
+def _next_number(year: int) -> str:
+    OrderNumberSequence.objects.get_or_create(year=year)
+    seq = OrderNumberSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"B-{year}-{seq.last:06d}"
+
+
+def _event(order: Order, status: str, actor: Any, note: str = "", step: int | None = None) -> None:
+    OrderEvent.objects.create(order=order, status=status, actor=actor, note=note, step=step)
+
+
+def _warnings(order: Order, member: Member, lines: list[OrderLine], year: int) -> list[str]:
+    warnings = []
+    if order.total > DIRECT_AWARD_LIMIT:
+        warnings.append(
+            _(
+                "Der Auftragswert von %(total)s EUR übersteigt die Wertgrenze für Direktaufträge (%(limit)s EUR); "
+                "der Abruf stützt sich auf den Rahmenvertrag %(number)s."
+            )
+            % {"total": order.total, "limit": DIRECT_AWARD_LIMIT, "number": order.contract.number}
+        )
+    by_centre: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.cost_centre_id is not None:
+            by_centre[line.cost_centre_id] += line.total
+    for centre in CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False):
+        spent = (
+            OrderLine.objects.filter(
+                cost_centre=centre,
+                order__created_at__year=year,
+                order__status__in=(OrderStatus.PENDING, OrderStatus.APPROVED),
+            )
+            .exclude(order=order)
+            .aggregate(s=Sum("total"))["s"]
+            or ZERO
+        )
+        if spent + by_centre[centre.pk] > (centre.annual_budget or ZERO):
+            warnings.append(
+                _(
+                    "Kostenstelle %(centre)s: mit dieser Bestellung %(sum)s EUR "
+                    "von %(budget)s EUR Haushaltsansatz %(year)s."
+                )
+                % {"centre": centre, "sum": spent + by_centre[centre.pk], "budget": centre.annual_budget, "year": year}
+            )
+    return warnings
+
+
+def _reserve(order: Order, lines: list[OrderLine]) -> None:
+    for line in lines:
+        contract_services.volume_reserve(
+            contract_id=order.contract_id,
+            lot_id=line.lot_id,
+            article_pid=line.supplier_pid,
+            quantity=line.quantity,
+            value=line.total,
+        )
+
+
+def _volume(order: Order, action: str) -> None:
+    """Commit or release the volume of all lines: ``commit``, ``release_reserved``, ``release_consumed``."""
+    for line in order.lines.all():
+        if action == "commit":
+            contract_services.volume_commit(
+                contract_id=order.contract_id,
+                lot_id=line.lot_id,
+                article_pid=line.supplier_pid,
+                quantity=line.quantity,
+                value=line.total,
+            )
+        else:
+            contract_services.volume_release(
+                contract_id=order.contract_id,
+                lot_id=line.lot_id,
+                article_pid=line.supplier_pid,
+                quantity=line.quantity,
+                value=line.total,
+                reserved=action == "release_reserved",
+            )
+
+
+def _notify(order: Order, kind: str, user_ids: list[int]) -> None:
+    if user_ids:
+        transaction.on_commit(partial(tasks.send_order_mail.delay, order.pk, kind, user_ids))
+
+
+def _approvers_to_notify(order: Order, step: int) -> list[int]:
+    return list(
+        Approver.objects.filter(member=order.member, step=step, is_substitute=False)
+        .exclude(user=order.requester)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _finish_approval(order: Order, actor: Any, now: dt.datetime) -> None:
+    order.status = OrderStatus.APPROVED
+    order.approved_at = now
+    _volume(order, "commit")
+
+
+@transaction.atomic
+def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> list[Order]:
+    """Turn the cart into one call-off order per framework contract and supplier. Reserves the volume,
+    applies the member's approval rule and empties the cart — or refuses and changes nothing."""
+    _require_orderer(actor, member)
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    cart = Cart.objects.select_for_update().filter(user=actor, member=member).first()
+    cart_lines = (
+        list(
+            CartLine.objects.filter(cart=cart)
+            .select_related("article__contract", "article__lot")
+            .prefetch_related("article__scale_prices")
+        )
+        if cart
+        else []
+    )
+    if not cart_lines:
+        raise DomainError(_("Der Warenkorb ist leer."))
+    assert cart is not None
+    policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
+    groups: dict[tuple[int, int], list[CartLine]] = defaultdict(list)
+    for line in cart_lines:
+        _orderable(line.article, member, day)
+        check_quantity(line.article, line.quantity)
+        groups[(line.article.contract_id, line.article.lot.supplier_id)].append(line)
+    orders = []
+    for (_contract_id, supplier_id), group in sorted(groups.items()):
+        contract = group[0].article.contract
+        order = Order.objects.create(
+            number=_next_number(day.year),
+            member=member,
+            contract=contract,
+            supplier_id=supplier_id,
+            requester=actor,
+            status=OrderStatus.PENDING,
+            legal_basis=_("Abruf aus Rahmenvertrag %(number)s (%(basis)s)")
+            % {"number": contract.number, "basis": contract.get_legal_basis_display()},
+            total=ZERO,
+        )
+        lines = []
+        for position, cart_line in enumerate(group, 1):
+            article = cart_line.article
+            price = selectors.unit_price(article, cart_line.quantity)
+            assert price is not None  # _orderable
+            total = money(price * cart_line.quantity)
+            saving = (
+                money((article.list_price - price) * cart_line.quantity)
+                if article.list_price and article.list_price > price
+                else ZERO
+            )
+            lines.append(
+                OrderLine(
+                    order=order,
+                    position=position,
+                    article=article,
+                    lot=article.lot,
+                    supplier_pid=article.supplier_pid,
+                    description=article.description_short,
+                    order_unit=article.order_unit,
+                    quantity=cart_line.quantity,
+                    unit_price=price,
+                    list_price=article.list_price,
+                    total=total,
+                    savings=saving,
+                    cost_centre=cart_line.cost_centre or cart.cost_centre,
+                    site=cart_line.site or cart.site,
+                )
+            )
+        OrderLine.objects.bulk_create(lines)
+        _reserve(order, lines)
+        order.total = sum((line.total for line in lines), ZERO)
+        order.savings = sum((line.savings for line in lines), ZERO)
+        order.steps_required = policy.steps_for(order.total)
+        order.warnings = _warnings(order, member, lines, day.year)
+        _event(order, OrderStatus.PENDING, actor)
+        if order.steps_required == 0:
+            _finish_approval(order, actor, now)
+            _event(
+                order,
+                OrderStatus.APPROVED,
+                None,
+                _("ohne Freigabe bis %(limit)s EUR") % {"limit": policy.auto_approve_up_to},
+            )
+        else:
+            to_notify = _approvers_to_notify(order, 1)
+            if not to_notify and not Approver.objects.filter(member=member, step=1).exclude(user=actor).exists():
+                raise DomainError(
+                    _(
+                        "Für %(member)s ist niemand zur Freigabe eingetragen; "
+                        "bitte die Administration des Mitglieds fragen."
+                    )
+                    % {"member": member.name}
+                )
+            _notify(order, "approval_needed", to_notify)
+        order.save()
+        audit.record(
+            actor=actor, instance=order, action="create", after={"total": str(order.total), "status": order.status}
+        )
+        orders.append(order)
+    CartLine.objects.filter(cart=cart).delete()
+    return orders
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related("member", "contract").get(pk=order.pk)
+
+
+@transaction.atomic
+def approve(*, actor: Any, order: Order, now: dt.datetime | None = None) -> Order:
+    """Approve the order's next step (an approver or substitute of that step; never one's own order,
+    and not two steps by the same person)."""
+    order = _locked(order)
+    if order.status != OrderStatus.PENDING:
+        raise DomainError(
+            _("Die Bestellung wartet nicht auf Freigabe (%(status)s).") % {"status": order.get_status_display()}
+        )
+    if order.requester_id == actor.pk:
+        raise PermissionDenied(_("Eine eigene Bestellung kann niemand selbst freigeben."))
+    step = order.steps_done + 1
+    if not Approver.objects.filter(member=order.member, user=actor, step=step).exists():
+        raise PermissionDenied(
+            _("Sie sind für Stufe %(step)s dieses Mitglieds nicht freigabeberechtigt.") % {"step": step}
+        )
+    if order.events.filter(status=OrderStatus.APPROVED, actor=actor).exists():
+        raise PermissionDenied(_("Die zweite Freigabe muss eine andere Person erteilen."))
+    order.steps_done = step
+    _event(order, OrderStatus.APPROVED, actor, step=step)
+    if step >= order.steps_required:
+        _finish_approval(order, actor, now or timezone.now())
+        _notify(order, "approved", [order.requester_id])
+    else:
+        _notify(order, "approval_needed", _approvers_to_notify(order, step + 1))
+    order.save(update_fields=["steps_done", "status", "approved_at"])
+    audit.record(
+        actor=actor,
+        instance=order,
+        action="update",
+        before={"steps_done": step - 1},
+        after={"steps_done": step, "status": order.status},
+    )
+    return order
+
+
+@transaction.atomic
+def reject(*, actor: Any, order: Order, reason: str) -> Order:
+    order = _locked(order)
+    if order.status != OrderStatus.PENDING:
+        raise DomainError(
+            _("Die Bestellung wartet nicht auf Freigabe (%(status)s).") % {"status": order.get_status_display()}
+        )
+    if order.requester_id == actor.pk:
+        raise PermissionDenied(_("Eine eigene Bestellung kann niemand selbst ablehnen; stornieren Sie sie."))
+    step = order.steps_done + 1
+    if not Approver.objects.filter(member=order.member, user=actor, step=step).exists():
+        raise PermissionDenied(
+            _("Sie sind für Stufe %(step)s dieses Mitglieds nicht freigabeberechtigt.") % {"step": step}
+        )
+    if not reason.strip():
+        raise DomainError(_("Bitte begründen Sie die Ablehnung."), field="reason")
+    order.status = OrderStatus.REJECTED
+    _volume(order, "release_reserved")
+    _event(order, OrderStatus.REJECTED, actor, reason.strip(), step=step)
+    order.save(update_fields=["status"])
+    _notify(order, "rejected", [order.requester_id])
+    audit.record(
+        actor=actor, instance=order, action="update", before={"status": "pending"}, after={"status": order.status}
+    )
+    return order
+
+
+@transaction.atomic
+def cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
+    """The requester (or the member's admin) cancels an order that waits for approval or is approved."""
+    order = _locked(order)
+    if order.requester_id != actor.pk and not can_manage_rules(actor, order.member):
+        raise PermissionDenied(_("Nur wer bestellt hat oder die Administration des Mitglieds storniert."))
+    if order.status not in (OrderStatus.PENDING, OrderStatus.APPROVED):
+        raise DomainError(
+            _("Die Bestellung kann nicht mehr storniert werden (%(status)s).") % {"status": order.get_status_display()}
+        )
+    before = order.status
+    _volume(order, "release_reserved" if order.status == OrderStatus.PENDING else "release_consumed")
+    order.status = OrderStatus.CANCELLED
+    _event(order, OrderStatus.CANCELLED, actor, reason.strip())
+    order.save(update_fields=["status"])
+    audit.record(
+        actor=actor, instance=order, action="update", before={"status": before}, after={"status": order.status}
+    )
+    return order
+
+
+@transaction.atomic
+def order_to_cart(*, actor: Any, order: Order) -> list[CartLine]:
+    """Reorder, or change and resubmit a rejected order: its lines go (again) into the user's cart."""
+    _require_orderer(actor, order.member)
+    added = []
+    for line in order.lines.select_related("article__contract"):
+        added.append(cart_add(actor=actor, member=order.member, article=line.article, quantity=line.quantity))
+    return added
+
+
+@transaction.atomic
+def policy_save(
+    *, actor: Any, member: Member, auto_approve_up_to: Decimal, second_step_from: Decimal | None
+) -> ApprovalPolicy:
+    if not can_manage_rules(actor, member):
+        raise PermissionDenied(_("Nur die Administration des Mitglieds legt die Freigaberegeln fest."))
+    if auto_approve_up_to < 0:
+        raise DomainError(_("Der Betrag darf nicht negativ sein."), field="auto_approve_up_to")
+    if second_step_from is not None and second_step_from <= auto_approve_up_to:
+        raise DomainError(_("Die zweite Stufe muss über der Grenze ohne Freigabe beginnen."), field="second_step_from")
+    policy = ApprovalPolicy.objects.select_for_update().filter(member=member).first()
+    before = None if policy is None else audit.snapshot(policy, ("auto_approve_up_to", "second_step_from"))
+    policy = policy or ApprovalPolicy(member=member)
+    policy.auto_approve_up_to, policy.second_step_from = money(auto_approve_up_to), second_step_from
+    policy.save()
+    audit.record(
+        actor=actor,
+        instance=policy,
+        action="update" if before else "create",
+        before=before,
+        after=audit.snapshot(policy, ("auto_approve_up_to", "second_step_from")),
+    )
+    return policy
+
+
+@transaction.atomic
+def approver_set(*, actor: Any, member: Member, user: Any, step: int, is_substitute: bool = False) -> Approver:
+    """Name an approver (or substitute) of a step; the user must hold the approver role at the member."""
+    if not can_manage_rules(actor, member):
+        raise PermissionDenied(_("Nur die Administration des Mitglieds legt die Freigaberegeln fest."))
+    if step not in (1, 2):
+        raise DomainError(_("Es gibt die Stufen 1 und 2."), field="step")
+    if not user.role_assignments.filter(organisation_id=member.organisation_id, role="approver").exists():
+        raise DomainError(_("Die Person hat bei diesem Mitglied keine Freigabe-Rolle."), field="user")
+    approver, created = Approver.objects.update_or_create(
+        member=member, user=user, step=step, defaults={"is_substitute": is_substitute}
+    )
+    audit.record(
+        actor=actor,
+        instance=approver,
+        action="create" if created else "update",
+        after={"step": step, "is_substitute": is_substitute},
+    )
+    return approver
+
+
+@transaction.atomic
+def approver_remove(*, actor: Any, approver: Approver) -> None:
+    if not can_manage_rules(actor, approver.member):
+        raise PermissionDenied(_("Nur die Administration des Mitglieds legt die Freigaberegeln fest."))
+    audit.record(actor=actor, instance=approver, action="delete", before={"step": approver.step})
+    approver.delete()
