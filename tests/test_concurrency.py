@@ -1,9 +1,10 @@
 """Limits under parallel load on PostgreSQL: member numbers are unique and gapless under concurrent
 admissions, a member cannot get two notices when two clerks record one at the same time, contract
-volume is never overbooked, a campaign's close is not passed by reports racing it, and meeting
-registrations never pass capacity or the per-member limit."""
+volume is never overbooked (also by 20 processes checking out carts), a campaign's close is not passed
+by reports racing it, and meeting registrations never pass capacity or the per-member limit."""
 
 import datetime as dt
+import multiprocessing
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -15,15 +16,18 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from conftest import make_member, make_published_contract, make_user
-from kitu.accounts.models import Organisation
+from kitu.accounts.models import Organisation, User
 from kitu.accounts.roles import OrgKind, Role
 from kitu.bundling import services as bundling
 from kitu.bundling.models import DemandLine, DemandReport
 from kitu.contracts import services as contract_services
-from kitu.contracts.models import Supplier
+from kitu.contracts.models import Supplier, VolumeLimit
+from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import DomainError
 from kitu.members import services
 from kitu.members.models import EventKind, Member
+from kitu.orders import services as orders
+from kitu.orders.models import CartLine, Order
 from kitu.workgroups import services as workgroups
 from kitu.workgroups.models import Registration
 
@@ -184,3 +188,54 @@ def test_parallel_registrations_never_pass_capacity_or_the_member_limit() -> Non
         Registration.objects.filter(meeting=training, status="registered").values_list("organisation", flat=True)
     )
     assert max(per_org.values()) <= 2 and sum(per_org.values()) == 5
+
+
+def _checkout_in_process(user_id: int, member_id: int, barrier: Any, results: Any) -> None:
+    """A forked worker: its own database connection, then checkout at the barrier."""
+    connections.close_all()
+    try:
+        barrier.wait(timeout=60)
+        user, member = User.objects.get(pk=user_id), Member.objects.get(pk=member_id)
+        (order,) = orders.checkout(actor=user, member=member)
+        results.put(("ok", order.number))
+    except VolumeExhausted as exc:
+        results.put(("refused", exc.message))
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(("error", repr(exc)))
+    finally:
+        connections.close_all()
+
+
+def test_twenty_processes_order_the_last_ten_units(order_world: dict[str, Any]) -> None:
+    """20 processes each check out 1 notebook whose article limit has 10 left: exactly 10 orders."""
+    w = order_world
+    org = w["wernigerode"].organisation
+    clerks = [make_user(f"clerk{i}@test.example", [(org, Role.REQUESTER)]) for i in range(20)]
+    for clerk in clerks:
+        orders.cart_add(actor=clerk, member=w["wernigerode"], article=w["notebook"], quantity=1)
+    connections.close_all()  # the children must not share the parent's connection
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(len(clerks)), ctx.Queue()
+    workers = [
+        ctx.Process(target=_checkout_in_process, args=(c.pk, w["wernigerode"].pk, barrier, results)) for c in clerks
+    ]
+    for p in workers:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in workers]
+    for p in workers:
+        p.join(timeout=60)
+    assert Counter(kind for kind, _text in outcomes) == {"ok": 10, "refused": 10}, outcomes
+    assert {text for kind, text in outcomes if kind == "refused"} == {
+        "Die Höchstmenge von Los 1: Notebooks NB-1 ist erreicht: noch 0 verfügbar."
+    }
+    assert sorted(text for kind, text in outcomes if kind == "ok") == [f"B-2026-{n:06d}" for n in range(1, 11)]
+    article_limit = VolumeLimit.objects.get(pk=w["article_limit"].pk)
+    lot_limit = VolumeLimit.objects.get(pk=w["lot_limit"].pk)
+    assert (article_limit.consumed_quantity, article_limit.reserved_quantity) == (10, 0)
+    assert (lot_limit.consumed_quantity, lot_limit.consumed_value, lot_limit.reserved_quantity) == (
+        10,
+        Decimal("8000.00"),
+        0,
+    )
+    assert Order.objects.count() == 10 and {o.status for o in Order.objects.all()} == {"approved"}
+    assert CartLine.objects.count() == 10  # the refused carts are untouched
