@@ -211,6 +211,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         (Role.WORKGROUP_MEMBER,),
     ),
     DemoUser(
+        f"approver.zeitz@{DEMO_DOMAIN}",
+        "Zacharias Freigabe (Demo)",
+        "Freigabe Stadt Zeitz",
+        "Stadt Zeitz",
+        (Role.APPROVER,),
+    ),
+    DemoUser(
         f"requester.zeitz@{DEMO_DOMAIN}",
         "Zoe Bedarf (Demo)",
         "Bedarfsträgerin Stadt Zeitz",

@@ -11,6 +11,7 @@ from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
 from kitu.demo.data import DEMO_USERS
 from kitu.members.models import Member
+from kitu.orders.models import Order
 from kitu.workgroups.models import GroupMembership, Meeting, MinutesItem, NewsItem, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,7 @@ def counts() -> tuple[int, ...]:
         DemandReport.objects.count(),
         OptimisationRun.objects.count(),
         Meeting.objects.count(),
+        Order.objects.count(),
     )
 
 
@@ -33,7 +35,8 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines()[0] == (
-        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise und 9 Konten neu angelegt."
+        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise, 7 Bestellungen "
+        "und 10 Konten neu angelegt."
     )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
@@ -83,4 +86,14 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
         (True, ""),
         (True, ""),
         (True, "Arbeitskreis DMS"),
+    ]
+    states = sorted(Order.objects.filter(is_demo=True).values_list("member__organisation__name", "status"))
+    assert states == [
+        ("Stadt Wernigerode", "approved"),
+        ("Stadt Wernigerode", "approved"),
+        ("Stadt Wernigerode", "cancelled"),
+        ("Stadt Wernigerode", "pending"),
+        ("Stadt Wernigerode", "rejected"),
+        ("Stadt Zeitz", "approved"),
+        ("Stadt Zeitz", "pending"),
     ]

@@ -13,8 +13,8 @@ class Command(BaseCommand):
         created = seed()
         self.stdout.write(
             f"Demodaten: {created['members']} Mitglieder, {created['contracts']} Rahmenverträge, "
-            f"{created['campaigns']} Bedarfsabfragen, {created['workgroups']} Arbeitskreise und "
-            f"{created['users']} Konten neu angelegt."
+            f"{created['campaigns']} Bedarfsabfragen, {created['workgroups']} Arbeitskreise, "
+            f"{created['orders']} Bestellungen und {created['users']} Konten neu angelegt."
         )
         self.stdout.write("Demo-Zugänge (nur Demodaten), Passwort für alle: " + DEMO_PASSWORD)
         for user in DEMO_USERS:
