@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
 from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
 from kitu.contracts.models import SupplierContact
+from kitu.orders.models import ApprovalPolicy, Order
 from kitu.workgroups import services as workgroup_services
 from kitu.workgroups.models import Meeting, MinutesItem, Registration
 
@@ -334,3 +336,41 @@ def test_coordinator_runs_a_group_and_ticks_off_an_action(
     page.close()
     assert Meeting.objects.get(pk=past.pk).minutes == "TOP 1: Aktenplan"
     assert MinutesItem.objects.get().done_on == timezone.localdate()
+
+
+def test_requester_fills_the_cart_and_checks_out(browser: Any, live_server: Any, order_world: dict[str, Any]) -> None:
+    w = order_world
+    page = browser.new_page(locale="de-DE", bypass_csp=True)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("requester@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(live_server.url + reverse("catalog:article", args=[w["notebook"].pk]))
+    page.get_by_label("Menge").fill("2")
+    page.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
+    assert page.get_by_text("Notebook 14 Zoll ist im Warenkorb.").count() == 1
+    page.get_by_label("Artikelnummer des Lieferanten").fill("MON-1")
+    page.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
+    check_accessibility(page)  # the cart with its per-line forms
+    page.get_by_role("button", name="Bestellung absenden").click()
+    assert page.get_by_text("wartet auf Freigabe.").count() == 1
+    check_accessibility(page)  # the order list
+    page.get_by_role("link", name=Order.objects.get(status="pending").number).click()
+    check_accessibility(page)
+    page.close()
+    assert sorted(Order.objects.values_list("status", flat=True)) == ["approved", "pending"]
+
+
+def test_member_admin_sets_the_approval_rules(browser: Any, live_server: Any, order_world: dict[str, Any]) -> None:
+    page = browser.new_page(locale="de-DE", bypass_csp=True)
+    page.goto(live_server.url + "/konto/anmelden/")
+    page.get_by_label("E-Mail-Adresse").fill("memberadmin@test.example")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(live_server.url + reverse("orders:rules"))
+    page.get_by_label("ohne Freigabe bis (EUR, netto)").fill("2500")
+    page.get_by_role("button", name="Speichern").click()
+    assert page.get_by_text("Die Freigaberegeln sind gespeichert.").count() == 1
+    check_accessibility(page)
+    page.close()
+    assert ApprovalPolicy.objects.get().auto_approve_up_to == Decimal("2500.00")
