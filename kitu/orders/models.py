@@ -111,6 +111,7 @@ class CartLine(models.Model):
 class OrderStatus(models.TextChoices):
     PENDING = "pending", _("wartet auf Freigabe")
     APPROVED = "approved", _("freigegeben")
+    SENT = "sent", _("an den Lieferanten übermittelt")
     REJECTED = "rejected", _("abgelehnt")
     CANCELLED = "cancelled", _("storniert")
 
@@ -132,6 +133,7 @@ class Order(models.Model):
     warnings = models.JSONField(_("Hinweise"), default=list, blank=True)
     created_at = models.DateTimeField(_("bestellt am"), auto_now_add=True)
     approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("übermittelt am"), null=True, blank=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:

@@ -263,10 +263,25 @@ def _approvers_to_notify(order: Order, step: int) -> list[int]:
     )
 
 
-def _finish_approval(order: Order, actor: Any, now: dt.datetime) -> None:
+def _finish_approval(order: Order, now: dt.datetime) -> None:
+    """Final approval: the reservation becomes consumption, and the order goes to the supplier after commit."""
     order.status = OrderStatus.APPROVED
     order.approved_at = now
     _volume(order, "commit")
+    transaction.on_commit(partial(tasks.dispatch_order.delay, order.pk))
+
+
+@transaction.atomic
+def mark_sent(*, order: Order, recipient: str) -> Order:
+    """The openTRANS order was handed to the supplier's order mailbox (called by the dispatch task)."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != OrderStatus.APPROVED:
+        return order  # cancelled meanwhile, or already sent by an earlier try
+    order.status, order.sent_at = OrderStatus.SENT, timezone.now()
+    order.save(update_fields=["status", "sent_at"])
+    _event(order, OrderStatus.SENT, None, recipient)
+    audit.record(actor=None, instance=order, action="update", before={"status": "approved"}, after={"status": "sent"})
+    return order
 
 
 @transaction.atomic
@@ -346,7 +361,7 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
         order.warnings = _warnings(order, member, lines, day.year)
         _event(order, OrderStatus.PENDING, actor)
         if order.steps_required == 0:
-            _finish_approval(order, actor, now)
+            _finish_approval(order, now)
             _event(
                 order,
                 OrderStatus.APPROVED,
@@ -398,7 +413,7 @@ def approve(*, actor: Any, order: Order, now: dt.datetime | None = None) -> Orde
     order.steps_done = step
     _event(order, OrderStatus.APPROVED, actor, step=step)
     if step >= order.steps_required:
-        _finish_approval(order, actor, now or timezone.now())
+        _finish_approval(order, now or timezone.now())
         _notify(order, "approved", [order.requester_id])
     else:
         _notify(order, "approval_needed", _approvers_to_notify(order, step + 1))

@@ -1,6 +1,11 @@
-"""Mails about orders: to the approvers of the next step, and to the requester on a decision."""
+"""Mails about orders: to the approvers of the next step, to the requester on a decision, and the
+dispatch of an approved order to the supplier as openTRANS (retried with backoff when mail fails)."""
 
 from __future__ import annotations
+
+import logging
+import smtplib
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -10,7 +15,10 @@ from django.urls import reverse
 from kitu.accounts.models import User
 from kitu.core.money import format_eur
 
-from .models import Order
+from . import opentrans
+from .models import Order, OrderStatus
+
+log = logging.getLogger(__name__)
 
 SUBJECTS = {
     "approval_needed": "Freigabe erbeten: Bestellung {number} ({total})",
@@ -58,3 +66,50 @@ def send_order_mail(order_id: int, kind: str, user_ids: list[int]) -> int:
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
+
+
+DISPATCH_BODY = (
+    "Guten Tag,\n\n"
+    "anbei erhalten Sie die Abrufbestellung {number} aus dem Rahmenvertrag {contract} als openTRANS-2.1-Datei "
+    "(ORDER, type release).\n\n"
+    "Besteller: {member}\n"
+    "Summe: {total} netto\n\n"
+    "Bitte bestätigen Sie die Bestellung mit dem voraussichtlichen Liefertermin.\n\n"
+    "Mit freundlichen Grüßen\nKommunale IT-UNION eG\n"
+)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def dispatch_order(self: Any, order_id: int) -> str:
+    """Send an approved order to the supplier's order address with the openTRANS XML attached; a failing
+    mail server makes Celery try again (1 min, 2 min, … up to 1 h, 8 times). Returns the recipient."""
+    from .services import mark_sent  # noqa: PLC0415 - services imports this module
+
+    order = Order.objects.select_related("member__organisation", "contract", "supplier__organisation").get(pk=order_id)
+    if order.status != OrderStatus.APPROVED:
+        return ""
+    xml = opentrans.order_xml(order)
+    errors = opentrans.validate(xml)
+    if errors:  # never send a document the supplier's system would refuse; the office sees it in the log
+        log.error("openTRANS of %s is invalid: %s", order.number, "; ".join(errors))
+        return ""
+    recipient = order.supplier.order_email
+    message = EmailMessage(
+        f"Abrufbestellung {order.number} ({order.contract.number})",
+        DISPATCH_BODY.format(
+            number=order.number, contract=order.contract.number, member=order.member.name, total=format_eur(order.total)
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient],
+    )
+    message.attach(f"{order.number}.xml", xml, "application/xml")
+    message.send()
+    mark_sent(order=order, recipient=recipient)
+    return recipient

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 
 from conftest import make_user
@@ -13,7 +14,7 @@ from kitu.accounts.roles import Role
 from kitu.contracts.models import VolumeLimit
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import DomainError, PermissionDenied
-from kitu.orders import services
+from kitu.orders import opentrans, services, tasks
 from kitu.orders.models import CartLine, Order, OrderEvent, OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -102,10 +103,22 @@ def test_one_step_approval_reserves_then_consumes_and_mails(
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(actor=u["approver"], order=order)
     order.refresh_from_db()
-    assert order.status == OrderStatus.APPROVED and order.approved_at is not None
+    # approved, the volume consumed, and at once sent to the supplier as openTRANS
+    assert order.status == OrderStatus.SENT and order.approved_at is not None and order.sent_at is not None
     assert volume(w) == [(2, 0, Decimal("1600.00"), Decimal("0.00"))] * 2
-    assert mail.outbox[-1].to == [u["requester"].email]
-    assert mail.outbox[-1].subject == f"Bestellung {order.number} ist freigegeben"
+    dispatch, approved_mail = mail.outbox[1], mail.outbox[2]
+    assert (dispatch.to, dispatch.subject) == (
+        ["orders@beispiel-it.example"],
+        f"Abrufbestellung {order.number} (RV-2025-01)",
+    )
+    name, content, mimetype = dispatch.attachments[0]
+    assert (name, mimetype) == (f"{order.number}.xml", "application/xml")
+    assert content == opentrans.order_xml(order) and opentrans.validate(content) == []
+    assert (approved_mail.to, approved_mail.subject) == (
+        [u["requester"].email],
+        f"Bestellung {order.number} ist freigegeben",
+    )
+    assert [e.status for e in order.events.all()] == ["pending", "approved", "sent"]
     with pytest.raises(DomainError, match="wartet nicht auf Freigabe"):
         services.approve(actor=u["approver"], order=order)
 
@@ -219,3 +232,24 @@ def test_warnings_for_direct_award_limit_and_budget(order_world: dict[str, Any])
         "der Abruf stützt sich auf den Rahmenvertrag RV-2025-03.",
         "Kostenstelle 10-IT IT: mit dieser Bestellung 19500.00 EUR von 2000.00 EUR Haushaltsansatz 2026.",
     ]
+
+
+def test_dispatch_is_retried_when_the_mail_server_fails(order_world: dict[str, Any], monkeypatch: Any) -> None:
+    w = order_world
+    (order,) = order_of(w, ("notebook", 1))  # approved without approval; the dispatch runs below
+    assert order.status == OrderStatus.APPROVED
+    send = mail.EmailMessage.send
+
+    def down(self: Any, fail_silently: bool = False) -> int:
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(mail.EmailMessage, "send", down)
+    mail.outbox.clear()
+    with pytest.raises(Retry, match="Retry in"):  # the worker schedules the next try with backoff
+        tasks.dispatch_order.apply(args=[order.pk], throw=True)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.APPROVED and mail.outbox == []
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    assert tasks.dispatch_order.apply(args=[order.pk]).result == "orders@beispiel-it.example"
+    assert len(mail.outbox) == 1 and Order.objects.get(pk=order.pk).status == OrderStatus.SENT
+    # a second run (e.g. a duplicate delivery of the task) sends nothing
+    assert tasks.dispatch_order.apply(args=[order.pk]).result == "" and len(mail.outbox) == 1
