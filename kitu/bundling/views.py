@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kitu.contracts.models import Supplier
 from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
-from kitu.core.forms import add_domain_error, errors_text
+from kitu.core.forms import add_domain_error, errors_text, run_action
 
 from . import selectors, services, xlsx
 from .forms import AwardForm, CampaignForm, ImportForm, ItemForm, OfferForm, OfferLotForm, ReportForm
@@ -47,16 +47,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _do(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -171,7 +161,7 @@ def item_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
         messages.error(request, errors_text(form))
     else:
         data = {k: v for k, v in form.cleaned_data.items() if k != "article_pid"}
-        _do(
+        run_action(
             request,
             lambda: services.item_save(actor=request.user, campaign=campaign, **data),
             _("Position gespeichert."),
@@ -186,7 +176,7 @@ def item_remove(request: HttpRequest, campaign_id: int, item_id: int) -> HttpRes
     item = campaign.items.filter(pk=item_id).first()
     if item is None:
         raise Http404
-    _do(request, lambda: services.item_remove(actor=request.user, item=item), _("Position entfernt."))
+    run_action(request, lambda: services.item_remove(actor=request.user, item=item), _("Position entfernt."))
     return redirect("bundling:detail", campaign_id=campaign.pk)
 
 
@@ -207,7 +197,7 @@ def transition(request: HttpRequest, campaign_id: int, action: str) -> HttpRespo
     if action not in TRANSITIONS:
         raise Http404
     service, success = TRANSITIONS[action]
-    _do(request, lambda: service(actor=request.user, campaign=campaign), str(success))
+    run_action(request, lambda: service(actor=request.user, campaign=campaign), str(success))
     return redirect("bundling:detail", campaign_id=campaign.pk)
 
 
@@ -348,7 +338,7 @@ def offer_remove(request: HttpRequest, campaign_id: int, offer_id: int) -> HttpR
     offer = Offer.objects.filter(campaign=campaign, pk=offer_id).first()
     if offer is None:
         raise Http404
-    _do(request, lambda: services.offer_remove(actor=request.user, offer=offer), _("Angebot entfernt."))
+    run_action(request, lambda: services.offer_remove(actor=request.user, offer=offer), _("Angebot entfernt."))
     return redirect("bundling:offers", campaign_id=campaign.pk)
 
 
@@ -361,7 +351,7 @@ def offer_lot_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
         messages.error(request, errors_text(form))
     else:
         d = form.cleaned_data
-        _do(
+        run_action(
             request,
             lambda: services.offer_lot_save(
                 actor=request.user, campaign=campaign, supplier=d["supplier"], name=d["name"], items=list(d["items"])
@@ -378,7 +368,7 @@ def offer_lot_remove(request: HttpRequest, campaign_id: int, lot_id: int) -> Htt
     lot = OfferLot.objects.filter(campaign=campaign, pk=lot_id).first()
     if lot is None:
         raise Http404
-    _do(request, lambda: services.offer_lot_remove(actor=request.user, lot=lot), _("Los entfernt."))
+    run_action(request, lambda: services.offer_lot_remove(actor=request.user, lot=lot), _("Los entfernt."))
     return redirect("bundling:offers", campaign_id=campaign.pk)
 
 
@@ -395,7 +385,7 @@ def offers_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
         offers_, lots = xlsx.read_offers(campaign, form.cleaned_data["file"])
         services.offers_replace(actor=request.user, campaign=campaign, offers=offers_, lots=lots)
 
-    _do(request, run, _("Die Angebote sind importiert."))
+    run_action(request, run, _("Die Angebote sind importiert."))
     return redirect("bundling:offers", campaign_id=campaign.pk)
 
 

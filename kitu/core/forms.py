@@ -1,10 +1,27 @@
-"""Form helpers shared by the apps' views."""
+"""Form and action helpers shared by the apps' views."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 
 from .errors import DomainError
+
+
+def run_action(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service call for a POST that redirects: its DomainError becomes an error message, else
+    ``success`` is shown. Returns whether it succeeded."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:

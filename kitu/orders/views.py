@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -21,7 +20,7 @@ from kitu.accounts.models import User
 from kitu.accounts.selectors import role_pairs
 from kitu.catalog.models import Article
 from kitu.core.errors import DomainError, NotFound
-from kitu.core.forms import add_domain_error, errors_text
+from kitu.core.forms import add_domain_error, errors_text, run_action
 from kitu.members.models import Member
 
 from . import selectors, services
@@ -41,16 +40,6 @@ from .policies import can_manage_rules, ordering_members
 
 def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _do(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _member(request: HttpRequest) -> Member:
@@ -122,7 +111,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     article = Article.objects.filter(pk=form.cleaned_data["article"], contract__eligible_members=member).first()
     if article is None:
         raise Http404
-    _do(
+    run_action(
         request,
         lambda: services.cart_add(
             actor=request.user, member=member, article=article, quantity=form.cleaned_data["quantity"]
@@ -140,7 +129,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, errors_text(form))
     else:
-        _do(
+        run_action(
             request,
             lambda: services.cart_quick_add(actor=request.user, member=member, **form.cleaned_data),
             _("Die Position ist im Warenkorb."),
@@ -159,7 +148,7 @@ def cart_defaults(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, errors_text(form))
     else:
-        _do(
+        run_action(
             request,
             lambda: services.cart_defaults(actor=request.user, cart=the_cart, **form.cleaned_data),
             _("Die Vorgaben des Warenkorbs sind gespeichert."),
@@ -184,7 +173,7 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, errors_text(form))
     else:
-        _do(
+        run_action(
             request,
             lambda: services.cart_line_update(actor=request.user, line=line, **form.cleaned_data),
             _("Die Position ist geändert."),
@@ -289,7 +278,7 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
-    _do(request, lambda: services.approve(actor=request.user, order=order), _("Die Freigabe ist erteilt."))
+    run_action(request, lambda: services.approve(actor=request.user, order=order), _("Die Freigabe ist erteilt."))
     if request.POST.get("next") == "approvals":
         return redirect("orders:approvals")
     return redirect("orders:detail", order_id=order.pk)
@@ -303,7 +292,7 @@ def reject(request: HttpRequest, order_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, errors_text(form))
     else:
-        _do(
+        run_action(
             request,
             lambda: services.reject(actor=request.user, order=order, reason=form.cleaned_data["reason"]),
             _("Die Bestellung ist abgelehnt."),
@@ -315,7 +304,7 @@ def reject(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
-    _do(request, lambda: services.cancel(actor=request.user, order=order), _("Die Bestellung ist storniert."))
+    run_action(request, lambda: services.cancel(actor=request.user, order=order), _("Die Bestellung ist storniert."))
     return redirect("orders:detail", order_id=order.pk)
 
 
@@ -325,7 +314,7 @@ def to_cart(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     if not any(m.pk == order.member_id for m in ordering_members(request.user)):
         raise DjangoPermissionDenied
-    if _do(
+    if run_action(
         request,
         lambda: services.order_to_cart(actor=request.user, order=order),
         _("Die Positionen sind im Warenkorb; ändern Sie sie dort und senden Sie neu ab."),
@@ -402,7 +391,7 @@ def approver_remove(request: HttpRequest, approver_id: int) -> HttpResponse:
     approver = Approver.objects.filter(pk=approver_id).select_related("member").first()
     if approver is None or not can_manage_rules(request.user, approver.member):
         raise Http404
-    _do(
+    run_action(
         request,
         lambda: services.approver_remove(actor=request.user, approver=approver),
         _("Die Person ist nicht mehr freigabeberechtigt."),

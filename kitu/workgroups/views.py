@@ -4,7 +4,6 @@ attendance and minutes, news, the personal calendar feed and the training fees."
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kitu.accounts.models import Organisation, User
 from kitu.core.errors import DomainError, NotFound
-from kitu.core.forms import add_domain_error, errors_text
+from kitu.core.forms import add_domain_error, errors_text, run_action
 
 from . import ics, selectors, services
 from .forms import DocumentForm, FeesForm, GroupForm, MeetingForm, MinutesForm, MinutesItemForm, NewsForm
@@ -77,16 +76,6 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "can_manage": can_manage_groups(request.user),
         },
     )
-
-
-def _do(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: str, status: int | None = None) -> HttpResponse:
@@ -168,7 +157,7 @@ def member_action(request: HttpRequest, group_id: int, user_id: int) -> HttpResp
     if membership is None or action not in MEMBER_ACTIONS:
         raise Http404
     status, coordinator = MEMBER_ACTIONS[action]
-    _do(
+    run_action(
         request,
         lambda: services.membership_set(
             actor=request.user, group=group, user=membership.user, status=status, is_coordinator=coordinator
@@ -189,7 +178,7 @@ def document_upload(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.error(request, errors_text(form))
     else:
         d = form.cleaned_data
-        _do(
+        run_action(
             request,
             lambda: services.document_upload(
                 actor=request.user,
@@ -222,7 +211,7 @@ def document_remove(request: HttpRequest, group_id: int, document_id: int) -> Ht
         raise Http404
     if not can_run_group(request.user, group.pk):
         raise DjangoPermissionDenied
-    _do(
+    run_action(
         request,
         lambda: services.document_remove(actor=request.user, document=document),
         _("Das Dokument ist gelöscht."),
@@ -367,7 +356,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
             ids = {int(v) for v in request.POST.getlist("attended")}
         except ValueError:
             ids = {-1}
-        if _do(
+        if run_action(
             request,
             lambda: services.attendance_set(actor=request.user, meeting=meeting, attended_user_ids=ids),
             _("Die Anwesenheit ist gespeichert."),
@@ -411,7 +400,7 @@ def minutes_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, errors_text(form))
     else:
-        _do(
+        run_action(
             request,
             lambda: services.minutes_item_add(actor=request.user, meeting=meeting, **form.cleaned_data),
             _("Der Protokollpunkt ist gespeichert."),
@@ -426,7 +415,7 @@ def minutes_item_remove(request: HttpRequest, meeting_id: int, item_id: int) -> 
     item = MinutesItem.objects.filter(meeting=meeting, pk=item_id).first()
     if item is None:
         raise Http404
-    _do(
+    run_action(
         request,
         lambda: services.minutes_item_remove(actor=request.user, item=item),
         _("Der Protokollpunkt ist gelöscht."),
@@ -444,7 +433,7 @@ def action_done(request: HttpRequest, item_id: int) -> HttpResponse:
     if item.owner_id != request.user.pk and not can_run_group(request.user, item.meeting.group_id):
         raise DjangoPermissionDenied
     done = request.POST.get("done") == "1"
-    _do(
+    run_action(
         request,
         lambda: services.action_item_done(actor=request.user, item=item, done=done),
         _("Die Aufgabe ist erledigt.") if done else _("Die Aufgabe ist wieder offen."),
@@ -508,7 +497,7 @@ def news_remove(request: HttpRequest, news_id: int) -> HttpResponse:
         raise Http404
     if not can_manage_groups(request.user):
         raise DjangoPermissionDenied
-    _do(request, lambda: services.news_remove(actor=request.user, news=news), _("Der Beitrag ist gelöscht."))
+    run_action(request, lambda: services.news_remove(actor=request.user, news=news), _("Der Beitrag ist gelöscht."))
     return redirect("workgroups:news")
 
 
@@ -550,7 +539,7 @@ def fees(request: HttpRequest) -> HttpResponse:
         )
         if organisation is None:
             raise Http404
-        _do(
+        run_action(
             request,
             lambda: services.fees_mark_billed(
                 actor=request.user, organisation=organisation, until=form.cleaned_data["until"]
