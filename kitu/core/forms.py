@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from .errors import DomainError
 
@@ -35,3 +35,23 @@ def errors_text(form: forms.BaseForm) -> str:
         f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(e) for e in errors)}"
         for f, errors in form.errors.items()
     )
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    success: str,
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse | None:
+    """A bound, valid form goes to ``save`` (a service call); a DomainError is shown at its field and None
+    returned (render the form again), else ``success`` is flashed and ``done(saved)`` answers."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(request, success)
+    return done(saved)

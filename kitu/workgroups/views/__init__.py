@@ -1,0 +1,1 @@
+"""Pages of the working groups, one module per purpose (see urls.py)."""
