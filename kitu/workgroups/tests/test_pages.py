@@ -227,6 +227,9 @@ def test_a_coordinator_runs_the_group_on_the_pages(running_world: dict[str, Any]
     w = running_world
     u, g, past = w["users"], w["group"], w["past"]
     coordinator = client_for(COORDINATOR)
+    new_meeting = reverse("workgroups:meeting_create")
+    assert new_meeting in coordinator.get(reverse("workgroups:list")).content.decode()
+    assert new_meeting not in client_for("requester").get(reverse("workgroups:list")).content.decode()
     # approve a request: the group becomes by-request, the case worker asks
     services.group_save(actor=w["admin"], group=g, visibility="request")
     services.group_join(actor=u["case_worker"], group=g)

@@ -27,7 +27,7 @@ from ..models import (
     WorkingGroup,
 )
 from ..policies import can_manage_groups, can_run_group
-from .common import form_page, me, visible_group
+from .common import form_page, me, runnable_groups, visible_group
 
 
 @login_required
@@ -48,6 +48,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "groups": [(g, mine.get(g.pk)) for g in groups],
             "meetings": [(m, registered.get(m.pk)) for m in meetings],
             "can_manage": can_manage_groups(request.user),
+            "can_create_meeting": runnable_groups(request.user).exists(),
         },
     )
 
