@@ -160,10 +160,11 @@ def cart_line_update(
 
 
 @transaction.atomic
-def cart_defaults(*, actor: Any, cart: Cart, cost_centre: CostCentre | None, site: Site | None) -> Cart:
-    if cart.user_id != actor.pk:
-        raise PermissionDenied(_("Das ist nicht Ihr Warenkorb."))
-    _check_member_refs(cart.member, cost_centre, site)
+def cart_defaults(*, actor: Any, member: Member, cost_centre: CostCentre | None, site: Site | None) -> Cart:
+    """The cost centre and delivery site of the user's cart for the member (lines without their own)."""
+    _require_orderer(actor, member)
+    _check_member_refs(member, cost_centre, site)
+    cart = _cart(actor, member)
     cart.cost_centre, cart.site = cost_centre, site
     cart.save(update_fields=["cost_centre", "site", "updated_at"])
     return cart

@@ -141,16 +141,13 @@ def quick_order(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_defaults(request: HttpRequest) -> HttpResponse:
     member = _member(request)
-    the_cart = Cart.objects.filter(user=_me(request), member=member).first() or Cart.objects.create(
-        user=_me(request), member=member
-    )
     form = DefaultsForm(request.POST, member=member)
     if not form.is_valid():
         messages.error(request, errors_text(form))
     else:
         run_action(
             request,
-            lambda: services.cart_defaults(actor=request.user, cart=the_cart, **form.cleaned_data),
+            lambda: services.cart_defaults(actor=request.user, member=member, **form.cleaned_data),
             _("Die Vorgaben des Warenkorbs sind gespeichert."),
         )
     return redirect(_cart_url(member))

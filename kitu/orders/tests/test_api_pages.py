@@ -192,3 +192,18 @@ def test_requester_orders_on_the_pages_and_the_approver_approves(order_world: di
     assert csv.splitlines()[0].startswith("Bestellnummer;Datum;Mitglied")
     assert len(csv.splitlines()) == 3
     assert Decimal(csv.splitlines()[1].split(";")[6].replace(",", ".")) in (Decimal("1600.00"), Decimal("300.00"))
+
+
+def test_cart_defaults_on_the_page(order_world: dict[str, Any], client_for: Any) -> None:
+    w = order_world
+    centre = w["wernigerode"].cost_centres.create(code="10-IT", name="IT")
+    foreign = w["zeitz"].cost_centres.create(code="99", name="Zeitz")
+    requester = client_for("requester")
+    page = requester.post(reverse("orders:cart_defaults"), {"cost_centre": foreign.pk}, follow=True).content.decode()
+    # not among the member's cost centres: the form refuses it and the cart keeps no default
+    assert "Kostenstelle: Bitte eine gültige Auswahl treffen. Dies ist keine gültige Auswahl." in page
+    requester.post(reverse("orders:cart_defaults"), {"cost_centre": centre.pk})
+    services.cart_add(actor=w["users"]["requester"], member=w["wernigerode"], article=w["notebook"], quantity=1)
+    (order,) = services.checkout(actor=w["users"]["requester"], member=w["wernigerode"])
+    assert [line.cost_centre for line in order.lines.all()] == [centre]
+    assert client_for("approver").post(reverse("orders:cart_defaults"), {"cost_centre": centre.pk}).status_code == 404
