@@ -26,7 +26,7 @@ class CartLineIn(Schema):
 
 class CartLineOut(Schema):
     id: int
-    article_id: int
+    article_id: int | None  # None: a placeholder line priced on quotation
     supplier_pid: str
     description: str
     contract: str
@@ -43,7 +43,7 @@ class CartOut(Schema):
 
 class OrderLineOut(Schema):
     position: int
-    article_id: int
+    article_id: int | None  # None: a placeholder line priced on quotation
     supplier_pid: str
     description: str
     quantity: int
@@ -85,14 +85,14 @@ def _cart_out(cart: Cart | None, member_id: int) -> dict[str, Any]:
     lines: list[dict[str, Any]] = []
     total = Decimal(0)
     for line in cart.lines.all() if cart else []:
-        price = selectors.unit_price(line.article, line.quantity)
+        price = selectors.line_price(line)
         lines.append(
             {
                 "id": line.pk,
                 "article_id": line.article_id,
-                "supplier_pid": line.article.supplier_pid,
-                "description": line.article.description_short,
-                "contract": line.article.contract.number,
+                "supplier_pid": line.pid,
+                "description": line.label,
+                "contract": line.contract.number,
                 "quantity": line.quantity,
                 "unit_price": price,
                 "total": None if price is None else price * line.quantity,

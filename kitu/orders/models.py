@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitu.catalog.models import Article
@@ -87,9 +88,24 @@ class Cart(models.Model):
         return f"{self.user} / {self.member}"
 
 
+def attachment_path(instance: models.Model, filename: str) -> str:
+    return f"orders/{timezone.localdate():%Y}/{filename}"
+
+
 class CartLine(models.Model):
+    """A catalog article, or a free-text placeholder for goods priced on quotation (no article; a lot of the
+    contract, the description, the quoted unit price and the quotation as an attachment)."""
+
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    lot = models.ForeignKey(
+        Lot, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("Los")
+    )
+    description = models.CharField(_("Bezeichnung"), max_length=150, blank=True)
+    unit_price = models.DecimalField(
+        _("Einzelpreis laut Angebot (netto)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    attachment = models.FileField(_("Angebot (Anlage)"), upload_to=attachment_path, blank=True)
     quantity = models.PositiveIntegerField(_("Menge"))
     cost_centre = models.ForeignKey(
         CostCentre, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Kostenstelle")
@@ -100,20 +116,60 @@ class CartLine(models.Model):
 
     class Meta:
         ordering = ["cart", "pk"]
-        constraints = [models.UniqueConstraint(fields=["cart", "article"], name="orders_cartline_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "article"], name="orders_cartline_unique"),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | (Q(lot__isnull=False) & Q(unit_price__isnull=False)),
+                name="orders_cartline_article_or_placeholder",
+            ),
+        ]
         verbose_name = _("Position im Warenkorb")
         verbose_name_plural = _("Positionen im Warenkorb")
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.article}"
+        return f"{self.quantity} × {self.article or self.description}"
+
+    @property
+    def label(self) -> str:
+        return self.article.description_short if self.article else self.description
+
+    @property
+    def pid(self) -> str:
+        return self.article.supplier_pid if self.article else ""
+
+    @property
+    def contract(self) -> FrameworkContract:
+        if self.article is not None:
+            return self.article.contract
+        assert self.lot is not None  # constraint orders_cartline_article_or_placeholder
+        return self.lot.contract
 
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", _("wartet auf Freigabe")
     APPROVED = "approved", _("freigegeben")
     SENT = "sent", _("an den Lieferanten übermittelt")
+    CONFIRMED = "confirmed", _("vom Lieferanten bestätigt")
+    PARTLY_SHIPPED = "partly_shipped", _("teilweise geliefert")
+    SHIPPED = "shipped", _("geliefert")
+    PARTLY_RECEIVED = "partly_received", _("Wareneingang teilweise gebucht")
+    RECEIVED = "received", _("Wareneingang gebucht")
     REJECTED = "rejected", _("abgelehnt")
     CANCELLED = "cancelled", _("storniert")
+
+
+# Orders the supplier sees in its portal, and those it still has to deliver.
+SUPPLIER_STATUSES = (
+    OrderStatus.APPROVED,
+    OrderStatus.SENT,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PARTLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.PARTLY_RECEIVED,
+    OrderStatus.RECEIVED,
+)
+# Orders whose volume counts (approved and later): their savings are real.
+PLACED_STATUSES = SUPPLIER_STATUSES
 
 
 class Order(models.Model):
@@ -124,7 +180,7 @@ class Order(models.Model):
     contract = models.ForeignKey(FrameworkContract, on_delete=models.PROTECT, related_name="orders")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="orders")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(_("Status"), max_length=12, choices=OrderStatus.choices)
+    status = models.CharField(_("Status"), max_length=16, choices=OrderStatus.choices)
     legal_basis = models.CharField(_("Rechtsgrundlage des Abrufs"), max_length=200)
     steps_required = models.PositiveSmallIntegerField(_("Freigabestufen"), default=0)
     steps_done = models.PositiveSmallIntegerField(_("erteilte Freigaben"), default=0)
@@ -134,6 +190,9 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("bestellt am"), auto_now_add=True)
     approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
     sent_at = models.DateTimeField(_("übermittelt am"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    delivery_date = models.DateField(_("voraussichtlicher Liefertermin"), null=True, blank=True)
+    received_at = models.DateTimeField(_("Wareneingang am"), null=True, blank=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:
@@ -147,9 +206,13 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
+    """One position; without an article it is a placeholder priced on quotation (with the quotation
+    attached). The supplier may reject a line with a reason; shipped and received quantities are summed
+    from the shipments."""
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("Pos."))
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
     supplier_pid = models.CharField(_("Artikelnummer"), max_length=32)
     description = models.CharField(_("Bezeichnung"), max_length=150)
@@ -165,12 +228,21 @@ class OrderLine(models.Model):
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Lieferort")
     )
+    attachment = models.FileField(_("Angebot (Anlage)"), upload_to=attachment_path, blank=True)
+    rejected_reason = models.CharField(_("vom Lieferanten abgelehnt, weil"), max_length=300, blank=True)
+    shipped_quantity = models.PositiveIntegerField(_("geliefert"), default=0)
+    received_quantity = models.PositiveIntegerField(_("eingegangen"), default=0)
 
     class Meta:
         ordering = ["order", "position"]
         constraints = [
             models.UniqueConstraint(fields=["order", "position"], name="orders_line_position_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(shipped_quantity__lte=models.F("quantity"))
+                & Q(received_quantity__lte=models.F("shipped_quantity")),
+                name="orders_line_shipped_within_quantity",
+            ),
         ]
         verbose_name = _("Bestellposition")
         verbose_name_plural = _("Bestellpositionen")
@@ -178,12 +250,16 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.order} {self.position}"
 
+    @property
+    def open_quantity(self) -> int:
+        return 0 if self.rejected_reason else self.quantity - self.shipped_quantity
+
 
 class OrderEvent(models.Model):
     """One row per change of an order: who, when, which status, with an optional reason."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    status = models.CharField(_("Status"), max_length=12, choices=OrderStatus.choices)
+    status = models.CharField(_("Status"), max_length=16, choices=OrderStatus.choices)
     step = models.PositiveSmallIntegerField(_("Stufe"), null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     note = models.TextField(_("Begründung"), blank=True)
@@ -196,6 +272,81 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}: {self.status}"
+
+
+class Shipment(models.Model):
+    """A (partial) delivery recorded by the supplier; the member books its goods receipt."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    number = models.PositiveSmallIntegerField(_("Lieferung Nr."))
+    delivery_note = models.CharField(_("Lieferschein-Nr."), max_length=40, blank=True)
+    shipped_on = models.DateField(_("geliefert am"))
+    shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("Wareneingang am"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receipt_note = models.CharField(_("Anmerkung zum Wareneingang"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [models.UniqueConstraint(fields=["order", "number"], name="orders_shipment_number_unique")]
+        verbose_name = _("Lieferung")
+        verbose_name_plural = _("Lieferungen")
+
+    def __str__(self) -> str:
+        return f"{self.order} / {self.number}"
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField(_("Menge"))
+
+    class Meta:
+        ordering = ["shipment", "line__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "line"], name="orders_shipmentline_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_shipmentline_quantity_positive"),
+        ]
+        verbose_name = _("Lieferposition")
+        verbose_name_plural = _("Lieferpositionen")
+
+    def __str__(self) -> str:
+        return f"{self.shipment}: {self.quantity}"
+
+
+class StandardBasket(models.Model):
+    """A basket curated by the cooperative (e.g. "Standard-Arbeitsplatz") that members put into their cart
+    in one step."""
+
+    name = models.CharField(_("Name"), max_length=120, unique=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    is_active = models.BooleanField(_("sichtbar für Mitglieder"), default=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Standardwarenkorb")
+        verbose_name_plural = _("Standardwarenkörbe")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandardBasketLine(models.Model):
+    basket = models.ForeignKey(StandardBasket, on_delete=models.CASCADE, related_name="lines")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("Menge"))
+
+    class Meta:
+        ordering = ["basket", "pk"]
+        constraints = [models.UniqueConstraint(fields=["basket", "article"], name="orders_basketline_unique")]
+        verbose_name = _("Position im Standardwarenkorb")
+        verbose_name_plural = _("Positionen im Standardwarenkorb")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.article}"
 
 
 class OrderNumberSequence(models.Model):

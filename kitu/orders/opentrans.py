@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.utils import timezone
 from lxml import etree
@@ -107,7 +107,8 @@ def order_xml(order: Order) -> bytes:
         item = _el(items, OT, "ORDER_ITEM")
         _el(item, OT, "LINE_ITEM_ID", str(line.position))
         product = _el(item, OT, "PRODUCT_ID")
-        _el(product, BM, "SUPPLIER_PID", line.supplier_pid, type="supplier_specific")
+        if line.supplier_pid:
+            _el(product, BM, "SUPPLIER_PID", line.supplier_pid, type="supplier_specific")
         _el(product, BM, "DESCRIPTION_SHORT", line.description[:150], lang="deu")
         _el(item, OT, "QUANTITY", str(line.quantity))
         _el(item, BM, "ORDER_UNIT", line.order_unit)
@@ -119,6 +120,11 @@ def order_xml(order: Order) -> bytes:
         if line.site is not None:
             shipment = _el(item, OT, "SHIPMENT_PARTIES_REFERENCE")
             _el(shipment, OT, "DELIVERY_IDREF", f"KITU-L{line.site.pk}", type="buyer_specific")
+        if not line.supplier_pid:  # a placeholder: priced on the supplier's quotation, which goes with the mail
+            remark = "Freitextposition, Preis laut Ihrem Angebot"
+            if line.attachment:
+                remark += f" (Anlage {PurePath(line.attachment.name).name})"
+            _el(item, OT, "REMARKS", remark, type="quotation", lang="deu")
     summary = _el(root, OT, "ORDER_SUMMARY")
     _el(summary, OT, "TOTAL_ITEM_NUM", str(len(lines)))
     _el(summary, OT, "TOTAL_AMOUNT", _amount(order.total))

@@ -34,3 +34,17 @@ def can_see_all_orders(user: Any) -> bool:
 
 def can_manage_rules(user: Any, member: Member) -> bool:
     return has_role(user, Role.MEMBER_ADMIN, member.organisation_id)
+
+
+def supplier_org_ids(user: Any) -> set[int]:
+    """Supplier organisations the user works for (the supplier portal shows their orders only)."""
+    return {org for org, role in role_pairs(user) if role == Role.SUPPLIER_USER}
+
+
+def is_supplier_of(user: Any, supplier_org_id: int) -> bool:
+    return has_role(user, Role.SUPPLIER_USER, supplier_org_id)
+
+
+def can_manage_baskets(user: Any) -> bool:
+    """The office curates the standard baskets."""
+    return is_coop_staff(user)

@@ -11,21 +11,23 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from functools import partial
+from pathlib import PurePath
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
-from kitu.contracts import services as contract_services
+from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 from kitu.members.models import CostCentre, Member, Site
 
-from . import selectors, tasks
+from . import records, selectors, tasks
 from .models import (
     ZERO,
     ApprovalPolicy,
@@ -33,7 +35,6 @@ from .models import (
     Cart,
     CartLine,
     Order,
-    OrderEvent,
     OrderLine,
     OrderNumberSequence,
     OrderStatus,
@@ -77,12 +78,26 @@ def _orderable(article: Article, member: Member, day: dt.date) -> None:
         raise DomainError(
             _("Der Artikel %(pid)s hat keinen Festpreis (Preis auf Anfrage).") % {"pid": article.supplier_pid}
         )
-    contract = article.contract
+    _callable(article.contract, member, day)
+
+
+def _callable(contract: FrameworkContract, member: Member, day: dt.date) -> None:
     if contract.state_on(day) != "active" or not contract.eligible_members.filter(pk=member.pk).exists():
         raise DomainError(
             _("Aus dem Rahmenvertrag %(number)s kann %(member)s nicht abrufen.")
             % {"number": contract.number, "member": member.name}
         )
+
+
+def _check_line(line: CartLine, member: Member, day: dt.date) -> FrameworkContract:
+    """A cart line may still be ordered; its contract."""
+    if line.article is None:
+        assert line.lot is not None  # constraint orders_cartline_article_or_placeholder
+        _callable(line.lot.contract, member, day)
+        return line.lot.contract
+    _orderable(line.article, member, day)
+    check_quantity(line.article, line.quantity)
+    return line.article.contract
 
 
 def _cart(actor: Any, member: Member) -> Cart:
@@ -128,6 +143,53 @@ def cart_quick_add(*, actor: Any, member: Member, supplier_pid: str, quantity: i
     return cart_add(actor=actor, member=member, article=articles[0], quantity=quantity)
 
 
+PLACEHOLDER_UNIT = "C62"  # UN/ECE rec. 20 "one" (piece)
+QUOTATION_TYPES = {".pdf", ".odt", ".ods", ".docx", ".doc", ".xlsx", ".xls", ".png", ".jpg", ".jpeg", ".txt"}
+QUOTATION_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def cart_add_placeholder(
+    *,
+    actor: Any,
+    member: Member,
+    lot: Lot,
+    description: str,
+    quantity: int,
+    unit_price: Decimal,
+    attachment: UploadedFile | None = None,
+) -> CartLine:
+    """A free-text line for goods priced on quotation: the lot it is called off from, what it is, the
+    quoted net unit price and the quotation as an attachment."""
+    _require_orderer(actor, member)
+    lot = Lot.objects.select_related("contract").get(pk=lot.pk)
+    _callable(lot.contract, member, timezone.localdate())
+    if not description.strip():
+        raise DomainError(_("Bitte beschreiben Sie die Leistung."), field="description")
+    if quantity <= 0:
+        raise DomainError(_("Die Menge muss mindestens 1 sein."), field="quantity")
+    if unit_price <= 0:
+        raise DomainError(_("Bitte den Einzelpreis laut Angebot angeben."), field="unit_price")
+    if attachment is not None:
+        if PurePath(attachment.name or "").suffix.lower() not in QUOTATION_TYPES:
+            raise DomainError(
+                _("Dateityp nicht erlaubt; erlaubt sind: %(types)s.") % {"types": ", ".join(sorted(QUOTATION_TYPES))},
+                field="attachment",
+            )
+        if not attachment.size or attachment.size > QUOTATION_MAX_BYTES:
+            raise DomainError(_("Die Anlage ist leer oder größer als 10 MB."), field="attachment")
+    line = CartLine.objects.create(
+        cart=_cart(actor, member),
+        lot=lot,
+        description=description.strip()[:150],
+        quantity=quantity,
+        unit_price=money(unit_price),
+        attachment=attachment,
+    )
+    audit.record(actor=actor, instance=line, action="create", after={"description": line.description})
+    return line
+
+
 def _check_member_refs(member: Member, cost_centre: CostCentre | None, site: Site | None) -> None:
     if cost_centre is not None and cost_centre.member_id != member.pk:
         raise DomainError(_("Die Kostenstelle gehört nicht zu diesem Mitglied."), field="cost_centre")
@@ -152,7 +214,8 @@ def cart_line_update(
         line.delete()
         return None
     if quantity is not None:
-        check_quantity(line.article, quantity)
+        if line.article is not None:
+            check_quantity(line.article, quantity)
         line.quantity = quantity
     line.cost_centre, line.site = cost_centre, site
     line.save()
@@ -176,10 +239,6 @@ def _next_number(year: int) -> str:
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"B-{year}-{seq.last:06d}"
-
-
-def _event(order: Order, status: str, actor: Any, note: str = "", step: int | None = None) -> None:
-    OrderEvent.objects.create(order=order, status=status, actor=actor, note=note, step=step)
 
 
 def _warnings(order: Order, member: Member, lines: list[OrderLine], year: int) -> list[str]:
@@ -218,44 +277,6 @@ def _warnings(order: Order, member: Member, lines: list[OrderLine], year: int) -
     return warnings
 
 
-def _reserve(order: Order, lines: list[OrderLine]) -> None:
-    for line in lines:
-        contract_services.volume_reserve(
-            contract_id=order.contract_id,
-            lot_id=line.lot_id,
-            article_pid=line.supplier_pid,
-            quantity=line.quantity,
-            value=line.total,
-        )
-
-
-def _volume(order: Order, action: str) -> None:
-    """Commit or release the volume of all lines: ``commit``, ``release_reserved``, ``release_consumed``."""
-    for line in order.lines.all():
-        if action == "commit":
-            contract_services.volume_commit(
-                contract_id=order.contract_id,
-                lot_id=line.lot_id,
-                article_pid=line.supplier_pid,
-                quantity=line.quantity,
-                value=line.total,
-            )
-        else:
-            contract_services.volume_release(
-                contract_id=order.contract_id,
-                lot_id=line.lot_id,
-                article_pid=line.supplier_pid,
-                quantity=line.quantity,
-                value=line.total,
-                reserved=action == "release_reserved",
-            )
-
-
-def _notify(order: Order, kind: str, user_ids: list[int]) -> None:
-    if user_ids:
-        transaction.on_commit(partial(tasks.send_order_mail.delay, order.pk, kind, user_ids))
-
-
 def _approvers_to_notify(order: Order, step: int) -> list[int]:
     return list(
         Approver.objects.filter(member=order.member, step=step, is_substitute=False)
@@ -268,7 +289,7 @@ def _finish_approval(order: Order, now: dt.datetime) -> None:
     """Final approval: the reservation becomes consumption, and the order goes to the supplier after commit."""
     order.status = OrderStatus.APPROVED
     order.approved_at = now
-    _volume(order, "commit")
+    records.move_volume(order, "commit")
     transaction.on_commit(partial(tasks.dispatch_order.delay, order.pk))
 
 
@@ -280,9 +301,50 @@ def mark_sent(*, order: Order, recipient: str) -> Order:
         return order  # cancelled meanwhile, or already sent by an earlier try
     order.status, order.sent_at = OrderStatus.SENT, timezone.now()
     order.save(update_fields=["status", "sent_at"])
-    _event(order, OrderStatus.SENT, None, recipient)
+    records.event(order, OrderStatus.SENT, None, recipient)
     audit.record(actor=None, instance=order, action="update", before={"status": "approved"}, after={"status": "sent"})
     return order
+
+
+def _order_line(order: Order, position: int, line: CartLine, cart: Cart) -> OrderLine:
+    """The order line of a cart line: the contract (scale) price and the savings against the list price,
+    or for a placeholder the quoted price, its description and the quotation."""
+    article = line.article
+    common = {
+        "order": order,
+        "position": position,
+        "quantity": line.quantity,
+        "cost_centre": line.cost_centre or cart.cost_centre,
+        "site": line.site or cart.site,
+    }
+    if article is None:
+        assert line.lot is not None and line.unit_price is not None
+        return OrderLine(
+            **common,
+            lot=line.lot,
+            supplier_pid="",
+            description=line.description,
+            order_unit=PLACEHOLDER_UNIT,
+            unit_price=line.unit_price,
+            total=money(line.unit_price * line.quantity),
+            attachment=line.attachment.name,
+        )
+    price = selectors.unit_price(article, line.quantity)
+    assert price is not None  # _orderable
+    return OrderLine(
+        **common,
+        article=article,
+        lot=article.lot,
+        supplier_pid=article.supplier_pid,
+        description=article.description_short,
+        order_unit=article.order_unit,
+        unit_price=price,
+        list_price=article.list_price,
+        total=money(price * line.quantity),
+        savings=money((article.list_price - price) * line.quantity)
+        if article.list_price and article.list_price > price
+        else ZERO,
+    )
 
 
 @transaction.atomic
@@ -296,7 +358,7 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
     cart_lines = (
         list(
             CartLine.objects.filter(cart=cart)
-            .select_related("article__contract", "article__lot")
+            .select_related("article__contract", "article__lot", "lot__contract")
             .prefetch_related("article__scale_prices")
         )
         if cart
@@ -307,13 +369,16 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
     assert cart is not None
     policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
     groups: dict[tuple[int, int], list[CartLine]] = defaultdict(list)
+    contracts = {}
     for line in cart_lines:
-        _orderable(line.article, member, day)
-        check_quantity(line.article, line.quantity)
-        groups[(line.article.contract_id, line.article.lot.supplier_id)].append(line)
+        contract = _check_line(line, member, day)
+        contracts[contract.pk] = contract
+        lot = line.article.lot if line.article else line.lot
+        assert lot is not None
+        groups[(contract.pk, lot.supplier_id)].append(line)
     orders = []
-    for (_contract_id, supplier_id), group in sorted(groups.items()):
-        contract = group[0].article.contract
+    for (contract_id, supplier_id), group in sorted(groups.items()):
+        contract = contracts[contract_id]
         order = Order.objects.create(
             number=_next_number(day.year),
             member=member,
@@ -325,49 +390,22 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
             % {"number": contract.number, "basis": contract.get_legal_basis_display()},
             total=ZERO,
         )
-        lines = []
-        for position, cart_line in enumerate(group, 1):
-            article = cart_line.article
-            price = selectors.unit_price(article, cart_line.quantity)
-            assert price is not None  # _orderable
-            total = money(price * cart_line.quantity)
-            saving = (
-                money((article.list_price - price) * cart_line.quantity)
-                if article.list_price and article.list_price > price
-                else ZERO
-            )
-            lines.append(
-                OrderLine(
-                    order=order,
-                    position=position,
-                    article=article,
-                    lot=article.lot,
-                    supplier_pid=article.supplier_pid,
-                    description=article.description_short,
-                    order_unit=article.order_unit,
-                    quantity=cart_line.quantity,
-                    unit_price=price,
-                    list_price=article.list_price,
-                    total=total,
-                    savings=saving,
-                    cost_centre=cart_line.cost_centre or cart.cost_centre,
-                    site=cart_line.site or cart.site,
-                )
-            )
+        lines = [_order_line(order, position, cart_line, cart) for position, cart_line in enumerate(group, 1)]
         OrderLine.objects.bulk_create(lines)
-        _reserve(order, lines)
+        records.move_volume(order, "reserve", lines)
         order.total = sum((line.total for line in lines), ZERO)
         order.savings = sum((line.savings for line in lines), ZERO)
         order.steps_required = policy.steps_for(order.total)
         order.warnings = _warnings(order, member, lines, day.year)
-        _event(order, OrderStatus.PENDING, actor)
+        records.event(order, OrderStatus.PENDING, actor)
         if order.steps_required == 0:
             _finish_approval(order, now)
-            _event(
+            records.event(
                 order,
                 OrderStatus.APPROVED,
                 None,
                 _("ohne Freigabe bis %(limit)s EUR") % {"limit": policy.auto_approve_up_to},
+                mail=False,  # the requester sees it on the page they submitted from
             )
         else:
             to_notify = _approvers_to_notify(order, 1)
@@ -379,7 +417,7 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
                     )
                     % {"member": member.name}
                 )
-            _notify(order, "approval_needed", to_notify)
+            records.notify(order, "approval_needed", to_notify)
         order.save()
         audit.record(
             actor=actor, instance=order, action="create", after={"total": str(order.total), "status": order.status}
@@ -389,15 +427,11 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
     return orders
 
 
-def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("member", "contract").get(pk=order.pk)
-
-
 @transaction.atomic
 def approve(*, actor: Any, order: Order, now: dt.datetime | None = None) -> Order:
     """Approve the order's next step (an approver or substitute of that step; never one's own order,
     and not two steps by the same person)."""
-    order = _locked(order)
+    order = records.locked(order)
     if order.status != OrderStatus.PENDING:
         raise DomainError(
             _("Die Bestellung wartet nicht auf Freigabe (%(status)s).") % {"status": order.get_status_display()}
@@ -412,12 +446,11 @@ def approve(*, actor: Any, order: Order, now: dt.datetime | None = None) -> Orde
     if order.events.filter(status=OrderStatus.APPROVED, actor=actor).exists():
         raise PermissionDenied(_("Die zweite Freigabe muss eine andere Person erteilen."))
     order.steps_done = step
-    _event(order, OrderStatus.APPROVED, actor, step=step)
+    records.event(order, OrderStatus.APPROVED, actor, step=step)
     if step >= order.steps_required:
         _finish_approval(order, now or timezone.now())
-        _notify(order, "approved", [order.requester_id])
     else:
-        _notify(order, "approval_needed", _approvers_to_notify(order, step + 1))
+        records.notify(order, "approval_needed", _approvers_to_notify(order, step + 1))
     order.save(update_fields=["steps_done", "status", "approved_at"])
     audit.record(
         actor=actor,
@@ -431,7 +464,7 @@ def approve(*, actor: Any, order: Order, now: dt.datetime | None = None) -> Orde
 
 @transaction.atomic
 def reject(*, actor: Any, order: Order, reason: str) -> Order:
-    order = _locked(order)
+    order = records.locked(order)
     if order.status != OrderStatus.PENDING:
         raise DomainError(
             _("Die Bestellung wartet nicht auf Freigabe (%(status)s).") % {"status": order.get_status_display()}
@@ -446,10 +479,9 @@ def reject(*, actor: Any, order: Order, reason: str) -> Order:
     if not reason.strip():
         raise DomainError(_("Bitte begründen Sie die Ablehnung."), field="reason")
     order.status = OrderStatus.REJECTED
-    _volume(order, "release_reserved")
-    _event(order, OrderStatus.REJECTED, actor, reason.strip(), step=step)
+    records.move_volume(order, "release_reserved")
+    records.event(order, OrderStatus.REJECTED, actor, reason.strip(), step=step)
     order.save(update_fields=["status"])
-    _notify(order, "rejected", [order.requester_id])
     audit.record(
         actor=actor, instance=order, action="update", before={"status": "pending"}, after={"status": order.status}
     )
@@ -459,7 +491,7 @@ def reject(*, actor: Any, order: Order, reason: str) -> Order:
 @transaction.atomic
 def cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
     """The requester (or the member's admin) cancels an order that waits for approval or is approved."""
-    order = _locked(order)
+    order = records.locked(order)
     if order.requester_id != actor.pk and not can_manage_rules(actor, order.member):
         raise PermissionDenied(_("Nur wer bestellt hat oder die Administration des Mitglieds storniert."))
     if order.status not in (OrderStatus.PENDING, OrderStatus.APPROVED):
@@ -467,9 +499,9 @@ def cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
             _("Die Bestellung kann nicht mehr storniert werden (%(status)s).") % {"status": order.get_status_display()}
         )
     before = order.status
-    _volume(order, "release_reserved" if order.status == OrderStatus.PENDING else "release_consumed")
+    records.move_volume(order, "release_reserved" if order.status == OrderStatus.PENDING else "release_consumed")
     order.status = OrderStatus.CANCELLED
-    _event(order, OrderStatus.CANCELLED, actor, reason.strip())
+    records.event(order, OrderStatus.CANCELLED, actor, reason.strip())
     order.save(update_fields=["status"])
     audit.record(
         actor=actor, instance=order, action="update", before={"status": before}, after={"status": order.status}
@@ -482,8 +514,21 @@ def order_to_cart(*, actor: Any, order: Order) -> list[CartLine]:
     """Reorder, or change and resubmit a rejected order: its lines go (again) into the user's cart."""
     _require_orderer(actor, order.member)
     added = []
-    for line in order.lines.select_related("article__contract"):
-        added.append(cart_add(actor=actor, member=order.member, article=line.article, quantity=line.quantity))
+    for line in order.lines.select_related("article__contract", "lot"):
+        if line.article is None:
+            cart = _cart(actor, order.member)
+            added.append(
+                CartLine.objects.create(
+                    cart=cart,
+                    lot=line.lot,
+                    description=line.description,
+                    unit_price=line.unit_price,
+                    attachment=line.attachment.name,
+                    quantity=line.quantity,
+                )
+            )
+        else:
+            added.append(cart_add(actor=actor, member=order.member, article=line.article, quantity=line.quantity))
     return added
 
 

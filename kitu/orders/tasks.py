@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from pathlib import PurePath
 from typing import Any
 
 from celery import shared_task
@@ -16,21 +17,19 @@ from kitu.accounts.models import User
 from kitu.core.money import format_eur
 
 from . import opentrans
-from .models import Order, OrderStatus
+from .models import Order, OrderEvent, OrderStatus
 
 log = logging.getLogger(__name__)
 
 SUBJECTS = {
     "approval_needed": "Freigabe erbeten: Bestellung {number} ({total})",
-    "approved": "Bestellung {number} ist freigegeben",
-    "rejected": "Bestellung {number} ist abgelehnt",
+    "status": "Bestellung {number}: {status}",
 }
 LEADS = {
     "approval_needed": "{requester} hat für {member} bestellt; die Bestellung wartet auf Ihre Freigabe.",
-    "approved": "Ihre Bestellung für {member} ist freigegeben.",
-    "rejected": "Ihre Bestellung für {member} ist abgelehnt. Begründung: {reason}\n"
-    "Sie können sie in den Warenkorb übernehmen, ändern und neu absenden.",
+    "status": "Neuer Stand Ihrer Bestellung für {member}: {status}{step}{by}.{note}",
 }
+RESUBMIT = "\nSie können sie in den Warenkorb übernehmen, ändern und neu absenden."
 BODY = (
     "Guten Tag,\n\n{lead}\n\n"
     "Bestellung: {number}\n"
@@ -42,15 +41,28 @@ BODY = (
 )
 
 
+def _status_fields(event: OrderEvent) -> dict[str, str]:
+    actor = event.actor
+    return {
+        "status": str(event.get_status_display()),
+        "step": f" (Stufe {event.step})" if event.step else "",
+        "by": f" durch {actor.full_name or actor.email}" if actor else "",
+        "note": (f"\n{event.note}" if event.note else "") + (RESUBMIT if event.status == OrderStatus.REJECTED else ""),
+    }
+
+
 @shared_task
-def send_order_mail(order_id: int, kind: str, user_ids: list[int]) -> int:
+def send_order_mail(order_id: int, kind: str, user_ids: list[int], event_id: int | None = None) -> int:
+    """``approval_needed`` to approvers, or ``status``: the change recorded as event ``event_id``."""
     order = Order.objects.select_related("member__organisation", "contract", "supplier__organisation", "requester").get(
         pk=order_id
     )
-    reason = order.events.filter(status="rejected").values_list("note", flat=True).last() or ""
     total = format_eur(order.total)
+    fields = {"status": "", "step": "", "by": "", "note": ""}
+    if event_id is not None:
+        fields = _status_fields(OrderEvent.objects.select_related("actor").get(pk=event_id))
     lead = LEADS[kind].format(
-        requester=order.requester.full_name or order.requester.email, member=order.member.name, reason=reason
+        requester=order.requester.full_name or order.requester.email, member=order.member.name, **fields
     )
     body = BODY.format(
         lead=lead,
@@ -60,7 +72,7 @@ def send_order_mail(order_id: int, kind: str, user_ids: list[int]) -> int:
         total=total,
         url=settings.KITU_BASE_URL.rstrip("/") + reverse("orders:detail", args=[order.pk]),
     )
-    subject = SUBJECTS[kind].format(number=order.number, total=total)
+    subject = SUBJECTS[kind].format(number=order.number, total=total, status=fields["status"])
     emails = User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk").values_list("email", flat=True)
     messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
     if messages:
@@ -110,6 +122,9 @@ def dispatch_order(self: Any, order_id: int) -> str:
         [recipient],
     )
     message.attach(f"{order.number}.xml", xml, "application/xml")
+    for line in order.lines.exclude(attachment=""):  # quotations of placeholder lines
+        with line.attachment.open("rb") as handle:
+            message.attach(f"{line.position}-{PurePath(line.attachment.name).name}", handle.read())
     message.send()
     mark_sent(order=order, recipient=recipient)
     return recipient

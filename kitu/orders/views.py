@@ -74,7 +74,7 @@ def cart(request: HttpRequest) -> HttpResponse:
     rows = []
     total = Decimal(0)
     for line in the_cart.lines.all() if the_cart.pk else []:
-        price = selectors.unit_price(line.article, line.quantity)
+        price = selectors.line_price(line)
         line_total = (price or Decimal(0)) * line.quantity
         total += line_total
         form = LineForm(

@@ -106,7 +106,7 @@ def test_one_step_approval_reserves_then_consumes_and_mails(
     # approved, the volume consumed, and at once sent to the supplier as openTRANS
     assert order.status == OrderStatus.SENT and order.approved_at is not None and order.sent_at is not None
     assert volume(w) == [(2, 0, Decimal("1600.00"), Decimal("0.00"))] * 2
-    dispatch, approved_mail = mail.outbox[1], mail.outbox[2]
+    approved_mail, dispatch, sent_mail = mail.outbox[1:]
     assert (dispatch.to, dispatch.subject) == (
         ["orders@beispiel-it.example"],
         f"Abrufbestellung {order.number} (RV-2025-01)",
@@ -114,9 +114,18 @@ def test_one_step_approval_reserves_then_consumes_and_mails(
     name, content, mimetype = dispatch.attachments[0]
     assert (name, mimetype) == (f"{order.number}.xml", "application/xml")
     assert content == opentrans.order_xml(order) and opentrans.validate(content) == []
+    # the requester hears of each change: the approval (by whom, which step) and the dispatch
     assert (approved_mail.to, approved_mail.subject) == (
         [u["requester"].email],
-        f"Bestellung {order.number} ist freigegeben",
+        f"Bestellung {order.number}: freigegeben",
+    )
+    assert (
+        f"Neuer Stand Ihrer Bestellung für Stadt Wernigerode: freigegeben (Stufe 1) durch {u['approver'].full_name}."
+        in (approved_mail.body)
+    )
+    assert (sent_mail.to, sent_mail.subject) == (
+        [u["requester"].email],
+        f"Bestellung {order.number}: an den Lieferanten übermittelt",
     )
     assert [e.status for e in order.events.all()] == ["pending", "approved", "sent"]
     with pytest.raises(DomainError, match="wartet nicht auf Freigabe"):

@@ -1,0 +1,57 @@
+"""What every change of an order does besides itself: the locked row, the status row (who, when, why)
+with a mail to the requester, mails to others, and moving the order's volume on the contract counters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+
+from kitu.contracts import services as contract_services
+
+from . import tasks
+from .models import Order, OrderEvent, OrderLine
+
+
+def locked(order: Order) -> Order:
+    return (
+        Order.objects.select_for_update()
+        .select_related("member", "contract", "supplier__organisation")
+        .get(pk=order.pk)
+    )
+
+
+def notify(order: Order, kind: str, user_ids: list[int]) -> None:
+    if user_ids:
+        transaction.on_commit(partial(tasks.send_order_mail.delay, order.pk, kind, user_ids))
+
+
+def event(
+    order: Order, status: str, actor: Any, note: str = "", step: int | None = None, *, mail: bool = True
+) -> OrderEvent:
+    """The status row of a change; the requester gets a mail about it unless they made the change."""
+    row = OrderEvent.objects.create(order=order, status=status, actor=actor, note=note, step=step)
+    if mail and (actor is None or actor.pk != order.requester_id):
+        transaction.on_commit(partial(tasks.send_order_mail.delay, order.pk, "status", [order.requester_id], row.pk))
+    return row
+
+
+def move_volume(order: Order, action: str, lines: Iterable[OrderLine] | None = None) -> None:
+    """Reserve, commit or release the volume of the lines (all lines not rejected by the supplier):
+    ``reserve``, ``commit``, ``release_reserved`` or ``release_consumed``."""
+    for line in order.lines.filter(rejected_reason="") if lines is None else lines:
+        keys: dict[str, Any] = {
+            "contract_id": order.contract_id,
+            "lot_id": line.lot_id,
+            "article_pid": line.supplier_pid,
+            "quantity": line.quantity,
+            "value": line.total,
+        }
+        if action == "reserve":
+            contract_services.volume_reserve(**keys)
+        elif action == "commit":
+            contract_services.volume_commit(**keys)
+        else:
+            contract_services.volume_release(**keys, reserved=action == "release_reserved")
