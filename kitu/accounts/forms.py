@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kitu.core.forms import DATE_INPUT
+
 from .models import Organisation
 from .roles import ROLES_BY_KIND, Role
 
@@ -50,8 +52,8 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Objektart"), required=False)
     actor_email = forms.CharField(label=_("Person (E-Mail)"), required=False)
     object_id = forms.CharField(label=_("Objekt-ID"), required=False)
-    date_from = forms.DateField(label=_("von"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("bis"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("von"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("bis"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

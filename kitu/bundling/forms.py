@@ -7,20 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.catalog.models import Article
 from kitu.contracts.models import LegalBasis, Supplier
+from kitu.core.forms import DATE_INPUT
 from kitu.members.models import CostCentre, Member
 
 from .models import Campaign, CampaignItem, OptimisationRun, Quarter
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIERS = 4  # price tiers on the offer form; the XLSX import takes any number
 
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     description = forms.CharField(label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    opens_on = forms.DateField(label=_("Beginn der Abfrage"), widget=DATE)
+    opens_on = forms.DateField(label=_("Beginn der Abfrage"), widget=DATE_INPUT)
     closes_on = forms.DateField(
-        label=_("Meldeschluss"), widget=DATE, help_text=_("Meldungen sind bis zum Ende dieses Tages möglich.")
+        label=_("Meldeschluss"), widget=DATE_INPUT, help_text=_("Meldungen sind bis zum Ende dieses Tages möglich.")
     )
     reminder_days = forms.IntegerField(
         label=_("Erinnerung (Tage vor Meldeschluss)"),
@@ -191,8 +191,8 @@ class AwardForm(forms.Form):
     number = forms.CharField(label=_("Vertragsnummer"), max_length=40)
     title = forms.CharField(label=_("Titel"), max_length=200)
     legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=LegalBasis.choices)
-    starts_on = forms.DateField(label=_("Laufzeit von"), widget=DATE)
-    ends_on = forms.DateField(label=_("Laufzeit bis"), widget=DATE)
+    starts_on = forms.DateField(label=_("Laufzeit von"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Laufzeit bis"), widget=DATE_INPUT)
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,11 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kitu.core.forms import DATE_INPUT
 from kitu.members.models import Member
 
 from .models import CallOffMode, LegalBasis, Lot, Supplier
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SupplierForm(forms.Form):
@@ -35,9 +34,9 @@ class ContractForm(forms.Form):
     description = forms.CharField(label=_("Beschreibung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.ChoiceField(label=_("Rechtsgrundlage"), choices=LegalBasis.choices)
     awarding_body = forms.CharField(label=_("Vergabestelle"), max_length=200, initial="Kommunale IT-UNION eG")
-    starts_on = forms.DateField(label=_("Laufzeit von"), widget=DATE)
+    starts_on = forms.DateField(label=_("Laufzeit von"), widget=DATE_INPUT)
     ends_on = forms.DateField(
-        label=_("Laufzeit bis"), widget=DATE, help_text=_("VgV: höchstens 4 Jahre, UVgO: höchstens 6 Jahre.")
+        label=_("Laufzeit bis"), widget=DATE_INPUT, help_text=_("VgV: höchstens 4 Jahre, UVgO: höchstens 6 Jahre.")
     )
     call_off_mode = forms.ChoiceField(label=_("Abrufverfahren"), choices=CallOffMode.choices)
     suppliers = forms.ModelMultipleChoiceField(

@@ -11,6 +11,9 @@ from django.http import HttpRequest, HttpResponse
 
 from .errors import DomainError
 
+# HTML date pickers; the value must be ISO for them to show it.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def run_action(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
     """Run a service call for a POST that redirects: its DomainError becomes an error message, else

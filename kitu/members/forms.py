@@ -6,9 +6,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contact, CostCentre, EventKind, LeitwegId, Member, MemberType, Site
+from kitu.core.forms import DATE_INPUT
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .models import Contact, CostCentre, EventKind, LeitwegId, Member, MemberType, Site
 
 
 class MemberSearchForm(forms.Form):
@@ -40,11 +40,13 @@ class MasterDataForm(forms.Form):
 
 
 class ApplicationForm(MasterDataForm):
-    application_date = forms.DateField(label=_("Eingang der Beitrittserklärung"), widget=DATE, initial=dt.date.today)
+    application_date = forms.DateField(
+        label=_("Eingang der Beitrittserklärung"), widget=DATE_INPUT, initial=dt.date.today
+    )
     council_resolution_date = forms.DateField(
         label=_("Datum des Ratsbeschlusses"),
         required=False,
-        widget=DATE,
+        widget=DATE_INPUT,
         help_text=_("Pflicht für Städte, Gemeinden, Verbandsgemeinden, Landkreise und Zweckverbände."),
     )
     document = forms.FileField(label=_("Beitrittserklärung / Ratsbeschluss (PDF)"), required=False)
@@ -74,7 +76,7 @@ class EventForm(forms.Form):
     )
     effective_date = forms.DateField(
         label=_("wirksam am / eingegangen am"),
-        widget=DATE,
+        widget=DATE_INPUT,
         initial=dt.date.today,
         help_text=_("Bei einer Kündigung das Eingangsdatum; das Ausscheiden wird nach § 65 GenG berechnet."),
     )
@@ -113,7 +115,7 @@ class EventForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    as_of = forms.DateField(label=_("Stand"), widget=DATE, required=False)
+    as_of = forms.DateField(label=_("Stand"), widget=DATE_INPUT, required=False)
     include_former = forms.BooleanField(label=_("ausgeschiedene Mitglieder einbeziehen"), required=False)
 
 

@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kitu.accounts.models import User
+from kitu.core.forms import DATE_INPUT
 
 from .models import Document, EventKind, Meeting, MinutesItemKind, Visibility, WorkingGroup
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GroupForm(forms.Form):
@@ -68,7 +68,7 @@ class MinutesItemForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=_("verantwortlich"), queryset=User.objects.none(), required=False, help_text=_("nur bei Aufgaben")
     )
-    due_on = forms.DateField(label=_("fällig am"), widget=DATE, required=False, help_text=_("nur bei Aufgaben"))
+    due_on = forms.DateField(label=_("fällig am"), widget=DATE_INPUT, required=False, help_text=_("nur bei Aufgaben"))
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
