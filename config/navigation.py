@@ -15,7 +15,7 @@ from kitu.bundling.selectors import answering_member_ids
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
-from kitu.orders.policies import can_see_all_orders, order_member_org_ids
+from kitu.orders.policies import can_see_all_orders, order_member_org_ids, supplier_org_ids
 from kitu.workgroups.policies import is_staff_of_member_or_coop
 
 
@@ -37,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("contracts:list"), _("Rahmenverträge")))
     if can_see_all_orders(user) or order_member_org_ids(user):
         items.append((reverse("orders:list"), _("Bestellungen")))
+    elif supplier_org_ids(user):
+        items.append((reverse("orders:list"), _("Bestelleingang")))
     if can_manage_campaigns(user) or answering_member_ids(user):
         items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
     if is_staff_of_member_or_coop(user):

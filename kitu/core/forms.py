@@ -15,6 +15,20 @@ from .errors import DomainError
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class EuroField(forms.DecimalField):
+    """An amount in euros as people type it: "1.234,50", "1234,5" or "1234.50"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and "," in value:
+            value = value.replace(".", "").replace(" ", "")
+        return super().to_python(value)
+
+
 def run_action(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
     """Run a service call for a POST that redirects: its DomainError becomes an error message, else
     ``success`` is shown. Returns whether it succeeded."""

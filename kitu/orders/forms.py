@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.accounts.models import User
 from kitu.contracts.models import FrameworkContract, Lot
-from kitu.core.forms import DATE_INPUT
+from kitu.core.forms import DATE_INPUT, EuroField
 from kitu.members.models import CostCentre, Member, Site
 
 from .models import OrderLine, OrderStatus
@@ -91,9 +91,7 @@ class PlaceholderForm(forms.Form):
     lot = forms.ModelChoiceField(label=_("Rahmenvertrag und Los"), queryset=Lot.objects.none())
     description = forms.CharField(label=_("Bezeichnung der Leistung"), max_length=150)
     quantity = forms.IntegerField(label=_("Menge (Stück)"), min_value=1, max_value=100000, initial=1)
-    unit_price = forms.DecimalField(
-        label=_("Einzelpreis laut Angebot (EUR, netto)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
-    )
+    unit_price = EuroField(label=_("Einzelpreis laut Angebot (EUR, netto)"), min_value=Decimal("0.01"))
     attachment = forms.FileField(label=_("Angebot (PDF, Office-Datei oder Bild, bis 10 MB)"), required=False)
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
