@@ -19,7 +19,7 @@ from kitu.members.validators import leitweg_check_digits
 from .campaigns import seed_campaigns
 from .contracts import seed_contracts
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
-from .orders import seed_orders
+from .orders import seed_baskets, seed_orders
 from .workgroups import seed_workgroups
 
 FOUNDING = dt.date(2009, 12, 22)
@@ -105,7 +105,15 @@ def _seed_member(spec: DemoMember, actor: User) -> Member:
 def seed() -> dict[str, int]:
     """Create what is missing of the demo data; returns how many members and users were created."""
     Organisation.objects.get_or_create(kind=OrgKind.COOPERATIVE, defaults={"name": COOPERATIVE})
-    created = {"members": 0, "users": 0, "contracts": 0, "campaigns": 0, "workgroups": 0, "orders": 0}
+    created = {
+        "members": 0,
+        "users": 0,
+        "contracts": 0,
+        "campaigns": 0,
+        "workgroups": 0,
+        "orders": 0,
+        "baskets": 0,
+    }
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
         created["users"] += _seed_user(spec)
@@ -121,6 +129,7 @@ def seed() -> dict[str, int]:
         created["users"] += _seed_user(spec)
     created["workgroups"] = seed_workgroups(admin)  # after the logins: they become the groups' members
     created["orders"] = seed_orders()
+    created["baskets"] = seed_baskets(admin)
     return created
 
 

@@ -11,7 +11,8 @@ from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
 from kitu.demo.data import DEMO_USERS
 from kitu.members.models import Member
-from kitu.orders.models import Order
+from kitu.orders.models import Order, StandardBasket, StandardBasketLine
+from kitu.orders.selectors import visible_orders
 from kitu.workgroups.models import GroupMembership, Meeting, MinutesItem, NewsItem, WorkingGroup
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ def counts() -> tuple[int, ...]:
         OptimisationRun.objects.count(),
         Meeting.objects.count(),
         Order.objects.count(),
+        StandardBasketLine.objects.count(),
     )
 
 
@@ -35,8 +37,8 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines()[0] == (
-        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise, 7 Bestellungen "
-        "und 10 Konten neu angelegt."
+        "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise, 10 Bestellungen, "
+        "2 Standardwarenkörbe und 10 Konten neu angelegt."
     )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
@@ -92,8 +94,28 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
         ("Stadt Wernigerode", "approved"),
         ("Stadt Wernigerode", "approved"),
         ("Stadt Wernigerode", "cancelled"),
+        ("Stadt Wernigerode", "confirmed"),
+        ("Stadt Wernigerode", "partly_shipped"),
         ("Stadt Wernigerode", "pending"),
+        ("Stadt Wernigerode", "received"),
         ("Stadt Wernigerode", "rejected"),
         ("Stadt Zeitz", "approved"),
         ("Stadt Zeitz", "pending"),
+    ]
+    basket_contents = {
+        b.name: sorted((line.article.description_short.split()[0], line.quantity) for line in b.lines.all())
+        for b in StandardBasket.objects.filter(is_demo=True)
+    }
+    assert basket_contents == {
+        "Abteilungsdrucker": [("Multifunktionsdrucker", 1)],
+        "Standard-Arbeitsplatz": [("Dockingstation", 1), ("Monitor", 2), ("Notebook", 1), ("Tastatur", 1)],
+    }
+    supplier = User.objects.get(email__startswith="supplier@")
+    assert sorted(visible_orders(supplier).values_list("status", flat=True)) == [
+        "approved",
+        "approved",
+        "approved",
+        "confirmed",
+        "partly_shipped",
+        "received",
     ]
