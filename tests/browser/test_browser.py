@@ -338,27 +338,73 @@ def test_coordinator_runs_a_group_and_ticks_off_an_action(
     assert MinutesItem.objects.get().done_on == timezone.localdate()
 
 
-def test_requester_fills_the_cart_and_checks_out(browser: Any, live_server: Any, order_world: dict[str, Any]) -> None:
-    w = order_world
-    page = browser.new_page(locale="de-DE", bypass_csp=True)
+def _login(browser: Any, live_server: Any, email: str, device: TOTPDevice | None = None) -> Any:
+    page = browser.new_page(locale="de-DE", bypass_csp=True)  # a context of its own per person
     page.goto(live_server.url + "/konto/anmelden/")
-    page.get_by_label("E-Mail-Adresse").fill("requester@test.example")
+    page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    page.goto(live_server.url + reverse("catalog:article", args=[w["notebook"].pk]))
-    page.get_by_label("Menge").fill("2")
-    page.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
-    assert page.get_by_text("Notebook 14 Zoll ist im Warenkorb.").count() == 1
-    page.get_by_label("Artikelnummer des Lieferanten").fill("MON-1")
-    page.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
-    check_accessibility(page)  # the cart with its per-line forms
-    page.get_by_role("button", name="Bestellung absenden").click()
-    assert page.get_by_text("wartet auf Freigabe.").count() == 1
-    check_accessibility(page)  # the order list
-    page.get_by_role("link", name=Order.objects.get(status="pending").number).click()
-    check_accessibility(page)
-    page.close()
+    if device is not None:
+        page.wait_for_url(re.compile(r".*/konto/zwei-faktor/.*"))
+        page.get_by_label("Sicherheitscode aus der Authenticator-App").fill(_code(device))
+        page.get_by_role("button", name="Bestätigen").click()
+    page.wait_for_url(live_server.url + "/")
+    return page
+
+
+def test_order_from_cart_to_goods_receipt(browser: Any, live_server: Any, order_world: dict[str, Any]) -> None:
+    """The whole flow: the requester fills the cart and checks out, the approver approves, the supplier
+    confirms and ships, the requester books the goods receipt — each page checked with axe-core."""
+    w = order_world
+    requester = _login(browser, live_server, "requester@test.example")
+    requester.goto(live_server.url + reverse("catalog:article", args=[w["notebook"].pk]))
+    requester.get_by_label("Menge").fill("2")
+    requester.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
+    assert requester.get_by_text("Notebook 14 Zoll ist im Warenkorb.").count() == 1
+    requester.get_by_label("Artikelnummer des Lieferanten").fill("MON-1")
+    requester.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
+    check_accessibility(requester)  # the cart with its per-line forms
+    requester.get_by_role("button", name="Bestellung absenden").click()
+    assert requester.get_by_text("wartet auf Freigabe.").count() == 1
+    check_accessibility(requester)  # the order list
+    order = Order.objects.get(status="pending")
     assert sorted(Order.objects.values_list("status", flat=True)) == ["pending", "sent"]  # the small one went out
+
+    device = TOTPDevice.objects.create(user=w["users"]["approver"], name="App", confirmed=True)
+    approver = _login(browser, live_server, "approver@test.example", device)
+    approver.goto(live_server.url + reverse("orders:approvals"))
+    check_accessibility(approver)
+    approver.get_by_role("button", name=re.compile(f"^Freigeben ?: {order.number}$")).click()
+    assert approver.get_by_text("Die Freigabe ist erteilt.").count() == 1
+    approver.close()
+    order.refresh_from_db()
+    assert order.status == "sent"
+
+    supplier = _login(browser, live_server, "supplier@test.example")
+    supplier.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Bestelleingang").click()
+    supplier.get_by_role("link", name=order.number).click()
+    check_accessibility(supplier)  # the confirmation form
+    supplier.get_by_role("button", name="Bestätigen").click()
+    assert supplier.get_by_text("Die Bestellung ist bestätigt.").count() == 1
+    check_accessibility(supplier)  # the shipment form
+    supplier.get_by_label("Lieferschein-Nr.").fill("LS-77")
+    supplier.get_by_role("button", name="Lieferung speichern").click()
+    assert supplier.get_by_text("Die Lieferung ist erfasst.").count() == 1
+    supplier.close()
+
+    requester.goto(live_server.url + reverse("orders:detail", args=[order.pk]))
+    check_accessibility(requester)  # shipments with the receipt form
+    requester.get_by_label("Anmerkung (z. B. Schäden)").fill("vollständig")
+    requester.get_by_role("button", name=re.compile("^Wareneingang buchen ?: Lieferung 1$")).click()
+    assert requester.get_by_text("Der Wareneingang ist gebucht.").count() == 1
+    requester.goto(live_server.url + reverse("orders:savings"))
+    check_accessibility(requester)  # the savings chart
+    requester.goto(live_server.url + reverse("orders:baskets"))
+    check_accessibility(requester)
+    requester.close()
+    order.refresh_from_db()
+    assert order.status == "received"
+    assert [e.status for e in order.events.all()] == ["pending", "approved", "sent", "confirmed", "shipped", "received"]
 
 
 def test_member_admin_sets_the_approval_rules(browser: Any, live_server: Any, order_world: dict[str, Any]) -> None:
