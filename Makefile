@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/catalog.py
 	$(PY) bench/optimizer.py
+	$(PY) bench/orders.py
 
 lint: install
 	$(VENV)/bin/ruff check .
