@@ -50,6 +50,9 @@ class OrderLineOut(Schema):
     unit_price: Decimal
     total: Decimal
     savings: Decimal
+    rejected_reason: str  # set when the supplier rejected the line
+    shipped_quantity: int
+    received_quantity: int
 
 
 class OrderOut(Schema):
@@ -66,6 +69,7 @@ class OrderOut(Schema):
     savings: Decimal
     warnings: list[str]
     created_at: dt.datetime
+    delivery_date: dt.date | None  # expected, from the supplier's confirmation
 
 
 class OrderDetailOut(OrderOut):
@@ -117,6 +121,7 @@ def _order_out(order: Order, *, lines: bool = False) -> dict[str, Any]:
         "savings": order.savings,
         "warnings": order.warnings,
         "created_at": order.created_at,
+        "delivery_date": order.delivery_date,
     }
     if lines:
         data["lines"] = [
@@ -129,6 +134,9 @@ def _order_out(order: Order, *, lines: bool = False) -> dict[str, Any]:
                 "unit_price": ln.unit_price,
                 "total": ln.total,
                 "savings": ln.savings,
+                "rejected_reason": ln.rejected_reason,
+                "shipped_quantity": ln.shipped_quantity,
+                "received_quantity": ln.received_quantity,
             }
             for ln in order.lines.all()
         ]
