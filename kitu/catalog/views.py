@@ -34,7 +34,19 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     template = "catalog/_results.html" if request.htmx else "catalog/search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "result": result, "query": query.urlencode(), "params": params})
+    members = ordering_members(request.user)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "result": result,
+            "query": query.urlencode(),
+            "params": params,
+            # results go into the cart of the first member one orders for (the cart page switches members)
+            "order_member": members[0] if members else None,
+        },
+    )
 
 
 @login_required

@@ -29,6 +29,7 @@ from kitu.members.models import CostCentre, Member, Site
 
 from . import records, selectors, tasks
 from .models import (
+    PLACED_STATUSES,
     ZERO,
     ApprovalPolicy,
     Approver,
@@ -260,7 +261,8 @@ def _warnings(order: Order, member: Member, lines: list[OrderLine], year: int) -
             OrderLine.objects.filter(
                 cost_centre=centre,
                 order__created_at__year=year,
-                order__status__in=(OrderStatus.PENDING, OrderStatus.APPROVED),
+                order__status__in=(OrderStatus.PENDING, *PLACED_STATUSES),
+                rejected_reason="",
             )
             .exclude(order=order)
             .aggregate(s=Sum("total"))["s"]

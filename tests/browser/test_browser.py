@@ -357,6 +357,11 @@ def test_order_from_cart_to_goods_receipt(browser: Any, live_server: Any, order_
     confirms and ships, the requester books the goods receipt — each page checked with axe-core."""
     w = order_world
     requester = _login(browser, live_server, "requester@test.example")
+    requester.goto(live_server.url + reverse("catalog:search") + "?q=Dockingstation")
+    check_accessibility(requester)  # results with their quantity and cart button per row
+    requester.get_by_label(re.compile("Dockingstation: Menge")).fill("4")
+    requester.get_by_role("button", name=re.compile("^In den Warenkorb ?: Dockingstation$")).click()
+    assert requester.get_by_text("Dockingstation ist im Warenkorb.").count() == 1
     requester.goto(live_server.url + reverse("catalog:article", args=[w["notebook"].pk]))
     requester.get_by_label("Menge").fill("2")
     requester.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
@@ -405,6 +410,10 @@ def test_order_from_cart_to_goods_receipt(browser: Any, live_server: Any, order_
     order.refresh_from_db()
     assert order.status == "received"
     assert [e.status for e in order.events.all()] == ["pending", "approved", "sent", "confirmed", "shipped", "received"]
+    assert list(order.lines.values_list("supplier_pid", "quantity", "received_quantity")) == [
+        ("DS-1", 4, 4),
+        ("NB-1", 2, 2),
+    ]
 
 
 def test_member_admin_sets_the_approval_rules(browser: Any, live_server: Any, order_world: dict[str, Any]) -> None:

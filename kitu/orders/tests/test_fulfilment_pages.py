@@ -237,3 +237,17 @@ def test_savings_page_sums_per_member_and_year(order_world: dict[str, Any], clie
     page = client_for("member_admin").get(reverse("orders:savings")).content.decode()
     assert "<svg" in page and "Stadt Wernigerode" in page and "300,00" in page and "100,00" in page
     assert "Stadt Wernigerode" not in client_for("other_member_admin").get(reverse("orders:savings")).content.decode()
+
+
+def test_search_results_go_into_the_cart(order_world: dict[str, Any], client_for: Any) -> None:
+    w = order_world
+    requester = client_for("requester")
+    page = requester.get(reverse("catalog:search") + "?q=Notebook").content.decode()
+    form = f'<form method="post" action="{reverse("orders:cart_add")}" id="cart-{w["notebook"].pk}" hidden>'
+    assert form in page and f'form="cart-{w["notebook"].pk}"' in page
+    assert form not in client_for("approver").get(reverse("catalog:search") + "?q=Notebook").content.decode()
+    response = requester.post(
+        reverse("orders:cart_add"), {"article": w["notebook"].pk, "member": w["wernigerode"].pk, "quantity": "2"}
+    )
+    assert response.status_code == 302
+    assert list(CartLine.objects.values_list("article__supplier_pid", "quantity")) == [("NB-1", 2)]

@@ -233,6 +233,8 @@ def test_warnings_for_direct_award_limit_and_budget(order_world: dict[str, Any])
     services.cart_line_update(actor=u["requester"], line=cart_line, quantity=5, cost_centre=centre)
     (first,) = services.checkout(actor=u["requester"], member=w["wernigerode"])
     assert first.warnings == []
+    # orders further on (here: confirmed by the supplier) still count against the budget
+    Order.objects.filter(pk=first.pk).update(status=OrderStatus.CONFIRMED)
     cart_line = services.cart_add(actor=u["requester"], member=w["wernigerode"], article=w["monitor"], quantity=60)
     services.cart_line_update(actor=u["requester"], line=cart_line, quantity=60, cost_centre=centre)
     (big,) = services.checkout(actor=u["requester"], member=w["wernigerode"])
