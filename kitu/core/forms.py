@@ -41,6 +41,17 @@ def run_action(request: HttpRequest, action: Callable[[], Any], success: str) ->
     return True
 
 
+def run_form_action(
+    request: HttpRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], Any], success: str
+) -> bool:
+    """:func:`run_action` for a posted form: invalid input is shown as one error message (the page
+    redirects), else ``action(cleaned_data)`` runs. Returns whether it succeeded."""
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return False
+    return run_action(request, lambda: action(form.cleaned_data), success)
+
+
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service's DomainError at the field it names, or above the form if the form has no such field."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)

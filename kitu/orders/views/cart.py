@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kitu.catalog.models import Article
 from kitu.core.errors import DomainError
-from kitu.core.forms import errors_text, run_action
+from kitu.core.forms import errors_text, run_action, run_form_action
 
 from .. import selectors, services
 from ..forms import (
@@ -89,14 +89,12 @@ def placeholder_add(request: HttpRequest) -> HttpResponse:
     """A free-text line priced on quotation, with the quotation attached (multipart form)."""
     member = member_of(request)
     form = PlaceholderForm(request.POST, request.FILES, member=member)
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: services.cart_add_placeholder(actor=request.user, member=member, **form.cleaned_data),
-            _("Die Freitextposition ist im Warenkorb."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: services.cart_add_placeholder(actor=request.user, member=member, **data),
+        _("Die Freitextposition ist im Warenkorb."),
+    )
     return redirect(cart_url(member))
 
 
@@ -105,14 +103,12 @@ def placeholder_add(request: HttpRequest) -> HttpResponse:
 def quick_order(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     form = QuickOrderForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: services.cart_quick_add(actor=request.user, member=member, **form.cleaned_data),
-            _("Die Position ist im Warenkorb."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: services.cart_quick_add(actor=request.user, member=member, **data),
+        _("Die Position ist im Warenkorb."),
+    )
     return redirect(cart_url(member))
 
 
@@ -121,14 +117,12 @@ def quick_order(request: HttpRequest) -> HttpResponse:
 def cart_defaults(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     form = DefaultsForm(request.POST, member=member)
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: services.cart_defaults(actor=request.user, member=member, **form.cleaned_data),
-            _("Die Vorgaben des Warenkorbs sind gespeichert."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: services.cart_defaults(actor=request.user, member=member, **data),
+        _("Die Vorgaben des Warenkorbs sind gespeichert."),
+    )
     return redirect(cart_url(member))
 
 
@@ -144,14 +138,12 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
         messages.success(request, _("Die Position ist entfernt."))
         return redirect(cart_url(member))
     form = LineForm(request.POST, member=member, prefix=f"l{line.pk}")
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: services.cart_line_update(actor=request.user, line=line, **form.cleaned_data),
-            _("Die Position ist geändert."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: services.cart_line_update(actor=request.user, line=line, **data),
+        _("Die Position ist geändert."),
+    )
     return redirect(cart_url(member))
 
 

@@ -3,14 +3,13 @@ shipment) and the member's goods receipt; all POST, back to the order page."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kitu.core.forms import errors_text, run_action
+from kitu.core.forms import run_form_action
 
 from .. import fulfilment
 from ..forms import ConfirmForm, ReceiveForm, ShipForm
@@ -22,19 +21,17 @@ from .common import visible_order
 def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
     order = visible_order(request, order_id)
     form = ConfirmForm(request.POST, lines=list(order.lines.all()))
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: fulfilment.confirm(
-                actor=request.user,
-                order=order,
-                delivery_date=form.cleaned_data["delivery_date"],
-                rejected=form.rejected(),
-            ),
-            _("Die Bestellung ist bestätigt."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: fulfilment.confirm(
+            actor=request.user,
+            order=order,
+            delivery_date=data["delivery_date"],
+            rejected=form.rejected(),
+        ),
+        _("Die Bestellung ist bestätigt."),
+    )
     return redirect("orders:detail", order_id=order.pk)
 
 
@@ -43,20 +40,18 @@ def confirm(request: HttpRequest, order_id: int) -> HttpResponse:
 def ship(request: HttpRequest, order_id: int) -> HttpResponse:
     order = visible_order(request, order_id)
     form = ShipForm(request.POST, lines=list(order.lines.all()))
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: fulfilment.ship(
-                actor=request.user,
-                order=order,
-                quantities=form.quantities(),
-                shipped_on=form.cleaned_data["shipped_on"],
-                delivery_note=form.cleaned_data["delivery_note"],
-            ),
-            _("Die Lieferung ist erfasst."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: fulfilment.ship(
+            actor=request.user,
+            order=order,
+            quantities=form.quantities(),
+            shipped_on=data["shipped_on"],
+            delivery_note=data["delivery_note"],
+        ),
+        _("Die Lieferung ist erfasst."),
+    )
     return redirect("orders:detail", order_id=order.pk)
 
 
@@ -68,12 +63,10 @@ def receive(request: HttpRequest, order_id: int, shipment_id: int) -> HttpRespon
     if shipment is None:
         raise Http404
     form = ReceiveForm(request.POST, prefix=f"s{shipment.pk}")
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: fulfilment.receive(actor=request.user, shipment=shipment, **form.cleaned_data),
-            _("Der Wareneingang ist gebucht."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: fulfilment.receive(actor=request.user, shipment=shipment, **data),
+        _("Der Wareneingang ist gebucht."),
+    )
     return redirect("orders:detail", order_id=order.pk)

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kitu.core import charts
-from kitu.core.forms import errors_text, run_action
+from kitu.core.forms import run_action, run_form_action
 
 from .. import export, fulfilment, selectors, services
 from ..forms import ConfirmForm, OrderFilterForm, ReceiveForm, RejectForm, ShipForm
@@ -155,14 +154,12 @@ def approve(request: HttpRequest, order_id: int) -> HttpResponse:
 def reject(request: HttpRequest, order_id: int) -> HttpResponse:
     order = visible_order(request, order_id)
     form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: services.reject(actor=request.user, order=order, reason=form.cleaned_data["reason"]),
-            _("Die Bestellung ist abgelehnt."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: services.reject(actor=request.user, order=order, reason=data["reason"]),
+        _("Die Bestellung ist abgelehnt."),
+    )
     return redirect("orders:detail", order_id=order.pk)
 
 

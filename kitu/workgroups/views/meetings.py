@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kitu.core.errors import DomainError
-from kitu.core.forms import errors_text, run_action, save_form
+from kitu.core.forms import run_action, run_form_action, save_form
 
 from .. import ics, selectors, services
 from ..forms import MeetingForm, MinutesForm, MinutesItemForm
@@ -204,14 +204,12 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_to_run(request, meeting_id)
     form = MinutesItemForm(request.POST, meeting=meeting)
-    if not form.is_valid():
-        messages.error(request, errors_text(form))
-    else:
-        run_action(
-            request,
-            lambda: services.minutes_item_add(actor=request.user, meeting=meeting, **form.cleaned_data),
-            _("Der Protokollpunkt ist gespeichert."),
-        )
+    run_form_action(
+        request,
+        form,
+        lambda data: services.minutes_item_add(actor=request.user, meeting=meeting, **data),
+        _("Der Protokollpunkt ist gespeichert."),
+    )
     return redirect("workgroups:minutes", meeting_id=meeting.pk)
 
 
