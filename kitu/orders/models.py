@@ -158,8 +158,8 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("storniert")
 
 
-# Orders the supplier sees in its portal, and those it still has to deliver.
-SUPPLIER_STATUSES = (
+# Orders from the final approval on that are not rejected or cancelled: their volume and savings count.
+PLACED_STATUSES = (
     OrderStatus.APPROVED,
     OrderStatus.SENT,
     OrderStatus.CONFIRMED,
@@ -168,8 +168,6 @@ SUPPLIER_STATUSES = (
     OrderStatus.PARTLY_RECEIVED,
     OrderStatus.RECEIVED,
 )
-# Orders whose volume counts (approved and later): their savings are real.
-PLACED_STATUSES = SUPPLIER_STATUSES
 
 
 class Order(models.Model):
