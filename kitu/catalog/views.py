@@ -62,7 +62,16 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
     ]
     eligible = set(item.contract.eligible_members.values_list("pk", flat=True))
     order_members = [m for m in ordering_members(request.user) if m.pk in eligible]
-    return render(request, "catalog/article.html", {"article": item, "limits": limits, "order_members": order_members})
+    return render(
+        request,
+        "catalog/article.html",
+        {
+            "article": item,
+            "limits": limits,
+            "order_members": order_members,
+            "exhausted": any(lim.is_exhausted for lim in limits),
+        },
+    )
 
 
 @login_required

@@ -149,13 +149,20 @@ def cart(request: HttpRequest, member: int | None = None) -> dict[str, Any]:
     return _cart_out(selectors.cart_of(request.user, chosen), chosen.pk)
 
 
-@router.post("/cart/lines", response={201: CartOut}, summary="Add an article to the cart")
+@router.post(
+    "/cart/lines",
+    response={201: CartOut, 409: ErrorOut},
+    summary="Add an article to the cart; 409 when its maximum volume is used up",
+)
 def cart_add(request: HttpRequest, payload: CartLineIn, member: int | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
     article = Article.objects.filter(pk=payload.article_id, contract__eligible_members=chosen).first()
     if article is None:
         raise NotFound("Article not found")
-    services.cart_add(actor=request.user, member=chosen, article=article, quantity=payload.quantity)
+    try:
+        services.cart_add(actor=request.user, member=chosen, article=article, quantity=payload.quantity)
+    except VolumeExhausted as exc:
+        return Status(409, {"detail": exc.message, "field": exc.field})
     return Status(201, _cart_out(selectors.cart_of(request.user, chosen), chosen.pk))
 
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.models import FrameworkContract, Lot
+from kitu.contracts.models import FrameworkContract, Lot, VolumeLimit
+from kitu.contracts.services import VolumeExhausted
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
@@ -101,6 +102,20 @@ def _check_line(line: CartLine, member: Member, day: dt.date) -> FrameworkContra
     return line.article.contract
 
 
+def _not_exhausted(article: Article) -> None:
+    """An article whose limit (or its lot's) is used up cannot go into a cart. Checkout checks again,
+    under lock, and says how much is left."""
+    for limit in VolumeLimit.objects.filter(
+        contract_id=article.contract_id, lot_id=article.lot_id, article_pid__in=["", article.supplier_pid]
+    ):
+        if limit.is_exhausted:
+            raise VolumeExhausted(
+                _("%(pid)s kann nicht mehr bestellt werden: die Höchstmenge von %(limit)s ist ausgeschöpft.")
+                % {"pid": article.supplier_pid, "limit": limit},
+                field="quantity",
+            )
+
+
 def _cart(actor: Any, member: Member) -> Cart:
     cart, _created = Cart.objects.get_or_create(user=actor, member=member)
     return Cart.objects.select_for_update().get(pk=cart.pk)
@@ -111,6 +126,7 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
     """Put an article into the user's cart for the member (adds to the quantity of an existing line)."""
     _require_orderer(actor, member)
     _orderable(article, member, timezone.localdate())
+    _not_exhausted(article)
     cart = _cart(actor, member)
     line = CartLine.objects.filter(cart=cart, article=article).first()
     total = quantity + (line.quantity if line else 0)

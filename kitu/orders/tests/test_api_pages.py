@@ -207,3 +207,22 @@ def test_cart_defaults_on_the_page(order_world: dict[str, Any], client_for: Any)
     (order,) = services.checkout(actor=w["users"]["requester"], member=w["wernigerode"])
     assert [line.cost_centre for line in order.lines.all()] == [centre]
     assert client_for("approver").post(reverse("orders:cart_defaults"), {"cost_centre": centre.pk}).status_code == 404
+
+
+def test_an_exhausted_article_cannot_be_put_into_the_cart(order_world: dict[str, Any], client_for: Any) -> None:
+    w = order_world
+    u = w["users"]
+    services.cart_add(actor=u["member_admin"], member=w["wernigerode"], article=w["notebook"], quantity=10)
+    services.checkout(actor=u["member_admin"], member=w["wernigerode"])  # the NB-1 limit of 10 is now reserved
+    refused = post(api(u["requester"]), "/api/v1/cart/lines", {"article_id": w["notebook"].pk, "quantity": 1})
+    assert (refused.status_code, refused.json()) == (
+        409,
+        {
+            "detail": "NB-1 kann nicht mehr bestellt werden: "
+            "die Höchstmenge von Los 1: Notebooks NB-1 ist ausgeschöpft.",
+            "field": "quantity",
+        },
+    )
+    assert CartLine.objects.count() == 0
+    page = client_for("requester").get(reverse("catalog:article", args=[w["notebook"].pk])).content.decode()
+    assert "dieser Artikel kann nicht mehr bestellt werden" in page and 'name="quantity"' not in page

@@ -221,8 +221,8 @@ def test_volume_too_small_refuses_the_whole_checkout_with_what_is_left(order_wor
     assert (Order.objects.count(), volume(w), list(CartLine.objects.values_list("article_id", "quantity"))) == before
     CartLine.objects.filter(article=w["notebook"]).update(quantity=3)
     services.checkout(actor=u["requester"], member=w["wernigerode"])
-    with pytest.raises(VolumeExhausted, match="noch 0 verfügbar"):
-        order_of(w, ("notebook", 1))
+    with pytest.raises(VolumeExhausted, match="NB-1 kann nicht mehr bestellt werden"):
+        order_of(w, ("notebook", 1))  # used up: not even into the cart
 
 
 def test_warnings_for_direct_award_limit_and_budget(order_world: dict[str, Any]) -> None:
