@@ -22,6 +22,8 @@ from kitu.bundling.models import Campaign
 from kitu.catalog.models import Article, ScalePrice
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
+from kitu.defects import services as defect_services
+from kitu.defects.models import Category, DefectService
 from kitu.members import services as member_services
 from kitu.members.models import CostCentre, Member
 from kitu.orders import services as order_services
@@ -372,3 +374,45 @@ def group_world(world: dict[str, Any]) -> dict[str, Any]:
     for role in ("member_admin", "requester", "approver", "other_member_admin", "other_requester"):
         workgroup_services.group_join(actor=users[role], group=group)
     return {**world, "group": group, "meeting": meeting, "training": training}
+
+
+WERNIGERODE_AREA = [[51.80, 10.70], [51.80, 10.86], [51.88, 10.86], [51.88, 10.70]]
+
+
+@pytest.fixture
+def defect_world(world: dict[str, Any]) -> dict[str, Any]:
+    """The defect reporter for Wernigerode (slug ``wernigerode``, an area, two categories) and Zeitz
+    (``zeitz``, one category), and an Open311 key for each."""
+    wernigerode = DefectService.objects.create(
+        member=world["wernigerode"],
+        slug="wernigerode",
+        area=WERNIGERODE_AREA,
+        outside_hint="Zuständig ist dort der Landkreis Harz.",
+    )
+    zeitz = DefectService.objects.create(member=world["zeitz"], slug="zeitz")
+    road = Category.objects.create(
+        service=wernigerode,
+        code="strassenschaden",
+        name="Straßenschaden",
+        description="Schlaglöcher, lose Gehwegplatten",
+        group="Straße",
+        department_email="tiefbau@wernigerode.example",
+    )
+    light = Category.objects.create(
+        service=wernigerode, code="beleuchtung", name="Straßenbeleuchtung", department_email="licht@wernigerode.example"
+    )
+    waste = Category.objects.create(
+        service=zeitz, code="muell", name="Illegale Müllablagerung", department_email="ordnung@zeitz.example"
+    )
+    _client, key = defect_services.api_client_create(actor=None, service=wernigerode, name="Stadt-App")
+    _zclient, zeitz_key = defect_services.api_client_create(actor=None, service=zeitz, name="Zeitz-App")
+    return {
+        **world,
+        "w_service": wernigerode,
+        "z_service": zeitz,
+        "road": road,
+        "light": light,
+        "waste": waste,
+        "key": key,
+        "zeitz_key": zeitz_key,
+    }

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kitu.bundling",
     "kitu.workgroups",
     "kitu.orders",
+    "kitu.defects",
     "kitu.demo",
 ]
 

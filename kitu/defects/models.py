@@ -1,0 +1,133 @@
+"""The shared defect reporter (Mängelmelder): a town's service with its categories and area, the citizens'
+reports, and the client applications allowed to post through Open311."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kitu.members.models import Member
+
+
+class DefectService(models.Model):
+    """A member town that runs the defect reporter; its slug is the Open311 ``jurisdiction_id``."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="defect_service")
+    slug = models.SlugField(_("Kennung (jurisdiction_id)"), max_length=50, unique=True)
+    is_enabled = models.BooleanField(_("freigeschaltet"), default=True)
+    area = models.JSONField(
+        _("Gebiet (Polygon)"),
+        default=list,
+        blank=True,
+        help_text=_("Eckpunkte [Breite, Länge] nach WGS84; leer: keine Prüfung"),
+    )
+    outside_hint = models.CharField(
+        _("Hinweis für Meldungen außerhalb"),
+        max_length=300,
+        blank=True,
+        help_text=_("z. B. welche Stelle für das Gebiet außerhalb zuständig ist"),
+    )
+    retention_days = models.PositiveIntegerField(_("Aufbewahrung geschlossener Meldungen (Tage)"), default=730)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("Mängelmelder einer Kommune")
+        verbose_name_plural = _("Mängelmelder der Kommunen")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Category(models.Model):
+    """A kind of defect (Open311 "service"), routed to a department's mailbox."""
+
+    service = models.ForeignKey(DefectService, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(_("Code (service_code)"), max_length=50)
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    description = models.CharField(_("Beschreibung"), max_length=300, blank=True)
+    group = models.CharField(_("Gruppe"), max_length=60, blank=True)
+    keywords = models.CharField(_("Stichwörter"), max_length=200, blank=True)
+    department_email = models.EmailField(_("E-Mail der Fachabteilung"))
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["service", "name"]
+        constraints = [models.UniqueConstraint(fields=["service", "code"], name="defects_category_code_unique")]
+        verbose_name = _("Kategorie")
+        verbose_name_plural = _("Kategorien")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    IN_PROGRESS = "in_progress", _("in Bearbeitung")
+    CLOSED = "closed", _("erledigt")
+
+
+class Report(models.Model):
+    """A citizen's report. ``token`` is the citizen's tracking key (and the Open311 token)."""
+
+    service = models.ForeignKey(DefectService, on_delete=models.CASCADE, related_name="reports")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    description = models.TextField(_("Beschreibung"), max_length=4000)
+    lat = models.DecimalField(_("Breite"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("Länge"), max_digits=9, decimal_places=6, null=True, blank=True)
+    address = models.CharField(_("Ort (Adresse)"), max_length=250, blank=True)
+    email = models.EmailField(_("E-Mail für Rückmeldungen"), blank=True)
+    status = models.CharField(_("Status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    status_notes = models.TextField(_("öffentliche Antwort"), blank=True)
+    is_published = models.BooleanField(_("veröffentlicht"), default=False)
+    source = models.CharField(_("Eingang"), max_length=20, default="web")
+    api_client = models.ForeignKey(
+        "ApiClient", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    requested_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["service", "requested_at"]),
+            models.Index(fields=["service", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(lat__isnull=False) & models.Q(lon__isnull=False)) | ~models.Q(address=""),
+                name="defects_report_has_location",
+            )
+        ]
+        verbose_name = _("Mängelmeldung")
+        verbose_name_plural = _("Mängelmeldungen")
+
+    def __str__(self) -> str:
+        return f"{self.service}-{self.pk}"
+
+
+class ApiClient(models.Model):
+    """An application allowed to post reports for a town through Open311 (``api_key``; only a hash is kept)."""
+
+    service = models.ForeignKey(DefectService, on_delete=models.CASCADE, related_name="api_clients")
+    name = models.CharField(_("Anwendung"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["service", "name"]
+        verbose_name = _("Open311-Anwendung")
+        verbose_name_plural = _("Open311-Anwendungen")
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.name}"

@@ -1,0 +1,249 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) under ``/open311/v2/``: discovery, services,
+service definitions, requests (list, create, one) and tokens, each as ``.json`` or ``.xml``.
+
+``jurisdiction_id`` is the town's slug; it may be left out while only one town is enabled. Lists show
+moderated (published) reports only; a single request is always answered, its description only once
+published. Errors are the specification's list of ``{code, description}``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kitu.core.errors import DomainError
+
+from .. import services
+from ..models import Category, DefectService, Report, ReportStatus
+from .render import answer, errors
+
+MAX_RESULTS = 1000
+DEFAULT_DAYS = 90
+
+
+class Problem(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _jurisdiction(request: HttpRequest) -> DefectService:
+    params = request.POST if request.method == "POST" else request.GET
+    slug = (params.get("jurisdiction_id") or "").strip()
+    enabled = DefectService.objects.filter(is_enabled=True).select_related("member__organisation")
+    if slug:
+        service = enabled.filter(slug=slug).first()
+        if service is None:
+            raise Problem(404, f"jurisdiction_id '{slug}' not found")
+        return service
+    only = list(enabled[:2])
+    if len(only) != 1:
+        raise Problem(400, "jurisdiction_id is required: more than one jurisdiction is served here")
+    return only[0]
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def _service(category: Category) -> dict[str, Any]:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or None,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": category.keywords or None,
+        "group": category.group or None,
+    }
+
+
+def request_data(report: Report) -> dict[str, Any]:
+    """One service request with the field names of the specification."""
+    published = report.is_published
+    return {
+        "service_request_id": str(report.pk),
+        "status": "closed" if report.status == ReportStatus.CLOSED else "open",
+        "status_notes": report.status_notes or None,
+        "service_name": report.category.name,
+        "service_code": report.category.code,
+        "description": report.description if published else None,
+        "agency_responsible": report.service.member.name,
+        "service_notice": None,
+        "requested_datetime": _iso(report.requested_at),
+        "updated_datetime": _iso(report.updated_at),
+        "expected_datetime": None,
+        "address": report.address or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": float(report.lat) if report.lat is not None else None,
+        "long": float(report.lon) if report.lon is not None else None,
+        "media_url": None,
+    }
+
+
+def _handle(fmt: str, build: Any) -> HttpResponse:
+    if fmt not in ("json", "xml"):
+        return errors("json", 404, (404, f"format '{fmt}' not supported: use json or xml"))
+    try:
+        return build()
+    except Problem as problem:
+        return errors(fmt, problem.status, (problem.status, problem.description))
+
+
+@require_GET
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        base = request.build_absolute_uri(reverse("open311:discovery", args=["json"])).rsplit("/", 1)[0] + "/"
+        data = {
+            "changeset": "2026-11-22T00:00:00+01:00",
+            "contact": f"Kommunale IT-UNION eG, {settings.DEFAULT_FROM_EMAIL}",
+            "key_service": "API-Schlüssel vergibt die Administration der jeweiligen Kommune.",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-11-22T00:00:00+01:00",
+                    "type": "production",
+                    "formats": ["application/json", "text/xml"],
+                }
+            ],
+        }
+        return answer("discovery", data, fmt)
+
+    return _handle(fmt, build)
+
+
+@require_GET
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        service = _jurisdiction(request)
+        return answer("services", [_service(c) for c in service.categories.filter(is_active=True)], fmt)
+
+    return _handle(fmt, build)
+
+
+@require_GET
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        category = _jurisdiction(request).categories.filter(code=code, is_active=True).first()
+        if category is None:
+            raise Problem(404, f"service_code '{code}' not found")
+        return answer("service_definition", {"service_code": category.code, "attributes": []}, fmt)
+
+    return _handle(fmt, build)
+
+
+def _reports(service: DefectService) -> QuerySet[Report]:
+    return Report.objects.filter(service=service).select_related("category", "service__member__organisation")
+
+
+def _date(raw: str, name: str) -> dt.datetime:
+    moment = parse_datetime(raw.strip().replace(" ", "+"))  # a "+" in a query string arrives as a space
+    if moment is None:
+        raise Problem(400, f"{name} is not a W3C date-time (e.g. 2026-11-22T10:00:00+01:00)")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _list(request: HttpRequest, fmt: str) -> HttpResponse:
+    service = _jurisdiction(request)
+    reports = _reports(service).filter(is_published=True)
+    params = request.GET
+    if params.get("service_request_id"):
+        ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
+        if not all(i.isdigit() for i in ids):
+            raise Problem(400, "service_request_id must be a comma-separated list of ids")
+        reports = reports.filter(pk__in=[int(i) for i in ids])
+        return answer("requests", [request_data(r) for r in reports], fmt)
+    if params.get("service_code"):
+        reports = reports.filter(category__code__in=[c.strip() for c in params["service_code"].split(",")])
+    if params.get("status"):
+        wanted = {s.strip() for s in params["status"].split(",")}
+        if not wanted <= {"open", "closed"}:
+            raise Problem(400, "status must be open, closed or both")
+        if wanted == {"open"}:
+            reports = reports.exclude(status=ReportStatus.CLOSED)
+        elif wanted == {"closed"}:
+            reports = reports.filter(status=ReportStatus.CLOSED)
+    end = _date(params["end_date"], "end_date") if params.get("end_date") else None
+    start = _date(params["start_date"], "start_date") if params.get("start_date") else None
+    if start is None and end is None:
+        start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
+    if start is not None:
+        reports = reports.filter(requested_at__gte=start)
+    if end is not None:
+        reports = reports.filter(requested_at__lte=end)
+    return answer("requests", [request_data(r) for r in reports[:MAX_RESULTS]], fmt)
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    service = _jurisdiction(request)
+    data = request.POST
+    client = services.api_client_for(service, data.get("api_key", ""))
+    if client is None:
+        raise Problem(403, "api_key is missing or not valid for this jurisdiction")
+    if not data.get("service_code"):
+        raise Problem(400, "service_code is required")
+    location = data.get("address_string", "") or data.get("address_id", "")
+    try:
+        report = services.report_create(
+            service=service,
+            category_code=data["service_code"],
+            description=data.get("description", ""),
+            lat=data.get("lat"),
+            lon=data.get("long"),
+            address=location,
+            email=data.get("email", ""),
+            source="open311",
+            api_client=client,
+        )
+    except DomainError as exc:
+        field = {"lat": "lat/long or address_string", "long": "lat/long"}.get(exc.field or "", exc.field or "")
+        raise Problem(400, f"{field}: {exc.message}" if field else exc.message) from exc
+    notice = "Ihre Meldung wird geprüft und dann veröffentlicht."
+    return answer("requests", [{"service_request_id": str(report.pk), "service_notice": notice}], fmt, 201)
+
+
+@csrf_exempt  # machines post with api_key, without a session
+@require_http_methods(["GET", "POST"])
+def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _handle(fmt, lambda: _create(request, fmt) if request.method == "POST" else _list(request, fmt))
+
+
+@require_GET
+def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        report = _reports(_jurisdiction(request)).filter(pk=request_id).first()
+        if report is None:
+            raise Problem(404, f"service_request_id '{request_id}' not found")
+        return answer("requests", [request_data(report)], fmt)
+
+    return _handle(fmt, build)
+
+
+@require_GET
+def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        report = _reports(_jurisdiction(request)).filter(token=token_id).first() if _uuid(token_id) else None
+        if report is None:
+            raise Problem(404, f"token '{token_id}' not found")
+        return answer("requests", [{"service_request_id": str(report.pk), "token": str(report.token)}], fmt)
+
+    return _handle(fmt, build)
+
+
+def _uuid(raw: str) -> bool:
+    try:
+        uuid.UUID(raw)
+    except ValueError:
+        return False
+    return True
