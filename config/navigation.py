@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kitu.accounts.policies import can_read_audit
 from kitu.bundling.policies import can_manage_campaigns
 from kitu.bundling.selectors import answering_member_ids
+from kitu.defects.selectors import worked_services
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
@@ -43,6 +44,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
     if is_staff_of_member_or_coop(user):
         items.append((reverse("workgroups:list"), _("Arbeitskreise und Termine")))
+    if worked_services(user):
+        items.append((reverse("defects:inbox"), _("Mängelmeldungen")))
     own = sorted(own_member_ids(user))
     if own:
         items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))

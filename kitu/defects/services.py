@@ -14,8 +14,8 @@ from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 
 from . import geo
-from .models import ApiClient, Category, DefectService, Report
-from .policies import can_manage_service
+from .models import ApiClient, Category, DefectService, Report, ReportStatus
+from .policies import can_manage_service, can_work_reports
 
 MAX_DESCRIPTION = 4000
 
@@ -116,3 +116,38 @@ def api_client_for(service: DefectService, key: str) -> ApiClient | None:
     if not key:
         return None
     return ApiClient.objects.filter(service=service, key_hash=_hash(key), revoked_at__isnull=True).first()
+
+
+CASE_FIELDS = ("status", "status_notes", "category_id", "description", "is_published")
+
+
+@transaction.atomic
+def report_update(
+    *,
+    actor: Any,
+    report: Report,
+    status: str,
+    status_notes: str,
+    category: Category,
+    description: str,
+    is_published: bool,
+) -> Report:
+    """A case worker of the town changes the status, answers publicly, recategorises, edits the text
+    (removing personal data) and publishes after moderation."""
+    report = Report.objects.select_for_update().select_related("service__member").get(pk=report.pk)
+    if not can_work_reports(actor, report.service):
+        raise PermissionDenied(_("Meldungen bearbeiten die Sachbearbeiter der Kommune."))
+    if category.service_id != report.service_id:
+        raise DomainError(_("Die Kategorie gehört zu einer anderen Kommune."), field="category")
+    if not description.strip():
+        raise DomainError(_("Bitte beschreiben Sie den Mangel."), field="description")
+    if status == ReportStatus.CLOSED and not status_notes.strip():
+        raise DomainError(_("Bitte begründen Sie den Abschluss in der öffentlichen Antwort."), field="status_notes")
+    before = audit.snapshot(report, CASE_FIELDS)
+    report.status, report.status_notes, report.category = status, status_notes.strip(), category
+    report.description, report.is_published = description.strip()[:MAX_DESCRIPTION], is_published
+    report.save()
+    audit.record(
+        actor=actor, instance=report, action="update", before=before, after=audit.snapshot(report, CASE_FIELDS)
+    )
+    return report
