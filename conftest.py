@@ -26,7 +26,7 @@ from kitu.defects import services as defect_services
 from kitu.defects.models import Category, DefectService
 from kitu.members import services as member_services
 from kitu.members.models import CostCentre, Member
-from kitu.orders import services as order_services
+from kitu.orders import approval_rules
 from kitu.workgroups import services as workgroup_services
 
 # Roles of the `world` fixture for permission matrices: None is anonymous; "own" roles belong to
@@ -263,11 +263,11 @@ def order_world(contract_world: dict[str, Any]) -> dict[str, Any]:
     users = w["users"]
     approver2 = make_user("approver2@test.example", [(wernigerode.organisation, Role.APPROVER)])
     member_admin = users["member_admin"]
-    order_services.policy_save(
+    approval_rules.policy_save(
         actor=member_admin, member=wernigerode, auto_approve_up_to=Decimal("1000"), second_step_from=Decimal("10000")
     )
-    order_services.approver_set(actor=member_admin, member=wernigerode, user=users["approver"], step=1)
-    order_services.approver_set(actor=member_admin, member=wernigerode, user=approver2, step=2)
+    approval_rules.approver_set(actor=member_admin, member=wernigerode, user=users["approver"], step=1)
+    approval_rules.approver_set(actor=member_admin, member=wernigerode, user=approver2, step=2)
     return {
         **w,
         "notebook": notebook,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kitu.accounts.models import User
 from kitu.catalog.models import Article
 from kitu.members.models import Member
-from kitu.orders import baskets, fulfilment, services
+from kitu.orders import approval_rules, baskets, fulfilment, services
 from kitu.orders.models import ApprovalPolicy, Order, OrderStatus, StandardBasket
 
 from .data import DEMO_DOMAIN
@@ -45,8 +45,10 @@ def seed_orders() -> int:
     if wernigerode is None or zeitz is None or ApprovalPolicy.objects.filter(member=wernigerode).exists():
         return 0
     w_admin = _user("memberadmin.wernigerode")
-    services.policy_save(actor=w_admin, member=wernigerode, auto_approve_up_to=Decimal("1000"), second_step_from=None)
-    services.approver_set(actor=w_admin, member=wernigerode, user=_user("approver.wernigerode"), step=1)
+    approval_rules.policy_save(
+        actor=w_admin, member=wernigerode, auto_approve_up_to=Decimal("1000"), second_step_from=None
+    )
+    approval_rules.approver_set(actor=w_admin, member=wernigerode, user=_user("approver.wernigerode"), step=1)
     # Zeitz has no member-admin login in the demo, so its rule is written directly
     ApprovalPolicy.objects.create(member=zeitz, auto_approve_up_to=Decimal("500"))
     zeitz.approvers.create(user=_user("approver.zeitz"), step=1)

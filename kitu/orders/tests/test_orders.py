@@ -14,7 +14,7 @@ from kitu.accounts.roles import Role
 from kitu.contracts.models import VolumeLimit
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import DomainError, PermissionDenied
-from kitu.orders import opentrans, services, tasks
+from kitu.orders import approval_rules, opentrans, services, tasks
 from kitu.orders.models import CartLine, Order, OrderEvent, OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_two_steps_need_two_people_and_a_substitute_may_act(order_world: dict[st
     u = w["users"]
     (order,) = order_of(w, ("notebook", 8))
     assert (order.total, order.steps_required) == (Decimal("6000.00"), 1)  # under 10,000: one step
-    services.policy_save(
+    approval_rules.policy_save(
         actor=u["member_admin"],
         member=w["wernigerode"],
         auto_approve_up_to=Decimal("0"),
@@ -146,7 +146,7 @@ def test_two_steps_need_two_people_and_a_substitute_may_act(order_world: dict[st
     (big,) = order_of(w, ("dock", 40))
     assert (big.total, big.steps_required) == (Decimal("6000.00"), 2)
     # approver2 is also named substitute of step 1: it may approve step 1, but then not step 2
-    services.approver_set(
+    approval_rules.approver_set(
         actor=u["member_admin"], member=w["wernigerode"], user=w["approver2"], step=1, is_substitute=True
     )
     services.approve(actor=w["approver2"], order=big)
@@ -154,7 +154,7 @@ def test_two_steps_need_two_people_and_a_substitute_may_act(order_world: dict[st
         services.approve(actor=w["approver2"], order=big)
     with pytest.raises(PermissionDenied):
         services.approve(actor=u["approver"], order=big)  # step 2 is not the approver's
-    services.approver_set(actor=u["member_admin"], member=w["wernigerode"], user=u["approver"], step=2)
+    approval_rules.approver_set(actor=u["member_admin"], member=w["wernigerode"], user=u["approver"], step=2)
     services.approve(actor=u["approver"], order=big)
     big.refresh_from_db()
     assert (big.status, big.steps_done) == (OrderStatus.APPROVED, 2)
@@ -169,7 +169,7 @@ def test_nobody_approves_their_own_order(order_world: dict[str, Any]) -> None:
     w = order_world
     org = w["wernigerode"].organisation
     both = make_user("both@test.example", [(org, Role.REQUESTER), (org, Role.APPROVER)])
-    services.approver_set(actor=w["users"]["member_admin"], member=w["wernigerode"], user=both, step=1)
+    approval_rules.approver_set(actor=w["users"]["member_admin"], member=w["wernigerode"], user=both, step=1)
     services.cart_add(actor=both, member=w["wernigerode"], article=w["notebook"], quantity=2)
     (order,) = services.checkout(actor=both, member=w["wernigerode"])
     with pytest.raises(PermissionDenied, match="eigene Bestellung"):

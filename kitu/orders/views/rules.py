@@ -18,7 +18,7 @@ from kitu.core.errors import DomainError
 from kitu.core.forms import add_domain_error, run_action
 from kitu.members.models import Member
 
-from .. import services
+from .. import approval_rules
 from ..forms import (
     ApproverForm,
     PolicyForm,
@@ -62,9 +62,9 @@ def rules(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 if form is policy_form:
-                    services.policy_save(actor=request.user, member=member, **form.cleaned_data)
+                    approval_rules.policy_save(actor=request.user, member=member, **form.cleaned_data)
                 else:
-                    services.approver_set(actor=request.user, member=member, **form.cleaned_data)
+                    approval_rules.approver_set(actor=request.user, member=member, **form.cleaned_data)
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -92,7 +92,7 @@ def approver_remove(request: HttpRequest, approver_id: int) -> HttpResponse:
         raise Http404
     run_action(
         request,
-        lambda: services.approver_remove(actor=request.user, approver=approver),
+        lambda: approval_rules.approver_remove(actor=request.user, approver=approver),
         _("Die Person ist nicht mehr freigabeberechtigt."),
     )
     return redirect(reverse("orders:rules") + f"?mitglied={approver.member_id}")
