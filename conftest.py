@@ -22,7 +22,7 @@ from kitu.bundling.models import Campaign
 from kitu.catalog.models import Article, ScalePrice
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
-from kitu.defects import services as defect_services
+from kitu.defects import configuration as defect_config
 from kitu.defects.models import Category, DefectService
 from kitu.members import services as member_services
 from kitu.members.models import CostCentre, Member
@@ -404,8 +404,8 @@ def defect_world(world: dict[str, Any]) -> dict[str, Any]:
     waste = Category.objects.create(
         service=zeitz, code="muell", name="Illegale Müllablagerung", department_email="ordnung@zeitz.example"
     )
-    _client, key = defect_services.api_client_create(actor=None, service=wernigerode, name="Stadt-App")
-    _zclient, zeitz_key = defect_services.api_client_create(actor=None, service=zeitz, name="Zeitz-App")
+    _client, key = defect_config.api_client_create(actor=None, service=wernigerode, name="Stadt-App")
+    _zclient, zeitz_key = defect_config.api_client_create(actor=None, service=zeitz, name="Zeitz-App")
     return {
         **world,
         "w_service": wernigerode,

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kitu.accounts.policies import can_read_audit
+from kitu.accounts.policies import can_read_audit, has_role
+from kitu.accounts.roles import Role
 from kitu.bundling.policies import can_manage_campaigns
 from kitu.bundling.selectors import answering_member_ids
 from kitu.defects.selectors import worked_services
@@ -46,6 +47,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("workgroups:list"), _("Arbeitskreise und Termine")))
     if worked_services(user):
         items.append((reverse("defects:inbox"), _("Mängelmeldungen")))
+    if has_role(user, Role.MEMBER_ADMIN):
+        items.append((reverse("defects:manage"), _("Mängelmelder einrichten")))
     own = sorted(own_member_ids(user))
     if own:
         items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))

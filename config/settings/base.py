@@ -165,6 +165,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [
     ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -194,6 +195,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run `celery -A config beat` next to the workers; without a broker: `manage.py campaign_tick`).
 CELERY_BEAT_SCHEDULE = {
     "campaign-tick": {"task": "kitu.bundling.tasks.campaign_tick", "schedule": 60 * 60},  # hourly, idempotent
+    "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
 }
 CACHES = {
     "default": (
@@ -203,11 +205,16 @@ CACHES = {
     )
 }
 
-# Content Security Policy (django-csp 4): all assets are served by us; no inline script.
+# Map tiles of the defect reporter (Leaflet). Empty: maps without a background (clicks still set the place).
+KITU_MAP_TILES = env("KITU_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+KITU_MAP_ATTRIBUTION = env("KITU_MAP_ATTRIBUTION", "© OpenStreetMap-Mitwirkende")
+_TILE_ORIGIN = "/".join(KITU_MAP_TILES.split("/")[:3]) if KITU_MAP_TILES.startswith("https://") else ""
+
+# Content Security Policy (django-csp 4): all assets are served by us (map tiles aside); no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "font-src": ["'self'"],

@@ -7,7 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.core.forms import DATE_INPUT
 
+from . import photos
 from .models import Category, DefectService, ReportStatus
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to three photos in one file input (checked and cleaned by the service)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > photos.MAX_PHOTOS:
+            raise forms.ValidationError(_("Höchstens %(n)s Fotos.") % {"n": photos.MAX_PHOTOS})
+        return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
 class ReportForm(forms.Form):
@@ -23,10 +42,17 @@ class ReportForm(forms.Form):
     )
     lat = forms.CharField(label=_("Breite (z. B. 51.8352)"), max_length=20, required=False)
     lon = forms.CharField(label=_("Länge (z. B. 10.7853)"), max_length=20, required=False)
+    photos = PhotosField(
+        label=_("Fotos"),
+        required=False,
+        help_text=_(
+            "bis zu 3 Fotos (JPEG, PNG oder WebP, je höchstens 10 MB); Standort- und Kameradaten entfernen wir"
+        ),
+    )
     email = forms.EmailField(
         label=_("E-Mail für Rückmeldungen"),
         required=False,
-        help_text=_("freiwillig; wir schreiben Ihnen, wenn sich der Stand ändert"),
+        help_text=_("freiwillig; nach Ihrer Bestätigung schreiben wir Ihnen, wenn sich der Stand ändert"),
     )
 
     def __init__(self, *args: Any, service: DefectService, **kwargs: Any) -> None:
@@ -41,6 +67,25 @@ class InboxFilterForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Kategorie"), queryset=Category.objects.none(), required=False)
     unpublished = forms.BooleanField(label=_("nur noch nicht freigegebene"), required=False)
     since = forms.DateField(label=_("gemeldet seit"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("gemeldet bis"), required=False, widget=DATE_INPUT)
+    bbox = forms.CharField(
+        label=_("Gebiet (Süd, West, Nord, Ost)"),
+        required=False,
+        max_length=100,
+        help_text=_("z. B. 51.82, 10.77, 51.84, 10.80 – oder Kartenausschnitt übernehmen"),
+    )
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        raw = self.cleaned_data["bbox"].strip()
+        if not raw:
+            return None
+        try:
+            south, west, north, east = (float(p) for p in raw.split(","))
+        except ValueError as exc:
+            raise forms.ValidationError(_("Vier Zahlen mit Komma getrennt: Süd, West, Nord, Ost.")) from exc
+        if south > north or west > east:
+            raise forms.ValidationError(_("Süd muss kleiner als Nord und West kleiner als Ost sein."))
+        return south, west, north, east
 
     def __init__(self, *args: Any, services: list[DefectService], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,3 +110,62 @@ class CaseForm(forms.Form):
     def __init__(self, *args: Any, service: DefectService, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = service.categories.filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("interne Notiz"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Duplikat von Meldung Nr."), min_value=1, help_text=_("die ursprüngliche Meldung, die offen bleibt")
+    )
+
+
+class ServiceForm(forms.Form):
+    """A town's settings; the identifier (``jurisdiction_id``) only when the service is first enabled."""
+
+    slug = forms.SlugField(
+        label=_("Kennung (jurisdiction_id)"),
+        max_length=50,
+        help_text=_("Kleinbuchstaben, z. B. wernigerode; Teil der Adresse und der Open311-Schnittstelle"),
+    )
+    is_enabled = forms.BooleanField(label=_("freigeschaltet (Bürgerinnen und Bürger können melden)"), required=False)
+    area = forms.CharField(
+        label=_("Gebiet: Eckpunkte, je Zeile „Breite, Länge“"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("leer: Meldungen von überall; sonst werden Orte außerhalb abgelehnt"),
+    )
+    outside_hint = forms.CharField(
+        label=_("Hinweis für Meldungen außerhalb"),
+        max_length=300,
+        required=False,
+        help_text=_("z. B. „Für Orte im Landkreis wenden Sie sich an …“"),
+    )
+    retention_days = forms.IntegerField(
+        label=_("Aufbewahrung erledigter Meldungen (Tage)"),
+        min_value=30,
+        max_value=3650,
+        help_text=_("danach werden E-Mail-Adresse, Fotos und interne Notizen gelöscht"),
+    )
+
+    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["slug"]
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "description", "group", "keywords", "department_email", "case_workers", "is_active"]
+        widgets = {"case_workers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, case_workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_workers"].queryset = case_workers  # type: ignore[attr-defined]
+
+
+class ApiClientForm(forms.Form):
+    name = forms.CharField(label=_("Name der Anwendung"), max_length=100)

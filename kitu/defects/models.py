@@ -52,6 +52,13 @@ class Category(models.Model):
     group = models.CharField(_("Gruppe"), max_length=60, blank=True)
     keywords = models.CharField(_("Stichwörter"), max_length=200, blank=True)
     department_email = models.EmailField(_("E-Mail der Fachabteilung"))
+    case_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="defect_categories",
+        verbose_name=_("zuständige Sachbearbeiter"),
+        help_text=_("werden wie die Fachabteilung über neue Meldungen benachrichtigt"),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -81,9 +88,21 @@ class Report(models.Model):
     lon = models.DecimalField(_("Länge"), max_digits=9, decimal_places=6, null=True, blank=True)
     address = models.CharField(_("Ort (Adresse)"), max_length=250, blank=True)
     email = models.EmailField(_("E-Mail für Rückmeldungen"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     status = models.CharField(_("Status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN)
     status_notes = models.TextField(_("öffentliche Antwort"), blank=True)
     is_published = models.BooleanField(_("veröffentlicht"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("Duplikat von"),
+    )
+    media_url = models.URLField(_("Foto-Adresse (Open311)"), max_length=500, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
     source = models.CharField(_("Eingang"), max_length=20, default="web")
     api_client = models.ForeignKey(
         "ApiClient", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
@@ -109,6 +128,46 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service}-{self.pk}"
+
+
+def photo_path(instance: models.Model, filename: str) -> str:
+    """A random name: the citizen's file name may carry personal data."""
+    return f"defects/{uuid.uuid4().hex}.jpg"
+
+
+class Photo(models.Model):
+    """A citizen's photo, stored re-encoded as JPEG without metadata; public only with a published report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+
+    def __str__(self) -> str:
+        return f"{self.report}: Foto {self.pk}"
+
+
+class Note(models.Model):
+    """A case worker's internal note on a report (never public)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("interne Notiz"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("interne Notiz")
+        verbose_name_plural = _("interne Notizen")
+
+    def __str__(self) -> str:
+        return f"{self.report}: Notiz {self.pk}"
 
 
 class ApiClient(models.Model):

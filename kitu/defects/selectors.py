@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import role_pairs
+from kitu.members.models import Member
 
-from .models import DefectService, Report
+from . import geo
+from .models import DefectService, Report, ReportStatus
 
 
 def public_service(slug: str) -> DefectService | None:
@@ -17,7 +20,7 @@ def public_service(slug: str) -> DefectService | None:
 
 
 def published_reports(service: DefectService) -> QuerySet[Report]:
-    return service.reports.filter(is_published=True).select_related("category")
+    return service.reports.filter(is_published=True).select_related("category").prefetch_related("photos")
 
 
 def worked_services(user: Any) -> list[DefectService]:
@@ -28,3 +31,48 @@ def worked_services(user: Any) -> list[DefectService]:
 
 def inbox(user: Any) -> QuerySet[Report]:
     return Report.objects.filter(service__in=worked_services(user)).select_related("category", "service")
+
+
+DUPLICATE_RADIUS_M = 150
+
+
+def duplicate_candidates(report: Report, limit: int = 5) -> list[tuple[Report, int | None]]:
+    """Reports of the same town and category that may describe the same defect, nearest first: not closed,
+    not themselves duplicates, within DUPLICATE_RADIUS_M metres (or at the same address without coordinates).
+    Each with its distance in metres (None: same address)."""
+    others = (
+        Report.objects.filter(service_id=report.service_id, category_id=report.category_id, duplicate_of__isnull=True)
+        .exclude(pk=report.pk)
+        .exclude(status=ReportStatus.CLOSED)
+    )
+    if report.lat is None or report.lon is None:
+        same = others.filter(address__iexact=report.address) if report.address else others.none()
+        return [(r, None) for r in same.order_by("-requested_at")[:limit]]
+    here = (float(report.lat), float(report.lon))
+    south, west, north, east = geo.box(*here, DUPLICATE_RADIUS_M)
+    near = others.filter(lat__range=(south, north), lon__range=(west, east))
+    found = [(r, round(geo.distance_m(here, (float(r.lat or 0), float(r.lon or 0))))) for r in near]
+    near_enough: list[tuple[Report, int | None]] = [
+        f for f in sorted(found, key=lambda f: f[1]) if f[1] <= DUPLICATE_RADIUS_M
+    ]
+    return near_enough[:limit]
+
+
+def map_points(reports: Iterable[Report], link: Callable[[Report], str]) -> list[dict[str, Any]]:
+    """Markers for a map (rendered with json_script): place, label and link; reports without coordinates skip."""
+    return [
+        {
+            "lat": float(r.lat),
+            "lon": float(r.lon),
+            "label": f"{r.category.name} ({r.get_status_display()})",
+            "url": link(r),
+        }
+        for r in reports
+        if r.lat is not None and r.lon is not None
+    ]
+
+
+def managed_members(user: Any) -> QuerySet[Member]:
+    """The members whose defect reporter the user sets up (their administration)."""
+    orgs = [org for org, role in role_pairs(user) if role == Role.MEMBER_ADMIN]
+    return Member.objects.filter(organisation_id__in=orgs).select_related("defect_service").order_by("name")

@@ -1,21 +1,24 @@
-"""Writes of the defect reporter: reports (from the web or Open311) and the API keys of client applications."""
+"""Writes of the defect reporter: reports from the web or Open311 (with photos and the reporter's e-mail
+opt-in), the case workers' work on them (status, answer, notes, moderation, merging duplicates), and the
+API keys of client applications."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
+from django.core import signing
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 
-from . import geo
-from .models import ApiClient, Category, DefectService, Report, ReportStatus
-from .policies import can_manage_service, can_work_reports
+from . import geo, photos, tasks
+from .models import ApiClient, Category, DefectService, Note, Photo, Report, ReportStatus
+from .policies import can_work_reports
 
 MAX_DESCRIPTION = 4000
 
@@ -47,9 +50,13 @@ def report_create(
     email: str = "",
     source: str = "web",
     api_client: ApiClient | None = None,
+    media_url: str = "",
+    uploads: list[tuple[IO[bytes], str, int]] | None = None,
 ) -> Report:
     """A citizen's report: the category must be active, a location is needed (coordinates or an address),
-    and coordinates must lie in the town's area when it has one."""
+    and coordinates must lie in the town's area when it has one. Photos (``uploads``: file, name, size) are
+    all checked and cleaned before anything is stored. After the commit the department is told, and a given
+    e-mail address gets the link that confirms it (double opt-in)."""
     if not service.is_enabled:
         raise DomainError(_("Der Mängelmelder dieser Kommune ist nicht freigeschaltet."))
     category = Category.objects.filter(service=service, code=category_code, is_active=True).first()
@@ -78,7 +85,11 @@ def report_create(
             % {"town": service.member.name, "hint": service.outside_hint},
             field="lat",
         )
-    return Report.objects.create(
+    media_url = media_url.strip()
+    if media_url and (not media_url.startswith(("https://", "http://")) or len(media_url) > 500):
+        raise DomainError(_("media_url ist keine http(s)-Adresse (höchstens 500 Zeichen)."), field="media_url")
+    cleaned = photos.clean_all(uploads or [])
+    report = Report.objects.create(
         service=service,
         category=category,
         description=description,
@@ -88,34 +99,43 @@ def report_create(
         email=email.strip(),
         source=source,
         api_client=api_client,
+        media_url=media_url,
     )
+    for photo in cleaned:
+        Photo.objects.create(
+            report=report, image=ContentFile(photo.content, name="photo.jpg"), width=photo.width, height=photo.height
+        )
+    transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "new"))
+    if report.email:
+        transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "confirm"))
+    return report
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+OPTIN_SALT = "kitu.defects.optin"
+OPTIN_MAX_AGE = 14 * 24 * 60 * 60  # seconds the confirmation link is valid
+
+
+def optin_code(report: Report) -> str:
+    """The signed code in the confirmation link: this report and this address."""
+    return signing.dumps({"r": report.pk, "e": report.email}, salt=OPTIN_SALT)
 
 
 @transaction.atomic
-def api_client_create(*, actor: Any, service: DefectService, name: str) -> tuple[ApiClient, str]:
-    """A new Open311 key for a client application of the town; the key is shown once, only its hash kept.
-    ``actor`` None: the management command (operator on the server)."""
-    if actor is not None and not can_manage_service(actor, service):
-        raise PermissionDenied(_("Schlüssel vergibt die Administration der Kommune."))
-    if not name.strip():
-        raise DomainError(_("Bitte den Namen der Anwendung angeben."), field="name")
-    key = secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(
-        service=service, name=name.strip()[:100], prefix=key[:8], key_hash=_hash(key), created_by=actor
-    )
-    audit.record(actor=actor, instance=client, action="create", after={"name": client.name})
-    return client, key
-
-
-def api_client_for(service: DefectService, key: str) -> ApiClient | None:
-    """The active client of the town holding this key, else None."""
-    if not key:
-        return None
-    return ApiClient.objects.filter(service=service, key_hash=_hash(key), revoked_at__isnull=True).first()
+def email_confirm(*, code: str) -> Report:
+    """The reporter confirms the address from the link in the mail; from then on status changes are mailed."""
+    try:
+        data = signing.loads(code, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise DomainError(_("Der Bestätigungslink ist abgelaufen.")) from exc
+    except signing.BadSignature as exc:
+        raise DomainError(_("Der Bestätigungslink ist ungültig.")) from exc
+    report = Report.objects.select_for_update().filter(pk=data.get("r")).first()
+    if report is None or not report.email or report.email != data.get("e"):
+        raise DomainError(_("Der Bestätigungslink ist ungültig."))
+    if report.email_confirmed_at is None:
+        report.email_confirmed_at = timezone.now()
+        report.save(update_fields=["email_confirmed_at"])
+    return report
 
 
 CASE_FIELDS = ("status", "status_notes", "category_id", "description", "is_published")
@@ -135,8 +155,7 @@ def report_update(
     """A case worker of the town changes the status, answers publicly, recategorises, edits the text
     (removing personal data) and publishes after moderation."""
     report = Report.objects.select_for_update().select_related("service__member").get(pk=report.pk)
-    if not can_work_reports(actor, report.service):
-        raise PermissionDenied(_("Meldungen bearbeiten die Sachbearbeiter der Kommune."))
+    _check_worker(actor, report)
     if category.service_id != report.service_id:
         raise DomainError(_("Die Kategorie gehört zu einer anderen Kommune."), field="category")
     if not description.strip():
@@ -144,10 +163,77 @@ def report_update(
     if status == ReportStatus.CLOSED and not status_notes.strip():
         raise DomainError(_("Bitte begründen Sie den Abschluss in der öffentlichen Antwort."), field="status_notes")
     before = audit.snapshot(report, CASE_FIELDS)
-    report.status, report.status_notes, report.category = status, status_notes.strip(), category
-    report.description, report.is_published = description.strip()[:MAX_DESCRIPTION], is_published
-    report.save()
+    report.category, report.is_published = category, is_published
+    report.description = description.strip()[:MAX_DESCRIPTION]
+    _set_status(report, status, status_notes)
     audit.record(
         actor=actor, instance=report, action="update", before=before, after=audit.snapshot(report, CASE_FIELDS)
     )
     return report
+
+
+def _check_worker(actor: Any, report: Report) -> None:
+    if not can_work_reports(actor, report.service):
+        raise PermissionDenied(_("Meldungen bearbeiten die Sachbearbeiter der Kommune."))
+
+
+def _set_status(report: Report, status: str, status_notes: str) -> None:
+    """Save the report with its new status; a changed status is mailed to a confirmed reporter."""
+    changed = report.status != status
+    report.status, report.status_notes = status, status_notes.strip()
+    if changed:
+        report.closed_at = timezone.now() if status == ReportStatus.CLOSED else None
+    report.save()
+    if changed and report.email and report.email_confirmed_at:
+        transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "status"))
+
+
+@transaction.atomic
+def note_add(*, actor: Any, report: Report, text: str) -> Note:
+    """An internal note of a case worker (never shown to citizens or through Open311)."""
+    report = Report.objects.select_related("service__member").get(pk=report.pk)
+    _check_worker(actor, report)
+    if not text.strip():
+        raise DomainError(_("Die Notiz ist leer."), field="text")
+    note = Note.objects.create(report=report, author=actor, text=text.strip()[:MAX_DESCRIPTION])
+    audit.record(actor=actor, instance=report, action="note", after={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def report_merge(*, actor: Any, report: Report, into: Report) -> Report:
+    """Close ``report`` as a duplicate of ``into`` (same town): its reporter is told where to follow the case,
+    its photos and notes stay with it for the record."""
+    locked = {
+        r.pk: r
+        for r in Report.objects.select_for_update()
+        .select_related("service__member")
+        .filter(pk__in=[report.pk, into.pk])
+    }
+    report, into = locked[report.pk], locked[into.pk]
+    _check_worker(actor, report)
+    if report.pk == into.pk or into.service_id != report.service_id:
+        raise DomainError(_("Nur mit einer anderen Meldung derselben Kommune zusammenführen."), field="into")
+    if into.duplicate_of_id is not None:
+        raise DomainError(_("Die Zielmeldung ist selbst ein Duplikat; bitte mit der ursprünglichen zusammenführen."))
+    if report.duplicates.exists():
+        raise DomainError(_("Zu dieser Meldung gibt es Duplikate; bitte führen Sie umgekehrt zusammen."))
+    report.duplicate_of = into
+    _set_status(
+        report,
+        ReportStatus.CLOSED,
+        _("Dieser Mangel wurde bereits gemeldet (Meldung %(ref)s); wir bearbeiten ihn dort.") % {"ref": into.pk},
+    )
+    audit.record(actor=actor, instance=report, action="merge", after={"duplicate_of": into.pk})
+    return report
+
+
+@transaction.atomic
+def photo_delete(*, actor: Any, photo: Photo) -> None:
+    """Moderation: a photo showing people, number plates or the like is deleted (file and record)."""
+    photo = Photo.objects.select_related("report__service__member").get(pk=photo.pk)
+    _check_worker(actor, photo.report)
+    audit.record(actor=actor, instance=photo.report, action="photo_delete", before={"photo": photo.pk})
+    name, storage = photo.image.name, photo.image.storage
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name))

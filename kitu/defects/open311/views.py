@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kitu.core.errors import DomainError
 
-from .. import services
+from .. import configuration, services
 from ..models import Category, DefectService, Report, ReportStatus
 from .render import answer, errors
 
@@ -87,8 +87,16 @@ def request_data(report: Report) -> dict[str, Any]:
         "zipcode": None,
         "lat": float(report.lat) if report.lat is not None else None,
         "long": float(report.lon) if report.lon is not None else None,
-        "media_url": None,
+        "media_url": _media_url(report),
     }
+
+
+def _media_url(report: Report) -> str | None:
+    """The first photo of a published report (moderated), else the address a client application sent."""
+    photos = list(report.photos.all()) if report.is_published else []
+    if photos:
+        return settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[photos[0].pk])
+    return report.media_url or None
 
 
 def _handle(fmt: str, build: Any) -> HttpResponse:
@@ -144,7 +152,11 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 def _reports(service: DefectService) -> QuerySet[Report]:
-    return Report.objects.filter(service=service).select_related("category", "service__member__organisation")
+    return (
+        Report.objects.filter(service=service)
+        .select_related("category", "service__member__organisation")
+        .prefetch_related("photos")
+    )
 
 
 def _date(raw: str, name: str) -> dt.datetime:
@@ -188,7 +200,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     service = _jurisdiction(request)
     data = request.POST
-    client = services.api_client_for(service, data.get("api_key", ""))
+    client = configuration.api_client_for(service, data.get("api_key", ""))
     if client is None:
         raise Problem(403, "api_key is missing or not valid for this jurisdiction")
     if not data.get("service_code"):
@@ -203,6 +215,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             lon=data.get("long"),
             address=location,
             email=data.get("email", ""),
+            media_url=data.get("media_url", ""),
             source="open311",
             api_client=client,
         )
