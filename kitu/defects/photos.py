@@ -54,8 +54,9 @@ def clean(upload: IO[bytes], *, name: str, size: int) -> CleanPhoto:
     upright.thumbnail((MAX_EDGE, MAX_EDGE))
     if upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
+    upright.info.clear()  # Pillow would carry a JPEG comment (and other blocks) of the original over
     out = io.BytesIO()
-    upright.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no icc_profile=: nothing of the original
+    upright.save(out, "JPEG", quality=82, optimize=True)
     return CleanPhoto(out.getvalue(), upright.width, upright.height)
 
 
