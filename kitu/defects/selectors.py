@@ -75,4 +75,8 @@ def map_points(reports: Iterable[Report], link: Callable[[Report], str]) -> list
 def managed_members(user: Any) -> QuerySet[Member]:
     """The members whose defect reporter the user sets up (their administration)."""
     orgs = [org for org, role in role_pairs(user) if role == Role.MEMBER_ADMIN]
-    return Member.objects.filter(organisation_id__in=orgs).select_related("organisation", "defect_service").order_by("organisation__name")
+    return (
+        Member.objects.filter(organisation_id__in=orgs)
+        .select_related("organisation", "defect_service")
+        .order_by("organisation__name")
+    )

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft4Validator
 from lxml import etree
+from PIL import Image
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
@@ -245,3 +247,34 @@ def test_create_open311_key_prints_a_working_key(defect_world: dict[str, Any]) -
     )
     assert created.status_code == 400  # the description is missing, but the key was accepted
     assert created.json() == [{"code": 400, "description": "description: Bitte beschreiben Sie den Mangel."}]
+
+
+def test_media_url_from_a_client_and_of_a_published_photo(defect_world: dict[str, Any]) -> None:
+    w = defect_world
+    form = {
+        "jurisdiction_id": "wernigerode",
+        "service_code": "beleuchtung",
+        "description": "Laterne",
+        "api_key": w["key"],
+    }
+    form |= {"address_string": "Markt 1"}
+    refused = Client().post(f"{BASE}/requests.json", {**form, "media_url": "javascript:alert(1)"})
+    assert refused.json() == [
+        {"code": 400, "description": "media_url: media_url ist keine http(s)-Adresse (höchstens 500 Zeichen)."}
+    ]
+    created = Client().post(f"{BASE}/requests.json", {**form, "media_url": "https://app.example/foto/1.jpg"})
+    new = Report.objects.get(pk=created.json()[0]["service_request_id"])
+    Report.objects.filter(pk=new.pk).update(is_published=True)
+    data = get(f"/requests/{new.pk}.json", jurisdiction_id="wernigerode").json()[0]
+    assert data["media_url"] == "https://app.example/foto/1.jpg"
+    schema_check("requests", [data])
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(image, "PNG")
+    with_photo = report(w, uploads=[(io.BytesIO(image.getvalue()), "a.png", image.tell())])
+    photo = with_photo.photos.get()
+    listed = {
+        r["service_request_id"]: r["media_url"] for r in get("/requests.json", jurisdiction_id="wernigerode").json()
+    }
+    assert listed[str(with_photo.pk)] == f"{settings.KITU_BASE_URL}/maengel/foto/{photo.pk}/"
+    Report.objects.filter(pk=with_photo.pk).update(is_published=False)
+    assert get(f"/requests/{with_photo.pk}.json", jurisdiction_id="wernigerode").json()[0]["media_url"] is None
