@@ -19,6 +19,7 @@ from kitu.members.validators import leitweg_check_digits
 from .campaigns import seed_campaigns
 from .contracts import seed_contracts
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
+from .defects import seed_defects
 from .orders import seed_baskets, seed_orders
 from .workgroups import seed_workgroups
 
@@ -113,6 +114,7 @@ def seed() -> dict[str, int]:
         "workgroups": 0,
         "orders": 0,
         "baskets": 0,
+        "defects": 0,
     }
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
@@ -130,6 +132,7 @@ def seed() -> dict[str, int]:
     created["workgroups"] = seed_workgroups(admin)  # after the logins: they become the groups' members
     created["orders"] = seed_orders()
     created["baskets"] = seed_baskets(admin)
+    created["defects"] = seed_defects()
     return created
 
 

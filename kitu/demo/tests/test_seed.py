@@ -9,6 +9,7 @@ from kitu.accounts.models import User
 from kitu.bundling.models import Campaign, CampaignState, DemandReport, OptimisationRun
 from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
+from kitu.defects.models import DefectService, Report
 from kitu.demo.data import DEMO_USERS
 from kitu.members.models import Member
 from kitu.orders.models import Order, StandardBasket, StandardBasketLine
@@ -38,7 +39,7 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines()[0] == (
         "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise, 10 Bestellungen, "
-        "2 Standardwarenkörbe und 10 Konten neu angelegt."
+        "2 Standardwarenkörbe, 50 Mängelmeldungen und 10 Konten neu angelegt."
     )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
@@ -119,3 +120,28 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
         "partly_shipped",
         "received",
     ]
+
+
+def test_seed_demo_enables_the_defect_reporter_for_three_towns() -> None:
+    call_command("seed_demo", stdout=io.StringIO())
+    services = dict(DefectService.objects.values_list("slug", "member__organisation__name"))
+    assert services == {
+        "halberstadt": "Stadt Halberstadt",
+        "stendal": "Hansestadt Stendal",
+        "wernigerode": "Stadt Wernigerode",
+    }
+    assert Report.objects.count() == 50 and all(r.is_demo for r in Report.objects.all())
+    assert Report.objects.filter(service__slug="wernigerode").count() == 30
+    assert set(DefectService.objects.get(slug="wernigerode").categories.values_list("code", flat=True)) == {
+        "strassenschaden",
+        "beleuchtung",
+        "muell",
+        "gruen",
+        "verkehrszeichen",
+        "spielplatz",
+    }
+    closed = Report.objects.filter(status="closed")
+    assert closed.exists() and not closed.filter(closed_at__isnull=True).exists()
+    assert Report.objects.filter(is_published=True).exists() and Report.objects.filter(is_published=False).exists()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Report.objects.count() == 50
