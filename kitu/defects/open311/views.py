@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kitu.core.errors import DomainError
 
 from .. import configuration, services
-from ..models import Category, DefectService, Report, ReportStatus
+from ..models import Category, DefectService, Photo, Report, ReportStatus
 from .render import answer, errors
 
 MAX_RESULTS = 1000
@@ -67,8 +67,22 @@ def _service(category: Category) -> dict[str, Any]:
     }
 
 
-def request_data(report: Report) -> dict[str, Any]:
-    """One service request with the field names of the specification."""
+def requests_data(service: DefectService, reports: Any) -> list[dict[str, Any]]:
+    """Service requests of the town with the field names of the specification (their photos in one query)."""
+    rows = list(reports)
+    photos: dict[int, int] = {}
+    for report_id, photo_id in (
+        Photo.objects.filter(report__in=[r.pk for r in rows if r.is_published])
+        .order_by("-pk")
+        .values_list("report_id", "pk")
+    ):
+        photos[report_id] = photo_id  # the first (lowest id) wins
+    agency = service.member.name
+    return [request_data(r, agency, photos.get(r.pk)) for r in rows]
+
+
+def request_data(report: Report, agency: str, photo_id: int | None) -> dict[str, Any]:
+    """One service request; ``photo_id``: its first photo, if published."""
     published = report.is_published
     return {
         "service_request_id": str(report.pk),
@@ -77,7 +91,7 @@ def request_data(report: Report) -> dict[str, Any]:
         "service_name": report.category.name,
         "service_code": report.category.code,
         "description": report.description if published else None,
-        "agency_responsible": report.service.member.name,
+        "agency_responsible": agency,
         "service_notice": None,
         "requested_datetime": _iso(report.requested_at),
         "updated_datetime": _iso(report.updated_at),
@@ -87,15 +101,14 @@ def request_data(report: Report) -> dict[str, Any]:
         "zipcode": None,
         "lat": float(report.lat) if report.lat is not None else None,
         "long": float(report.lon) if report.lon is not None else None,
-        "media_url": _media_url(report),
+        "media_url": _media_url(report, photo_id),
     }
 
 
-def _media_url(report: Report) -> str | None:
+def _media_url(report: Report, photo_id: int | None) -> str | None:
     """The first photo of a published report (moderated), else the address a client application sent."""
-    photos = list(report.photos.all()) if report.is_published else []
-    if photos:
-        return settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[photos[0].pk])
+    if photo_id is not None and report.is_published:
+        return settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[photo_id])
     return report.media_url or None
 
 
@@ -152,11 +165,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 def _reports(service: DefectService) -> QuerySet[Report]:
-    return (
-        Report.objects.filter(service=service)
-        .select_related("category", "service__member__organisation")
-        .prefetch_related("photos")
-    )
+    return Report.objects.filter(service=service).select_related("category")
 
 
 def _date(raw: str, name: str) -> dt.datetime:
@@ -175,7 +184,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         if not all(i.isdigit() for i in ids):
             raise Problem(400, "service_request_id must be a comma-separated list of ids")
         reports = reports.filter(pk__in=[int(i) for i in ids])
-        return answer("requests", [request_data(r) for r in reports], fmt)
+        return answer("requests", requests_data(service, reports), fmt)
     if params.get("service_code"):
         reports = reports.filter(category__code__in=[c.strip() for c in params["service_code"].split(",")])
     if params.get("status"):
@@ -194,7 +203,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = reports.filter(requested_at__gte=start)
     if end is not None:
         reports = reports.filter(requested_at__lte=end)
-    return answer("requests", [request_data(r) for r in reports[:MAX_RESULTS]], fmt)
+    return answer("requests", requests_data(service, reports[:MAX_RESULTS]), fmt)
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -235,10 +244,11 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     def build() -> HttpResponse:
-        report = _reports(_jurisdiction(request)).filter(pk=request_id).first()
+        service = _jurisdiction(request)
+        report = _reports(service).filter(pk=request_id).first()
         if report is None:
             raise Problem(404, f"service_request_id '{request_id}' not found")
-        return answer("requests", [request_data(report)], fmt)
+        return answer("requests", requests_data(service, [report]), fmt)
 
     return _handle(fmt, build)
 

@@ -1,0 +1,275 @@
+"""Open311 benchmark (issue 7; run by `make bench`).
+
+With 100,000 stored reports of one town (two years, 70 % published, six categories):
+- POST requests.json per second, 1 and 4 concurrent clients (separate processes, each its own api_key)
+  against the floor: the same report row inserted with raw SQL (psycopg), one transaction each;
+- GET requests.json latency (median and 95th percentile of 40 calls) for the default query (last 90 days,
+  up to 1000 results), a filtered one (service_code, status, a month) and one request by id, against the
+  floor: the raw SQL SELECT of the same rows (no serialisation).
+
+PostgreSQL only: BENCH_DEFECTS_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kitu_bench_defects
+(dropped and created). Without PostgreSQL it says so and exits 0. The API runs in-process (Django's test
+client: middleware and view stack, no HTTP socket). Mails are queued to Redis when it answers, else sent
+eagerly to a dummy backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing as mp
+import os
+import socket
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+URL = os.environ.get("BENCH_DEFECTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_defects")
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+REPORTS = int(os.environ.get("BENCH_REPORTS", "100000"))
+CLIENTS = (1, 4)
+CALLS = 40
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _recreate_database() -> bool:
+    import psycopg
+
+    parsed = urlparse(URL)
+    if not _answers(parsed.hostname or "127.0.0.1", parsed.port or 5432):
+        return False
+    admin_url = parsed._replace(path="/postgres").geturl()
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+if not _recreate_database():
+    print("defects: skipped — needs PostgreSQL at", URL)
+    sys.exit(0)
+
+os.environ["DATABASE_URL"] = URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ["DEBUG"] = "0"
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if _answers("127.0.0.1", 6379) else ""
+
+import django  # noqa: E402
+
+django.setup()
+logging.disable(logging.WARNING)
+warnings.filterwarnings("ignore", message="No directory at")
+
+import psycopg  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from kitu.accounts.models import Organisation, RoleAssignment, User  # noqa: E402
+from kitu.accounts.roles import OrgKind, Role  # noqa: E402
+from kitu.defects import configuration  # noqa: E402
+from kitu.defects.models import Category, DefectService, Report  # noqa: E402
+from kitu.members import services as member_services  # noqa: E402
+
+CODES = ("strassenschaden", "beleuchtung", "muell", "gruen", "verkehrszeichen", "spielplatz")
+
+
+def build() -> dict[str, Any]:
+    call_command("migrate", verbosity=0)
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="Kommunale IT-UNION eG")
+    admin = User.objects.create_user("bench@kitu.example", "x" * 12, full_name="Bench")
+    RoleAssignment.objects.create(user=admin, organisation=coop, role=Role.COOP_ADMIN)
+    member = member_services.member_apply(
+        actor=admin,
+        name="Stadt Wernigerode",
+        member_type="stadt",
+        street="Marktplatz 1",
+        postcode="38855",
+        city="Wernigerode",
+        application_date=dt.date(2013, 7, 1),
+        council_resolution_date=dt.date(2013, 6, 1),
+    )
+    service = DefectService.objects.create(
+        member=member, slug="wernigerode", area=[[51.80, 10.70], [51.80, 10.86], [51.88, 10.86], [51.88, 10.70]]
+    )
+    categories = [
+        Category.objects.create(service=service, code=code, name=code.title(), department_email=f"{code}@w.example")
+        for code in CODES
+    ]
+    batch = [
+        Report(
+            service=service,
+            category=categories[i % len(categories)],
+            description=f"Meldung {i}: Schlagloch vor Hausnummer {i % 90 + 1}",
+            lat=51.80 + (i % 800) / 10_000,
+            lon=10.70 + (i % 1600) / 10_000,
+            address=f"Breite Straße {i % 90 + 1}",
+            status=("open", "in_progress", "closed")[i % 3],
+            status_notes="Der Bauhof ist informiert." if i % 3 else "",
+            is_published=i % 10 < 7,
+        )
+        for i in range(REPORTS)
+    ]
+    Report.objects.bulk_create(batch, batch_size=5000)
+    with connection.cursor() as cursor:  # spread over two years (auto_now_add set them all to now)
+        cursor.execute(
+            "UPDATE defects_report SET requested_at = now() - (id % 730) * interval '1 day' - (id % 1440) * interval '1 minute', updated_at = requested_at"
+        )
+        cursor.execute("ANALYZE defects_report")
+    keys = [
+        configuration.api_client_create(actor=None, service=service, name=f"App {i}")[1] for i in range(max(CLIENTS))
+    ]
+    return {"keys": keys, "service": service.pk, "category": categories[1].pk}
+
+
+def api_poster(index: int, world: dict[str, Any], barrier: Any, out: Any) -> None:
+    connections.close_all()
+    client = Client()
+    form = {
+        "jurisdiction_id": "wernigerode",
+        "api_key": world["keys"][index],
+        "service_code": "beleuchtung",
+        "description": "Laterne aus",
+        "lat": "51.8347",
+        "long": "10.7852",
+    }
+
+    def one() -> None:
+        response = client.post("/open311/v2/requests.json", form)
+        if response.status_code != 201:
+            raise RuntimeError(f"client {index}: {response.status_code} {response.content[:200]!r}")
+
+    one()
+    barrier.wait()
+    until, done = time.perf_counter() + SECONDS, 0
+    while time.perf_counter() < until:
+        one()
+        done += 1
+    out.put((done, time.perf_counter()))
+
+
+def sql_poster(index: int, world: dict[str, Any], barrier: Any, out: Any) -> None:
+    with psycopg.connect(URL) as conn:
+        barrier.wait()
+        until, done = time.perf_counter() + SECONDS, 0
+        while time.perf_counter() < until:
+            with conn.transaction():
+                conn.execute(
+                    "INSERT INTO defects_report (service_id, category_id, token, description, lat, lon, address, "
+                    "email, status, status_notes, is_published, source, requested_at, updated_at, is_demo, "
+                    "media_url) VALUES (%s, %s, gen_random_uuid(), 'Laterne aus', 51.8347, 10.7852, '', '', "
+                    "'open', '', false, 'open311', now(), now(), false, '')",
+                    (world["service"], world["category"]),
+                )
+            done += 1
+    out.put((done, time.perf_counter()))
+
+
+def run(target: Any, clients: int, world: dict[str, Any]) -> float:
+    connection.close()
+    ctx = mp.get_context("fork")
+    out, barrier = ctx.Queue(), ctx.Barrier(clients + 1)
+    procs = [ctx.Process(target=target, args=(i, world, barrier, out)) for i in range(clients)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    start = time.perf_counter()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"a client failed (exit {p.exitcode})")
+    return sum(done for done, _end in results) / (max(end for _done, end in results) - start)
+
+
+def latency(call: Any) -> tuple[float, float]:
+    call()  # warm-up
+    times = []
+    for _ in range(CALLS):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statistics.quantiles(times, n=20)[18]
+
+
+def main() -> None:
+    start = time.perf_counter()
+    world = build()
+    print(
+        f"defects: {Report.objects.count():,} reports stored in {time.perf_counter() - start:.0f} s; PostgreSQL, "
+        f"{os.cpu_count()} CPUs, {SECONDS:.0f} s per POST run"
+    )
+    for clients in CLIENTS:
+        api = run(api_poster, clients, world)
+        floor = run(sql_poster, clients, world)
+        print(
+            f"POST requests.json, {clients} client{'s' if clients > 1 else ' '}: {api:6.1f} reports/s   "
+            f"raw SQL insert floor {floor:7.1f}/s   API = {api / floor:5.1%} of the floor"
+        )
+    client = Client()
+    month_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    some_id = Report.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True)[5000]
+    queries = {
+        "default (90 days, ≤1000)": (
+            "/open311/v2/requests.json?jurisdiction_id=wernigerode",
+            (
+                "SELECT r.*, c.code, c.name FROM defects_report r JOIN defects_category c ON c.id = r.category_id "
+                "WHERE r.service_id = %s AND r.is_published AND r.requested_at >= now() - interval '90 days' "
+                "ORDER BY r.requested_at DESC, r.id DESC LIMIT 1000",
+                (world["service"],),
+            ),
+        ),
+        "service_code+status+month": (
+            f"/open311/v2/requests.json?jurisdiction_id=wernigerode&service_code=beleuchtung&status=open"
+            f"&start_date={month_ago}",
+            (
+                "SELECT r.*, c.code, c.name FROM defects_report r JOIN defects_category c ON c.id = r.category_id "
+                "WHERE r.service_id = %s AND r.is_published AND c.code = 'beleuchtung' AND r.status <> 'closed' "
+                "AND r.requested_at >= now() - interval '30 days' ORDER BY r.requested_at DESC, r.id DESC LIMIT 1000",
+                (world["service"],),
+            ),
+        ),
+        "one request by id": (
+            f"/open311/v2/requests/{some_id}.json?jurisdiction_id=wernigerode",
+            (
+                "SELECT r.*, c.code, c.name FROM defects_report r JOIN defects_category c ON c.id = r.category_id "
+                "WHERE r.id = %s",
+                (some_id,),
+            ),
+        ),
+    }
+    with psycopg.connect(URL) as conn:
+        for name, (url, (sql, params)) in queries.items():
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:200]
+            count = len(response.json())
+            api50, api95 = latency(lambda url=url: client.get(url))
+            sql50, sql95 = latency(lambda sql=sql, params=params: conn.execute(sql, params).fetchall())
+            print(
+                f"GET {name:28} {count:5d} results  API median {api50:6.1f} ms, p95 {api95:6.1f} ms   "
+                f"raw SQL floor median {sql50:5.1f} ms, p95 {sql95:5.1f} ms"
+            )
+    try:
+        from config.celery import app
+
+        app.control.purge()
+    except Exception as exc:  # noqa: BLE001 - only the cleanup of a benchmark
+        print("note: could not purge the Celery queue:", exc)
+
+
+if __name__ == "__main__":
+    main()
