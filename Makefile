@@ -47,6 +47,7 @@ bench: install
 	$(PY) bench/catalog.py
 	$(PY) bench/optimizer.py
 	$(PY) bench/orders.py
+	$(PY) bench/defects.py
 
 lint: install
 	$(VENV)/bin/ruff check .
