@@ -63,7 +63,7 @@ def test_citizen_reports_on_the_map_and_a_case_worker_answers(
     check_accessibility(citizen)
     report = Report.objects.get()
     assert (report.category.code, report.photos.count()) == ("beleuchtung", 1)
-    assert abs(float(report.lat) - lat) < 1e-6
+    assert abs(float(report.lat or 0) - lat) < 1e-6
 
     worker = _login(browser, live_server, "caseworker@test.example")
     worker.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Mängelmeldungen").click()
