@@ -179,7 +179,7 @@ def api_client_revoke(*, actor: Any, client: ApiClient) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, instance=client, action="revoke", after={"name": client.name})
+        audit.record(actor=actor, instance=client, action="update", after={"revoked_at": str(client.revoked_at)})
     return client
 
 

@@ -50,7 +50,7 @@ def anonymise_expired(now: dt.datetime | None = None) -> int:
                     report.description = ANONYMISED
                 report.anonymised_at = now
                 report.save(update_fields=["email", "email_confirmed_at", "media_url", "description", "anonymised_at"])
-                audit.record(actor=None, instance=report, action="anonymise", after={"photos": len(names)})
+                audit.record(actor=None, instance=report, action="update", after={"anonymised_at": str(now)})
             transaction.on_commit(partial(_delete_files, names))
         total += len(ids)
     return total

@@ -196,7 +196,7 @@ def note_add(*, actor: Any, report: Report, text: str) -> Note:
     if not text.strip():
         raise DomainError(_("Die Notiz ist leer."), field="text")
     note = Note.objects.create(report=report, author=actor, text=text.strip()[:MAX_DESCRIPTION])
-    audit.record(actor=actor, instance=report, action="note", after={"note": note.pk})
+    audit.record(actor=actor, instance=note, action="create", after={"report": report.pk})
     return note
 
 
@@ -224,7 +224,9 @@ def report_merge(*, actor: Any, report: Report, into: Report) -> Report:
         ReportStatus.CLOSED,
         _("Dieser Mangel wurde bereits gemeldet (Meldung %(ref)s); wir bearbeiten ihn dort.") % {"ref": into.pk},
     )
-    audit.record(actor=actor, instance=report, action="merge", after={"duplicate_of": into.pk})
+    audit.record(
+        actor=actor, instance=report, action="update", before={"duplicate_of": None}, after={"duplicate_of": into.pk}
+    )
     return report
 
 
@@ -233,7 +235,7 @@ def photo_delete(*, actor: Any, photo: Photo) -> None:
     """Moderation: a photo showing people, number plates or the like is deleted (file and record)."""
     photo = Photo.objects.select_related("report__service__member").get(pk=photo.pk)
     _check_worker(actor, photo.report)
-    audit.record(actor=actor, instance=photo.report, action="photo_delete", before={"photo": photo.pk})
+    audit.record(actor=actor, instance=photo, action="delete", before={"report": photo.report_id})
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))
