@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kitu.workgroups",
     "kitu.orders",
     "kitu.defects",
+    "kitu.billing",
     "kitu.demo",
 ]
 

@@ -1,0 +1,292 @@
+"""Billing runs: draft invoices for a period from the subscriptions (idempotent), review, issue with gapless
+numbers per year; credit notes for corrections. Only the cooperative's office (coop admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kitu.accounts.policies import is_coop_admin
+from kitu.core import audit
+from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.money import format_eur
+
+from . import pricing
+from .models import (
+    BillingRun,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceNumberSequence,
+    InvoiceStatus,
+    RunStatus,
+    Service,
+    Subscription,
+)
+
+PAYMENT_DAYS = 30
+CENT = Decimal("0.01")
+
+
+@dataclass
+class RunResult:
+    run: BillingRun
+    invoices_created: int = 0
+    lines_created: int = 0
+    skipped: list[str] = field(default_factory=list)  # members without a Leitweg-ID
+
+
+def _check(actor: Any) -> None:
+    if actor is not None and not is_coop_admin(actor):
+        raise PermissionDenied(_("Abrechnungen führt die Geschäftsstelle."))
+
+
+def terms_of(service: Service) -> pricing.Terms:
+    prices = tuple(
+        pricing.Price(p.valid_from, p.amount, tuple((t.min_quantity, t.amount) for t in p.tiers.all()))
+        for p in service.prices.all()
+    )
+    return pricing.Terms(service.pricing, service.interval, prices)
+
+
+def timeline_of(subscription: Subscription) -> pricing.Timeline:
+    changes = tuple((c.effective_from, c.quantity) for c in subscription.changes.all())
+    return pricing.Timeline(subscription.starts_on, subscription.ends_on, changes)
+
+
+def _describe(subscription: Subscription, line: pricing.Line) -> str:
+    """E.g. "Betriebsführung, 01.03.2026–31.03.2026, 55 Arbeitsplatz à 22,50 € je Monat" (", anteilig"
+    when part of an interval is billed)."""
+    service = subscription.service
+    text = f"{service.name}, {line.start:%d.%m.%Y}–{line.end:%d.%m.%Y}"
+    recurring = service.pricing != pricing.ONE_OFF
+    if service.pricing == pricing.PER_UNIT or line.quantity != 1:
+        text += f", {line.quantity} {service.unit_label} à {format_eur(line.unit_amount)}"
+        if recurring:
+            text += f" je {service.get_interval_display()}"
+    if recurring and line.fraction.denominator != 1:
+        text += ", anteilig"
+    return text[:250]
+
+
+def totals(lines: list[InvoiceLine]) -> tuple[Decimal, Decimal, dict[Decimal, tuple[Decimal, Decimal]]]:
+    """Net total, VAT total and per VAT rate (taxable amount, tax rounded once per rate, EN 16931 BR-CO-17)."""
+    per_rate: dict[Decimal, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        per_rate[line.vat_rate] += line.net_amount
+    breakdown = {
+        rate: (net, (net * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)) for rate, net in sorted(per_rate.items())
+    }
+    return sum(per_rate.values(), Decimal("0.00")), sum((v for _n, v in breakdown.values()), Decimal("0.00")), breakdown
+
+
+def _refresh_totals(invoice: Invoice) -> None:
+    net, vat, _rates = totals(list(invoice.lines.all()))
+    invoice.net_total, invoice.vat_total, invoice.gross_total = net, vat, net + vat
+    invoice.save(update_fields=["net_total", "vat_total", "gross_total"])
+
+
+def unbilled(start: dt.date, end: dt.date, billed: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of ``start``..``end`` not covered by the already billed ranges."""
+    gaps, day = [], start
+    for first, last in sorted(billed):
+        if first > day:
+            gaps.append((day, min(end, first - dt.timedelta(days=1))))
+        day = max(day, last + dt.timedelta(days=1))
+    if day <= end:
+        gaps.append((day, end))
+    return [(a, b) for a, b in gaps if a <= b]
+
+
+@transaction.atomic
+def run_create(*, actor: Any, period: str) -> RunResult:
+    """Draft invoices for the period: one per member and Leitweg-ID. Days of a subscription already billed
+    (in this or another run, unless cancelled by a credit note) are left out, so re-running creates nothing
+    twice and a quarterly run after a monthly one bills only the rest."""
+    _check(actor)
+    try:
+        start, end = pricing.period_bounds(period)
+    except ValueError as exc:
+        raise DomainError(
+            _("Zeitraum „%(p)s“: bitte JJJJ-MM, JJJJ-Qn oder JJJJ.") % {"p": period}, field="period"
+        ) from exc
+    label = period.strip().upper()
+    run, _created = BillingRun.objects.get_or_create(
+        period=label, defaults={"period_start": start, "period_end": end, "created_by": actor}
+    )
+    run = BillingRun.objects.select_for_update().get(pk=run.pk)
+    result = RunResult(run)
+    if run.status != RunStatus.DRAFT:
+        return result
+    billed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for sub_id, first, last in InvoiceLine.objects.filter(
+        period_start__lte=end,
+        period_end__gte=start,
+        invoice__kind=InvoiceKind.INVOICE,
+        invoice__corrections__isnull=True,
+    ).values_list("subscription_id", "period_start", "period_end"):
+        billed[sub_id].append((first, last))
+    subscriptions = (
+        Subscription.objects.filter(starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .select_related("service", "member__organisation")
+        .prefetch_related("changes", "service__prices__tiers", "member__leitweg_ids")
+        .order_by("member__organisation__name", "service__name", "pk")
+    )
+    groups: dict[tuple[int, str], list[tuple[Subscription, pricing.Line]]] = defaultdict(list)
+    for subscription in subscriptions:
+        terms, timeline = terms_of(subscription.service), timeline_of(subscription)
+        lines = [
+            line
+            for first, last in unbilled(start, end, billed[subscription.pk])
+            for line in pricing.bill(terms, timeline, first, last)
+        ]
+        if not lines:
+            continue
+        leitweg = subscription.leitweg_id or subscription.member.default_leitweg_id
+        if not leitweg:
+            if subscription.member.name not in result.skipped:
+                result.skipped.append(subscription.member.name)
+            continue
+        groups[(subscription.member_id, leitweg)] += [(subscription, line) for line in lines]
+    for (member_id, leitweg), items in groups.items():
+        invoice, created = Invoice.objects.get_or_create(
+            run=run,
+            member_id=member_id,
+            leitweg_id=leitweg,
+            kind=InvoiceKind.INVOICE,
+            defaults={"period_start": start, "period_end": end, "is_demo": items[0][0].is_demo},
+        )
+        result.invoices_created += int(created)
+        position = invoice.lines.aggregate(last=Max("position"))["last"] or 0
+        for subscription, line in items:
+            position += 1
+            InvoiceLine.objects.create(
+                invoice=invoice,
+                position=position,
+                subscription=subscription,
+                service=subscription.service,
+                description=_describe(subscription, line),
+                period_start=line.start,
+                period_end=line.end,
+                quantity=Decimal(line.quantity),
+                unit_code=subscription.service.unit_code,
+                unit_price=(line.amount / line.quantity).quantize(Decimal("0.000001")),
+                net_amount=line.amount,
+                vat_rate=subscription.service.vat_rate,
+                contract_reference=subscription.service.contract_reference,
+            )
+            result.lines_created += 1
+        _refresh_totals(invoice)
+    audit.record(
+        actor=actor,
+        instance=run,
+        action="update",
+        after={"invoices_created": result.invoices_created, "lines_created": result.lines_created},
+    )
+    return result
+
+
+@transaction.atomic
+def run_review(*, actor: Any, run: BillingRun) -> BillingRun:
+    """The office has checked the drafts; only a reviewed run can be issued."""
+    _check(actor)
+    run = BillingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.DRAFT:
+        raise DomainError(_("Nur ein Entwurf kann als geprüft markiert werden."))
+    run.status = RunStatus.REVIEWED
+    run.save(update_fields=["status"])
+    audit.record(actor=actor, instance=run, action="update", after={"status": run.status})
+    return run
+
+
+def _next_number(year: int) -> str:
+    """The next number of the year, drawn under the sequence row's lock (held until the commit): a rolled
+    back transaction gives its numbers back, so numbers have no gaps and no duplicates."""
+    InvoiceNumberSequence.objects.get_or_create(year=year)
+    sequence = InvoiceNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{year}-{sequence.last:06d}"
+
+
+def _issue(invoice: Invoice, today: dt.date) -> None:
+    invoice.number = _next_number(today.year)
+    invoice.status, invoice.issue_date = InvoiceStatus.ISSUED, today
+    invoice.due_date = today + dt.timedelta(days=PAYMENT_DAYS)
+    invoice.save(update_fields=["number", "status", "issue_date", "due_date"])
+
+
+@transaction.atomic
+def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None) -> list[Invoice]:
+    """Issue every draft invoice of a reviewed run (numbers in the order of the members' names)."""
+    _check(actor)
+    today = today or timezone.localdate()
+    run = BillingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.REVIEWED:
+        raise DomainError(_("Bitte den Lauf erst prüfen; ausgestellt wird nur ein geprüfter Lauf."))
+    invoices = list(
+        run.invoices.select_for_update()
+        .filter(status=InvoiceStatus.DRAFT)
+        .exclude(net_total=0)
+        .order_by("member__organisation__name", "leitweg_id", "pk")
+    )
+    for invoice in invoices:
+        _issue(invoice, today)
+    run.status, run.issued_at = RunStatus.ISSUED, timezone.now()
+    run.save(update_fields=["status", "issued_at"])
+    audit.record(actor=actor, instance=run, action="update", after={"status": run.status, "issued": len(invoices)})
+    return invoices
+
+
+@transaction.atomic
+def credit_note_create(*, actor: Any, invoice: Invoice, reason: str, today: dt.date | None = None) -> Invoice:
+    """Cancel an issued invoice in full with a credit note that references it (issued at once, own number).
+    A corrected invoice is then a new invoice."""
+    _check(actor)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.ISSUED or invoice.kind != InvoiceKind.INVOICE:
+        raise DomainError(_("Gutschriften gibt es nur zu ausgestellten Rechnungen."))
+    if invoice.corrections.exists():
+        raise DomainError(_("Zu dieser Rechnung gibt es schon eine Gutschrift."))
+    if not reason.strip():
+        raise DomainError(_("Bitte den Grund der Korrektur angeben."), field="reason")
+    note = Invoice.objects.create(
+        member=invoice.member,
+        leitweg_id=invoice.leitweg_id,
+        kind=InvoiceKind.CREDIT_NOTE,
+        corrects=invoice,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        is_demo=invoice.is_demo,
+    )
+    for line in invoice.lines.all():
+        InvoiceLine.objects.create(
+            invoice=note,
+            position=line.position,
+            subscription=line.subscription,
+            service=line.service,
+            description=f"Korrektur: {line.description}"[:250],
+            period_start=line.period_start,
+            period_end=line.period_end,
+            quantity=line.quantity,
+            unit_code=line.unit_code,
+            unit_price=line.unit_price,
+            net_amount=line.net_amount,
+            vat_rate=line.vat_rate,
+            contract_reference=line.contract_reference,
+        )
+    _refresh_totals(note)
+    _issue(note, today or timezone.localdate())
+    audit.record(
+        actor=actor, instance=note, action="create", after={"corrects": invoice.number, "reason": reason.strip()}
+    )
+    return note
