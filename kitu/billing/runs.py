@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import is_coop_admin
@@ -71,7 +71,8 @@ def _describe(subscription: Subscription, line: pricing.Line) -> str:
     if service.pricing == pricing.PER_UNIT or line.quantity != 1:
         text += f", {line.quantity} {service.unit_label} à {format_eur(line.unit_amount)}"
         if recurring:
-            text += f" je {service.get_interval_display()}"
+            with translation.override("de"):  # invoices are German documents, whoever runs the billing
+                text += f" je {service.get_interval_display()}"
     if recurring and line.fraction.denominator != 1:
         text += ", anteilig"
     return text[:250]

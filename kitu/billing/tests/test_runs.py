@@ -4,10 +4,12 @@ numbers, immutability of issued invoices, credit notes, several VAT rates includ
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from kitu.billing import runs
 from kitu.billing.models import (
@@ -17,6 +19,7 @@ from kitu.billing.models import (
     InvoiceLine,
 )
 from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.money import format_eur
 from kitu.members.models import LeitwegId
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +169,18 @@ def test_members_without_a_leitweg_id_are_reported_not_billed(billing_world: dic
     assert result.skipped == ["Stadt Zeitz"] and not Invoice.objects.filter(member=w["zeitz"]).exists()
     with pytest.raises(DomainError, match="JJJJ-MM"):
         runs.run_create(actor=w["admin"], period="2026-13")
+
+
+def test_billing_run_command_issues_and_reruns_idempotently(billing_world: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command("billing_run", "--period", "2026-01", stdout=out)
+    assert out.getvalue().strip() == (
+        "Abrechnung 2026-01: 2 Rechnungen ausgestellt (2026-000001 bis 2026-000002), 4 Positionen, "
+        f"{format_eur(sum(i.gross_total for i in Invoice.objects.all()))} brutto."
+    )
+    again = io.StringIO()
+    call_command("billing_run", "--period", "2026-01", stdout=again)
+    assert again.getvalue().strip() == "Abrechnung 2026-01: 0 Rechnungen ausgestellt, 0 Positionen, 0,00\xa0€ brutto."
+    assert Invoice.objects.count() == 2
+    with pytest.raises(CommandError, match="JJJJ-MM"):
+        call_command("billing_run", "--period", "Januar")
