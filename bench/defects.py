@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing as mp
 import os
-import socket
 import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pgbench_common import answers, recreate_database, run_clients  # noqa: E402
+
 URL = os.environ.get("BENCH_DEFECTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_defects")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 REPORTS = int(os.environ.get("BENCH_REPORTS", "100000"))
@@ -36,29 +35,7 @@ CLIENTS = (1, 4)
 CALLS = 40
 
 
-def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _recreate_database() -> bool:
-    import psycopg
-
-    parsed = urlparse(URL)
-    if not _answers(parsed.hostname or "127.0.0.1", parsed.port or 5432):
-        return False
-    admin_url = parsed._replace(path="/postgres").geturl()
-    name = parsed.path.lstrip("/")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return True
-
-
-if not _recreate_database():
+if not recreate_database(URL):
     print("defects: skipped — needs PostgreSQL at", URL)
     sys.exit(0)
 
@@ -66,7 +43,7 @@ os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ["DEBUG"] = "0"
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if _answers("127.0.0.1", 6379) else ""
+os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if answers("127.0.0.1", 6379) else ""
 
 import django  # noqa: E402
 
@@ -179,23 +156,6 @@ def sql_poster(index: int, world: dict[str, Any], barrier: Any, out: Any) -> Non
     out.put((done, time.perf_counter()))
 
 
-def run(target: Any, clients: int, world: dict[str, Any]) -> float:
-    connection.close()
-    ctx = mp.get_context("fork")
-    out, barrier = ctx.Queue(), ctx.Barrier(clients + 1)
-    procs = [ctx.Process(target=target, args=(i, world, barrier, out)) for i in range(clients)]
-    for p in procs:
-        p.start()
-    barrier.wait()
-    start = time.perf_counter()
-    results = [out.get() for _ in procs]
-    for p in procs:
-        p.join()
-        if p.exitcode:
-            raise SystemExit(f"a client failed (exit {p.exitcode})")
-    return sum(done for done, _end in results) / (max(end for _done, end in results) - start)
-
-
 def latency(call: Any) -> tuple[float, float]:
     call()  # warm-up
     times = []
@@ -214,15 +174,15 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, {SECONDS:.0f} s per POST run"
     )
     for clients in CLIENTS:
-        api = run(api_poster, clients, world)
-        floor = run(sql_poster, clients, world)
+        api = run_clients(api_poster, clients, world)
+        floor = run_clients(sql_poster, clients, world)
         print(
             f"POST requests.json, {clients} client{'s' if clients > 1 else ' '}: {api:6.1f} reports/s   "
             f"raw SQL insert floor {floor:7.1f}/s   API = {api / floor:5.1%} of the floor"
         )
     client = Client()
     month_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    some_id = Report.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True)[5000]
+    some_id = Report.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True)[REPORTS // 4]
     queries = {
         "default (90 days, ≤1000)": (
             "/open311/v2/requests.json?jurisdiction_id=wernigerode",

@@ -19,47 +19,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import multiprocessing as mp
 import os
-import socket
 import sys
 import time
 import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pgbench_common import answers, recreate_database, run_clients  # noqa: E402
+
 URL = os.environ.get("BENCH_ORDERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_orders")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = (1, 4, 16)
 
 
-def _answers(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _recreate_database() -> bool:
-    import psycopg
-
-    parsed = urlparse(URL)
-    if not _answers(parsed.hostname or "127.0.0.1", parsed.port or 5432):
-        return False
-    admin_url = parsed._replace(path="/postgres").geturl()
-    name = parsed.path.lstrip("/")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return True
-
-
-if not _recreate_database():
+if not recreate_database(URL):
     print("orders: skipped — needs PostgreSQL at", URL)
     sys.exit(0)
 
@@ -68,7 +45,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ["DEBUG"] = "0"
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
 # Redis db 15: the benchmark's queued tasks stay apart from anything else and are purged at the end.
-os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if _answers("127.0.0.1", 6379) else ""
+os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if answers("127.0.0.1", 6379) else ""
 
 import django  # noqa: E402
 
@@ -78,7 +55,7 @@ warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no c
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from kitu.accounts.models import Organisation, RoleAssignment, User  # noqa: E402
@@ -253,30 +230,13 @@ def sql_client(index: int, world: dict[str, Any], barrier: Any, out: Any) -> Non
     out.put((done, time.perf_counter()))
 
 
-def run(target: Any, clients: int, world: dict[str, Any]) -> float:
-    connection.close()
-    ctx = mp.get_context("fork")
-    out, barrier = ctx.Queue(), ctx.Barrier(clients + 1)
-    procs = [ctx.Process(target=target, args=(i, world, barrier, out)) for i in range(clients)]
-    for p in procs:
-        p.start()
-    barrier.wait()  # every client has warmed up
-    start = time.perf_counter()
-    results = [out.get() for _ in procs]
-    for p in procs:
-        p.join()
-        if p.exitcode:
-            raise SystemExit(f"a client failed (exit {p.exitcode})")
-    return sum(done for done, _end in results) / (max(end for _done, end in results) - start)
-
-
 def main() -> None:
     world = build()
     broker = "Redis" if os.environ["CELERY_BROKER_URL"] else "eager (no Redis)"
     print(f"orders: {SECONDS:.0f} s per run, one contract, PostgreSQL, Celery {broker}, {os.cpu_count()} CPUs")
     for clients in CLIENTS:
-        api = run(api_client, clients, world)
-        floor = run(sql_client, clients, world)
+        api = run_clients(api_client, clients, world)
+        floor = run_clients(sql_client, clients, world)
         print(
             f"{clients:2d} client{'s' if clients > 1 else ' '}  API {api:7.1f} orders/s   "
             f"raw SQL floor {floor:7.1f} orders/s   API = {api / floor:5.1%} of the floor"

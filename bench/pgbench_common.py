@@ -1,0 +1,53 @@
+"""What the PostgreSQL benchmarks share: is a service answering, a fresh database, N client processes."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import socket
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+
+def answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def recreate_database(url: str) -> bool:
+    """Drop and create the database of ``url``; False when PostgreSQL does not answer."""
+    import psycopg
+
+    parsed = urlparse(url)
+    if not answers(parsed.hostname or "127.0.0.1", parsed.port or 5432):
+        return False
+    admin_url = parsed._replace(path="/postgres").geturl()
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+def run_clients(target: Any, clients: int, world: dict[str, Any]) -> float:
+    """Fork ``clients`` processes running ``target(index, world, barrier, out)``; each warms up, waits at
+    the barrier, works and puts (done, end time). Returns the operations per second of all together."""
+    from django.db import connection
+
+    connection.close()
+    ctx = mp.get_context("fork")
+    out, barrier = ctx.Queue(), ctx.Barrier(clients + 1)
+    procs = [ctx.Process(target=target, args=(i, world, barrier, out)) for i in range(clients)]
+    for p in procs:
+        p.start()
+    barrier.wait()  # every client has warmed up
+    start = time.perf_counter()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"a client failed (exit {p.exitcode})")
+    return sum(done for done, _end in results) / (max(end for _done, end in results) - start)
