@@ -15,53 +15,52 @@ from kitu.members.models import LeitwegId
 D = dt.date
 
 
+def offer(code: str, name: str, category: str, pricing: str, amount: str, **fields: Any) -> Service:
+    """A service (monthly, 19 % unless given) with its price since 2024."""
+    service = Service.objects.create(code=code, name=name, category=category, pricing=pricing, **fields)
+    Price.objects.create(service=service, valid_from=D(2024, 1, 1), amount=Decimal(amount))
+    return service
+
+
 @pytest.fixture
 def billing_world(world: dict[str, Any]) -> dict[str, Any]:
     LeitwegId.objects.create(member=world["wernigerode"], value="04011000-1234512345-06", is_default=True)
     LeitwegId.objects.create(member=world["zeitz"], value="992-90009-96", is_default=True)
-    hosting = Service.objects.create(
-        code="hosting-fv",
-        name="Hosting Fachverfahren",
-        category="hosting",
-        pricing="flat",
-        interval="month",
-        contract_reference="DLV-2024-01",
-        vat_rate=Decimal("19.00"),
+    hosting = offer(
+        "hosting-fv", "Hosting Fachverfahren", "hosting", "flat", "1200.00", contract_reference="DLV-2024-01"
     )
-    Price.objects.create(service=hosting, valid_from=D(2024, 1, 1), amount=Decimal("1200.00"))
     Price.objects.create(service=hosting, valid_from=D(2026, 3, 16), amount=Decimal("1300.00"))
-    workplaces = Service.objects.create(
-        code="betrieb-ap",
-        name="Betriebsführung je Arbeitsplatz",
-        category="operations",
-        pricing="per_unit",
-        interval="month",
+    workplaces = offer(
+        "betrieb-ap",
+        "Betriebsführung je Arbeitsplatz",
+        "operations",
+        "per_unit",
+        "25.00",
         unit_label="Arbeitsplatz",
         contract_reference="DLV-2024-02",
     )
-    price = Price.objects.create(service=workplaces, valid_from=D(2024, 1, 1), amount=Decimal("25.00"))
-    PriceTier.objects.create(price=price, min_quantity=50, amount=Decimal("22.50"))
-    training = Service.objects.create(
-        code="schulung",
-        name="Schulungstag",
-        category="training",
-        pricing="one_off",
+    PriceTier.objects.create(price=workplaces.prices.get(), min_quantity=50, amount=Decimal("22.50"))
+    training = offer(
+        "schulung",
+        "Schulungstag",
+        "training",
+        "one_off",
+        "480.00",
         unit_code="DAY",
         unit_label="Tag",
         contract_reference="DLV-2024-05",
         vat_rate=Decimal("7.00"),
     )
-    Price.objects.create(service=training, valid_from=D(2024, 1, 1), amount=Decimal("480.00"))
-    fee = Service.objects.create(
-        code="beitrag",
-        name="Mitgliedsbeitrag",
-        category="membership",
-        pricing="flat",
+    fee = offer(
+        "beitrag",
+        "Mitgliedsbeitrag",
+        "membership",
+        "flat",
+        "2400.00",
         interval="year",
         contract_reference="Satzung § 12",
         vat_rate=Decimal("0.00"),
     )
-    Price.objects.create(service=fee, valid_from=D(2024, 1, 1), amount=Decimal("2400.00"))
     w, z = world["wernigerode"], world["zeitz"]
 
     def subscribe(

@@ -43,9 +43,7 @@ def _service(request: HttpRequest, member_id: int) -> DefectService:
     return service
 
 
-@login_required
-def service(request: HttpRequest, member_id: int) -> HttpResponse:
-    member, current = _member(request, member_id)
+def _settings_form(current: DefectService | None, data: Any = None) -> ServiceForm:
     initial: dict[str, Any] = {"is_enabled": True, "retention_days": 730}
     if current is not None:
         initial = {
@@ -54,7 +52,23 @@ def service(request: HttpRequest, member_id: int) -> HttpResponse:
             "outside_hint": current.outside_hint,
             "retention_days": current.retention_days,
         }
-    form = ServiceForm(request.POST if request.method == "POST" else None, initial=initial, creating=current is None)
+    return ServiceForm(data, initial=initial, creating=current is None)
+
+
+def _page(
+    request: HttpRequest, member: Member, current: DefectService | None, form: ServiceForm, key_form: ApiClientForm
+) -> HttpResponse:
+    """The setup page: settings, and once enabled its categories and keys (400 when a form was refused)."""
+    context: dict[str, Any] = {"member": member, "service": current, "form": form, "key_form": key_form}
+    if current is not None:
+        context |= {"categories": current.categories.all(), "clients": current.api_clients.all()}
+    return render(request, "defects/manage_service.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def service(request: HttpRequest, member_id: int) -> HttpResponse:
+    member, current = _member(request, member_id)
+    form = _settings_form(current, request.POST if request.method == "POST" else None)
 
     def save(data: dict[str, Any]) -> DefectService:
         area = configuration.parse_area(data["area"])
@@ -67,12 +81,7 @@ def service(request: HttpRequest, member_id: int) -> HttpResponse:
         _("Die Einstellungen sind gespeichert."),
         lambda _s: redirect("defects:manage_service", member_id=member.pk),
     )
-    if done:
-        return done
-    context: dict[str, Any] = {"member": member, "service": current, "form": form, "key_form": ApiClientForm()}
-    if current is not None:
-        context |= {"categories": current.categories.all(), "clients": current.api_clients.all()}
-    return render(request, "defects/manage_service.html", context, status=400 if form.is_bound else 200)
+    return done or _page(request, member, current, form, ApiClientForm())
 
 
 @login_required
@@ -118,9 +127,7 @@ def key_create(request: HttpRequest, member_id: int) -> HttpResponse:
             return render(
                 request, "defects/manage_key.html", {"service": current, "client": client, "key": key}, status=201
             )
-    context = {"member": current.member, "service": current, "form": ServiceForm(creating=False), "key_form": form}
-    context |= {"categories": current.categories.all(), "clients": current.api_clients.all()}
-    return render(request, "defects/manage_service.html", context, status=400)
+    return _page(request, current.member, current, _settings_form(current), form)
 
 
 @login_required
