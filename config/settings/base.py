@@ -233,6 +233,29 @@ KITU_SETTLEMENT_MONTHS = 6  # § 73 GenG: paid-in capital is paid out within 6 m
 KITU_CATALOG_UPLOAD_MAX_MB = int(env("KITU_CATALOG_UPLOAD_MAX_MB", "200"))  # largest BMEcat upload
 KITU_COOPERATIVE_NAME = env("KITU_COOPERATIVE_NAME", "Kommunale IT-UNION eG")
 
+# The cooperative as seller on its invoices (XRechnung BG-4, BG-6, BG-16/17). The defaults are DEMO values
+# (test IBAN, example VAT ID); production sets them from the environment. `manage.py check` validates
+# IBAN, BIC and VAT ID (kitu/billing/checks.py).
+KITU_SELLER = {
+    "name": KITU_COOPERATIVE_NAME,
+    "street": env("KITU_SELLER_STREET", "Hegelstraße 3"),
+    "postcode": env("KITU_SELLER_POSTCODE", "39104"),
+    "city": env("KITU_SELLER_CITY", "Magdeburg"),
+    "vat_id": env("KITU_SELLER_VAT_ID", "DE136695976"),
+    "register": env("KITU_SELLER_REGISTER", "Genossenschaftsregister Amtsgericht Stendal GnR 123 (Demo)"),
+    "contact_name": env("KITU_SELLER_CONTACT", "Geschäftsstelle, Rechnungswesen"),
+    "contact_phone": env("KITU_SELLER_PHONE", "+49 391 5551230"),
+    "contact_email": env("KITU_SELLER_EMAIL", "rechnung@kitu.example"),
+    "iban": env("KITU_SELLER_IBAN", "DE02120300000000202051"),
+    "bic": env("KITU_SELLER_BIC", "BYLADEM1001"),
+    "bank": env("KITU_SELLER_BANK", "Deutsche Kreditbank AG"),
+    # BT-12 of an invoice whose lines belong to several service contracts (each line names its own)
+    "framework_contract": env("KITU_SELLER_FRAMEWORK_CONTRACT", "KITU-DL-RV"),
+    # BT-120 for services at 0 % (category E): the membership fee is a true member contribution.
+    "vat_exemption_reason": env("KITU_SELLER_VAT_EXEMPTION", "Nicht steuerbar: echter Mitgliedsbeitrag"),
+}
+KITU_PAYMENT_DAYS = int(env("KITU_PAYMENT_DAYS", "30"))  # invoices are due this many days after issue
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

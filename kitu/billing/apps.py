@@ -5,3 +5,6 @@ class BillingConfig(AppConfig):
     name = "kitu.billing"
     label = "billing"
     verbose_name = "Leistungen und Abrechnung"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401, PLC0415  (registers the seller check)

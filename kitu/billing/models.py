@@ -209,6 +209,8 @@ class Invoice(models.Model):
     due_date = models.DateField(_("fällig am"), null=True, blank=True)
     period_start = models.DateField(_("Leistungszeitraum von"))
     period_end = models.DateField(_("Leistungszeitraum bis"))
+    contract_reference = models.CharField(_("Vertragsnummer (BT-12)"), max_length=50, blank=True)
+    note = models.TextField(_("Bemerkung (BT-22)"), blank=True, help_text=_("bei Gutschriften: Grund der Korrektur"))
     net_total = models.DecimalField(_("netto"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     vat_total = models.DecimalField(_("USt"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     gross_total = models.DecimalField(_("brutto"), max_digits=14, decimal_places=2, default=Decimal("0.00"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
@@ -32,7 +33,6 @@ from .models import (
     Subscription,
 )
 
-PAYMENT_DAYS = 30
 CENT = Decimal("0.01")
 
 
@@ -89,10 +89,18 @@ def totals(lines: list[InvoiceLine]) -> tuple[Decimal, Decimal, dict[Decimal, tu
     return sum(per_rate.values(), Decimal("0.00")), sum((v for _n, v in breakdown.values()), Decimal("0.00")), breakdown
 
 
+def contract_reference(references: set[str]) -> str:
+    """BT-12: the service contract of the lines; lines of several contracts are billed under the framework
+    service agreement of the cooperative (each line names its own contract)."""
+    return references.pop() if len(references) == 1 else settings.KITU_SELLER["framework_contract"]
+
+
 def _refresh_totals(invoice: Invoice) -> None:
-    net, vat, _rates = totals(list(invoice.lines.all()))
+    lines = list(invoice.lines.all())
+    net, vat, _rates = totals(lines)
     invoice.net_total, invoice.vat_total, invoice.gross_total = net, vat, net + vat
-    invoice.save(update_fields=["net_total", "vat_total", "gross_total"])
+    invoice.contract_reference = contract_reference({line.contract_reference for line in lines})
+    invoice.save(update_fields=["net_total", "vat_total", "gross_total", "contract_reference"])
 
 
 def unbilled(start: dt.date, end: dt.date, billed: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
@@ -222,7 +230,7 @@ def _next_number(year: int) -> str:
 def _issue(invoice: Invoice, today: dt.date) -> None:
     invoice.number = _next_number(today.year)
     invoice.status, invoice.issue_date = InvoiceStatus.ISSUED, today
-    invoice.due_date = today + dt.timedelta(days=PAYMENT_DAYS)
+    invoice.due_date = today + dt.timedelta(days=settings.KITU_PAYMENT_DAYS)
     invoice.save(update_fields=["number", "status", "issue_date", "due_date"])
 
 
@@ -265,6 +273,7 @@ def credit_note_create(*, actor: Any, invoice: Invoice, reason: str, today: dt.d
         leitweg_id=invoice.leitweg_id,
         kind=InvoiceKind.CREDIT_NOTE,
         corrects=invoice,
+        note=reason.strip(),
         period_start=invoice.period_start,
         period_end=invoice.period_end,
         is_demo=invoice.is_demo,

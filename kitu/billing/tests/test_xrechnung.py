@@ -1,0 +1,225 @@
+"""XRechnung 3.0 output: every generated invoice and credit note, in UBL 2.1 and CII D16B, passes the schema,
+the CEN EN 16931 rules, the German CIUS rules and the Leitweg-ID check (einvoice_check); the fields the
+members' systems rely on are asserted exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.checks import Error
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from lxml import etree
+
+from kitu.billing import runs, xrechnung
+from kitu.billing.checks import check_seller
+from kitu.billing.models import Invoice
+from kitu.members.models import CostCentre
+
+from . import einvoice_check
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+NS = {**xrechnung.UBL_NS, **xrechnung.CII_NS}
+
+
+@pytest.fixture
+def issued(billing_world: dict[str, Any]) -> dict[str, Any]:
+    """The first quarter issued (Wernigerode at 19 %, 7 % and 0 %; Zeitz at 19 % and 0 %), and a credit note."""
+    einvoice_check.require_tools()
+    w = billing_world
+    w["subs"]["ap"].cost_centre = CostCentre.objects.create(member=w["wernigerode"], code="1.1.4-IT", name="IT")
+    w["subs"]["ap"].save()
+    run = runs.run_create(actor=w["admin"], period="2026-Q1").run
+    runs.run_review(actor=w["admin"], run=run)
+    runs.run_issue(actor=w["admin"], run=run, today=D(2026, 4, 2))
+    wernigerode, zeitz = Invoice.objects.get(member=w["wernigerode"]), Invoice.objects.get(member=w["zeitz"])
+    note = runs.credit_note_create(actor=w["admin"], invoice=zeitz, reason="Falscher Beginn", today=D(2026, 4, 9))
+    return {**w, "wernigerode_invoice": wernigerode, "zeitz_invoice": zeitz, "credit_note": note}
+
+
+def texts(xml: bytes, path: str) -> list[str]:
+    return [e.text or "" for e in etree.fromstring(xml).xpath(path, namespaces=NS)]
+
+
+@pytest.mark.parametrize("syntax", xrechnung.SYNTAXES)
+def test_every_generated_document_is_valid(issued: dict[str, Any], syntax: str) -> None:
+    documents = [issued["wernigerode_invoice"], issued["zeitz_invoice"], issued["credit_note"]]
+    for invoice in documents:
+        xml = xrechnung.render(invoice, syntax)
+        assert einvoice_check.problems(xml) == [], (invoice.number, syntax)
+
+
+def test_ubl_invoice_fields(issued: dict[str, Any]) -> None:
+    xml = xrechnung.render(issued["wernigerode_invoice"], "ubl")
+    assert etree.fromstring(xml).tag == "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"
+    expected = {
+        "cbc:CustomizationID": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
+        "cbc:ID": "2026-000001",
+        "cbc:IssueDate": "2026-04-02",
+        "cbc:DueDate": "2026-05-02",
+        "cbc:InvoiceTypeCode": "380",
+        "cbc:BuyerReference": "04011000-1234512345-06",
+        "cac:ContractDocumentReference/cbc:ID": "KITU-DL-RV",
+        "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID": "rechnung@kitu.example",
+        "cac:AccountingSupplierParty/cac:Party/cac:Contact/cbc:Telephone": "+49 391 5551230",
+        "cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:CityName": "Magdeburg",
+        "cac:AccountingCustomerParty/cac:Party/cbc:EndpointID": "04011000-1234512345-06",
+        "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName": "Stadt Wernigerode",
+        "cac:PaymentMeans/cbc:PaymentMeansCode": "58",
+        "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID": "DE02120300000000202051",
+        "cac:TaxTotal/cbc:TaxAmount": "1376.13",
+        "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount": "8440.90",
+        "cac:LegalMonetaryTotal/cbc:PayableAmount": "9817.03",
+    }
+    assert {path: texts(xml, f"/*/{path}") for path in expected} == {k: [v] for k, v in expected.items()}
+    endpoint = etree.fromstring(xml).xpath("//cac:AccountingCustomerParty//cbc:EndpointID", namespaces=NS)[0]
+    assert endpoint.get("schemeID") == "0204"
+    breakdown = [
+        (
+            s.findtext("cac:TaxCategory/cbc:ID", namespaces=NS),
+            s.findtext("cac:TaxCategory/cbc:Percent", namespaces=NS),
+            s.findtext("cbc:TaxableAmount", namespaces=NS),
+            s.findtext("cbc:TaxAmount", namespaces=NS),
+            s.findtext("cac:TaxCategory/cbc:TaxExemptionReason", namespaces=NS),
+        )
+        for s in etree.fromstring(xml).xpath("//cac:TaxSubtotal", namespaces=NS)
+    ]
+    assert breakdown == [
+        ("E", "0", "591.78", "0.00", "Nicht steuerbar: echter Mitgliedsbeitrag"),
+        ("S", "7", "960.00", "67.20", None),
+        ("S", "19", "6889.12", "1308.93", None),
+    ]
+    assert texts(xml, "//cac:InvoiceLine/cbc:LineExtensionAmount") == [
+        "2000.00",
+        "1237.50",
+        "2980.65",
+        "670.97",
+        "591.78",
+        "960.00",
+    ]
+    assert texts(xml, "//cac:InvoiceLine/cbc:AccountingCost") == ["1.1.4-IT", "1.1.4-IT"]
+    assert texts(xml, "//cac:InvoiceLine[1]/cbc:Note") == ["Leistungsvertrag DLV-2024-02"]
+
+
+def test_a_single_contract_is_bt12_and_the_credit_note_references_the_invoice(issued: dict[str, Any]) -> None:
+    zeitz, note = issued["zeitz_invoice"], issued["credit_note"]
+    assert zeitz.contract_reference == "KITU-DL-RV"  # hosting and membership fee: two contracts
+    assert note.contract_reference == "KITU-DL-RV" and note.note == "Falscher Beginn"
+    xml = xrechnung.render(note, "ubl")
+    assert etree.fromstring(xml).tag == "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote"
+    assert texts(xml, "/*/cbc:CreditNoteTypeCode") == ["381"]
+    assert texts(xml, "/*/cbc:Note") == ["Falscher Beginn"]
+    assert texts(xml, "/*/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID") == [zeitz.number]
+    assert texts(xml, "/*/cac:LegalMonetaryTotal/cbc:PayableAmount") == [f"{zeitz.gross_total:f}"]
+    assert len(texts(xml, "//cac:CreditNoteLine")) == 2
+    cii = xrechnung.render(note, "cii")
+    assert texts(cii, "//rsm:ExchangedDocument/ram:TypeCode") == ["381"]
+    assert texts(cii, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == [zeitz.number]
+    assert texts(cii, "//ram:FormattedIssueDateTime/qdt:DateTimeString") == ["20260402"]
+
+
+def test_one_contract_only_is_written_as_bt12(billing_world: dict[str, Any]) -> None:
+    w = billing_world
+    einvoice_check.require_tools()
+    for key in ("hosting", "ap", "training", "zeitz_hosting", "zeitz_fee"):
+        w["subs"][key].delete()
+    run = runs.run_create(actor=w["admin"], period="2026-01").run
+    runs.run_review(actor=w["admin"], run=run)
+    (invoice,) = runs.run_issue(actor=w["admin"], run=run, today=D(2026, 2, 1))
+    assert invoice.contract_reference == "Satzung § 12"
+    cii = xrechnung.render(invoice, "cii")
+    assert texts(cii, "//ram:ContractReferencedDocument/ram:IssuerAssignedID") == ["Satzung § 12"]
+    assert texts(cii, "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount") == ["203.84"]
+    assert einvoice_check.problems(cii) == []  # an invoice at 0 % only
+
+
+def test_cii_invoice_fields(issued: dict[str, Any]) -> None:
+    xml = xrechnung.render(issued["wernigerode_invoice"], "cii")
+    assert texts(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") == [xrechnung.CUSTOMIZATION]
+    assert texts(xml, "//ram:ApplicableHeaderTradeAgreement/ram:BuyerReference") == ["04011000-1234512345-06"]
+    assert texts(xml, "//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID") == ["04011000-1234512345-06"]
+    assert texts(xml, "//ram:SellerTradeParty/ram:DefinedTradeContact/ram:PersonName") == [
+        "Geschäftsstelle, Rechnungswesen"
+    ]
+    assert texts(xml, "//ram:PayeePartyCreditorFinancialAccount/ram:IBANID") == ["DE02120300000000202051"]
+    assert texts(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount") == [
+        "0.00",
+        "67.20",
+        "1308.93",
+    ]
+    assert texts(xml, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString") == ["20260502"]
+    assert texts(xml, "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount") == ["9817.03"]
+
+
+def test_the_checker_catches_broken_invoices(issued: dict[str, Any]) -> None:
+    """The gate is not a rubber stamp: a missing buyer reference, a wrong VAT sum and a Leitweg-ID with
+    wrong check digits are reported."""
+    xml = xrechnung.render(issued["wernigerode_invoice"], "ubl")
+    without_bt10 = xml.replace(b"<cbc:BuyerReference>04011000-1234512345-06</cbc:BuyerReference>", b"")
+    assert any(p.startswith("BR-DE-15") for p in einvoice_check.problems(without_bt10))
+    wrong_vat = xml.replace(
+        b'<cbc:TaxAmount currencyID="EUR">1376.13</cbc:TaxAmount>',
+        b'<cbc:TaxAmount currencyID="EUR">1376.14</cbc:TaxAmount>',
+        1,
+    )
+    assert any(p.startswith("BR-CO-14") for p in einvoice_check.problems(wrong_vat))
+    wrong_leitweg = xml.replace(b"04011000-1234512345-06", b"04011000-12345-34")
+    assert einvoice_check.problems(wrong_leitweg) == [
+        "BT-10 '04011000-12345-34': not a Leitweg-ID with valid check digits"
+    ]
+    cii = xrechnung.render(issued["wernigerode_invoice"], "cii")
+    broken = cii.replace(
+        b"<ram:CalculatedAmount>67.20</ram:CalculatedAmount>", b"<ram:CalculatedAmount>67.21</ram:CalculatedAmount>"
+    )
+    assert any(p.startswith("BR-CO-14") for p in einvoice_check.problems(broken))
+    misordered = cii.replace(b"<ram:ApplicableHeaderTradeDelivery/>", b"")
+    assert any(
+        p.startswith("XSD") and "ApplicableHeaderTradeSettlement': This element is not expected" in p
+        for p in einvoice_check.problems(misordered)
+    )
+
+
+def test_drafts_have_no_xrechnung(billing_world: dict[str, Any]) -> None:
+    runs.run_create(actor=billing_world["admin"], period="2026-01")
+    draft = Invoice.objects.filter(member=billing_world["wernigerode"]).get()
+    with pytest.raises(xrechnung.NotIssued):
+        xrechnung.render(draft, "ubl")
+    with pytest.raises(ValueError, match="syntax 'pdf': expected ubl or cii"):
+        xrechnung.render(draft, "pdf")
+
+
+def test_export_invoice_command_prints_the_xml(issued: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command("export_invoice", "2026-000001", "--syntax", "cii", stdout=out)
+    assert out.getvalue().encode() == xrechnung.render(issued["wernigerode_invoice"], "cii")
+    out = io.StringIO()
+    call_command("export_invoice", "2026-000003", stdout=out)  # UBL by default: the credit note
+    assert "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>" in out.getvalue()
+    with pytest.raises(CommandError, match="Rechnung 2026-999999 gibt es nicht"):
+        call_command("export_invoice", "2026-999999")
+
+
+def test_the_sellers_bank_account_and_vat_id_are_checked() -> None:
+    from django.conf import settings
+
+    assert check_seller() == []
+    broken = {**settings.KITU_SELLER, "iban": "DE02120300000000202052", "vat_id": "DE123", "bic": "XX"}
+    with override_settings(KITU_SELLER=broken):
+        assert [(e.id, e.msg) for e in check_seller()] == [
+            ("billing.E001", "KITU_SELLER iban 'DE02120300000000202052' is not a valid IBAN"),
+            ("billing.E002", "KITU_SELLER bic 'XX' is not a valid BIC"),
+            ("billing.E003", "KITU_SELLER vat_id 'DE123' is not a valid VAT ID"),
+        ]
+        assert all(isinstance(e, Error) for e in check_seller())
+
+
+def test_amount_formats() -> None:
+    assert xrechnung._plain(Decimal("40.0000")) == "40"
+    assert xrechnung._plain(Decimal("22.500000")) == "22.5"
+    assert xrechnung._plain(Decimal("0.00")) == "0"
+    assert xrechnung._amount(Decimal("1237.5")) == "1237.50"
