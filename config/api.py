@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from kitu.accounts.api import router as accounts_router
 from kitu.accounts.services import api_token_authenticate
+from kitu.billing.api import router as billing_router
 from kitu.catalog.api import router as catalog_router
 from kitu.contracts.api import router as contracts_router
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
@@ -47,6 +48,7 @@ api.add_router("/", contracts_router)
 api.add_router("/", catalog_router)
 api.add_router("/", workgroups_router)
 api.add_router("/", orders_router)
+api.add_router("/", billing_router)
 
 
 @api.exception_handler(NotFound)

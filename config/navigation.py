@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import can_read_audit, has_role
 from kitu.accounts.roles import Role
+from kitu.billing.policies import can_use_billing
 from kitu.bundling.policies import can_manage_campaigns
 from kitu.bundling.selectors import answering_member_ids
 from kitu.defects.selectors import worked_services
@@ -45,6 +46,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
     if is_staff_of_member_or_coop(user):
         items.append((reverse("workgroups:list"), _("Arbeitskreise und Termine")))
+    if can_use_billing(user):
+        items.append((reverse("billing:catalog"), _("Leistungen und Rechnungen")))
     if worked_services(user):
         items.append((reverse("defects:inbox"), _("Mängelmeldungen")))
     if has_role(user, Role.MEMBER_ADMIN):

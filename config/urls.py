@@ -12,6 +12,7 @@ urlpatterns = [
     path("arbeitskreise/", include("kitu.workgroups.urls")),
     path("bestellungen/", include("kitu.orders.urls")),
     path("maengel/", include("kitu.defects.urls")),
+    path("leistungen/", include("kitu.billing.urls")),
     path("open311/v2/", include("kitu.defects.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

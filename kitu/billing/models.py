@@ -187,7 +187,7 @@ class ImmutableInvoice(Exception):
 
 
 # What an issued invoice may still change: the receivables side (payments, reminders).
-MUTABLE_AFTER_ISSUE = {"paid_amount", "paid_on", "reminder_level", "last_reminder_on"}
+MUTABLE_AFTER_ISSUE = {"paid_amount", "paid_on", "reminder_level", "last_reminder_on", "mailed_to", "mailed_at"}
 
 
 class Invoice(models.Model):
@@ -218,6 +218,8 @@ class Invoice(models.Model):
     paid_on = models.DateField(_("bezahlt am"), null=True, blank=True)
     reminder_level = models.PositiveSmallIntegerField(_("Mahnstufe"), default=0)
     last_reminder_on = models.DateField(_("zuletzt gemahnt am"), null=True, blank=True)
+    mailed_to = models.CharField(_("versandt an"), max_length=500, blank=True)
+    mailed_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
@@ -305,3 +307,55 @@ class InvoiceNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class RequestKind(models.TextChoices):
+    NEW = "new", _("neue Leistung")
+    CHANGE = "change", _("Mengenänderung")
+    CANCEL = "cancel", _("Kündigung")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("beantragt")
+    APPROVED = "approved", _("genehmigt")
+    REJECTED = "rejected", _("abgelehnt")
+
+
+class SubscriptionRequest(models.Model):
+    """A member's request for a new service, a new quantity or a cancellation; the office decides."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscription_requests")
+    kind = models.CharField(_("Antrag"), max_length=10, choices=RequestKind.choices)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("Leistung"))
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, null=True, blank=True, related_name="requests"
+    )
+    quantity = models.PositiveIntegerField(_("Menge"), null=True, blank=True)
+    effective_from = models.DateField(_("wirksam ab"))  # cancellation: the last day of the service
+    cost_centre = models.ForeignKey(
+        CostCentre, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Kostenstelle")
+    )
+    note = models.TextField(_("Bemerkung"), blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("Begründung"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=models.Q(status="pending"),
+                name="billing_one_pending_request_per_subscription",
+            )
+        ]
+        verbose_name = _("Antrag")
+        verbose_name_plural = _("Anträge")
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_kind_display()} {self.service}"

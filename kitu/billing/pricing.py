@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Protocol
 
 FLAT, PER_UNIT, ONE_OFF = "flat", "per_unit", "one_off"
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -149,3 +152,19 @@ def period_bounds(label: str) -> tuple[dt.date, dt.date]:
         return interval_bounds(dt.date(int(year), int(part), 1), MONTH)
     except ValueError as exc:
         raise ValueError(f"period {label!r}: expected YYYY-MM, YYYY-Qn or YYYY") from exc
+
+
+class Taxed(Protocol):
+    vat_rate: Decimal
+    net_amount: Decimal
+
+
+def totals(lines: Iterable[Taxed]) -> tuple[Decimal, Decimal, dict[Decimal, tuple[Decimal, Decimal]]]:
+    """Net total, VAT total and per VAT rate (taxable amount, tax rounded once per rate, EN 16931 BR-CO-17)."""
+    per_rate: dict[Decimal, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        per_rate[line.vat_rate] += line.net_amount
+    breakdown = {
+        rate: (net, (net * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)) for rate, net in sorted(per_rate.items())
+    }
+    return sum(per_rate.values(), Decimal("0.00")), sum((v for _n, v in breakdown.values()), Decimal("0.00")), breakdown

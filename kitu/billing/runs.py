@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import format_eur
 
-from . import pricing
+from . import pricing, tasks
 from .models import (
     BillingRun,
     Invoice,
@@ -78,17 +79,6 @@ def _describe(subscription: Subscription, line: pricing.Line) -> str:
     return text[:250]
 
 
-def totals(lines: list[InvoiceLine]) -> tuple[Decimal, Decimal, dict[Decimal, tuple[Decimal, Decimal]]]:
-    """Net total, VAT total and per VAT rate (taxable amount, tax rounded once per rate, EN 16931 BR-CO-17)."""
-    per_rate: dict[Decimal, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        per_rate[line.vat_rate] += line.net_amount
-    breakdown = {
-        rate: (net, (net * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)) for rate, net in sorted(per_rate.items())
-    }
-    return sum(per_rate.values(), Decimal("0.00")), sum((v for _n, v in breakdown.values()), Decimal("0.00")), breakdown
-
-
 def contract_reference(references: set[str]) -> str:
     """BT-12: the service contract of the lines; lines of several contracts are billed under the framework
     service agreement of the cooperative (each line names its own contract)."""
@@ -97,7 +87,7 @@ def contract_reference(references: set[str]) -> str:
 
 def _refresh_totals(invoice: Invoice) -> None:
     lines = list(invoice.lines.all())
-    net, vat, _rates = totals(lines)
+    net, vat, _rates = pricing.totals(lines)
     invoice.net_total, invoice.vat_total, invoice.gross_total = net, vat, net + vat
     invoice.contract_reference = contract_reference({line.contract_reference for line in lines})
     invoice.save(update_fields=["net_total", "vat_total", "gross_total", "contract_reference"])
@@ -232,6 +222,7 @@ def _issue(invoice: Invoice, today: dt.date) -> None:
     invoice.status, invoice.issue_date = InvoiceStatus.ISSUED, today
     invoice.due_date = today + dt.timedelta(days=settings.KITU_PAYMENT_DAYS)
     invoice.save(update_fields=["number", "status", "issue_date", "due_date"])
+    transaction.on_commit(partial(tasks.send_invoice_mail.delay, invoice.pk))
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.conf import settings
 from lxml import etree
 
 from .models import Invoice, InvoiceKind, InvoiceLine
-from .runs import totals
+from .pricing import totals
 
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"  # BT-24
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"  # BT-23

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from kitu.billing import runs
+from kitu.billing import pricing, runs
 from kitu.billing.models import (
     BillingRun,
     ImmutableInvoice,
@@ -59,7 +59,7 @@ def test_a_quarterly_run_with_price_and_quantity_changes(billing_world: dict[str
         ),  # 90/365 × 2400
         ("Schulungstag, 10.03.2026–10.03.2026, 2 Tag à 480,00\xa0€", Decimal("960.00"), Decimal("7.00")),
     ]
-    _net, _vat, rates = runs.totals(list(wernigerode.lines.all()))
+    _net, _vat, rates = pricing.totals(list(wernigerode.lines.all()))
     assert rates == {
         Decimal("0.00"): (Decimal("591.78"), Decimal("0.00")),
         Decimal("7.00"): (Decimal("960.00"), Decimal("67.20")),

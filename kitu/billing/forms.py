@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kitu.core.forms import DATE_INPUT, EuroField
+from kitu.members.models import CostCentre, Member
+
+from .models import RequestKind, Service
+
+
+class PeriodForm(forms.Form):
+    period = forms.CharField(
+        label=_("Zeitraum"), max_length=7, help_text=_("Monat JJJJ-MM, Quartal JJJJ-Qn oder Jahr JJJJ, z. B. 2026-03")
+    )
+
+
+class NewRequestForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("für Mitglied"), queryset=Member.objects.none())
+    service = forms.ModelChoiceField(label=_("Leistung"), queryset=Service.objects.filter(is_active=True))
+    quantity = forms.IntegerField(label=_("Menge"), min_value=1, max_value=100000, initial=1)
+    effective_from = forms.DateField(label=_("Beginn"), widget=DATE_INPUT)
+    cost_centre = forms.ModelChoiceField(label=_("Kostenstelle"), queryset=CostCentre.objects.none(), required=False)
+    note = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [m.pk for m in members]
+        self.fields["member"].queryset = Member.objects.with_name().filter(pk__in=ids)  # type: ignore[attr-defined]
+        self.fields["cost_centre"].queryset = CostCentre.objects.filter(  # type: ignore[attr-defined]
+            member_id__in=ids, is_active=True
+        ).select_related("member__organisation")
+
+
+class ChangeRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Antrag"), choices=[(RequestKind.CHANGE, _("Menge ändern")), (RequestKind.CANCEL, _("kündigen"))]
+    )
+    quantity = forms.IntegerField(label=_("neue Menge"), min_value=1, max_value=100000, required=False)
+    effective_from = forms.DateField(
+        label=_("wirksam ab / Ende am"), widget=DATE_INPUT, help_text=_("bei Kündigung: der letzte Tag der Leistung")
+    )
+    note = forms.CharField(label=_("Bemerkung"), required=False, max_length=500)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"), choices=[("approve", _("genehmigen")), ("reject", _("ablehnen"))]
+    )
+    decision_note = forms.CharField(label=_("Begründung"), required=False, max_length=500)
+
+
+class PaymentForm(forms.Form):
+    amount = EuroField(label=_("Betrag (EUR)"))
+    paid_on = forms.DateField(label=_("Zahlungseingang am"), widget=DATE_INPUT)
+
+
+class CreditNoteForm(forms.Form):
+    reason = forms.CharField(label=_("Grund der Korrektur"), max_length=500)
+
+
+class PriceForm(forms.Form):
+    valid_from = forms.DateField(label=_("gültig ab"), widget=DATE_INPUT)
+    amount = EuroField(label=_("Preis (EUR, netto)"))

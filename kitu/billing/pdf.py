@@ -1,0 +1,147 @@
+"""The PDF rendition of an issued invoice or credit note for people: the same figures as the XRechnung
+(lines, VAT breakdown per rate, totals), the seller's bank account and the payment reference. The XML is the
+legally relevant e-invoice; the PDF says so."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from kitu.core.money import format_eur
+
+from .models import Invoice, InvoiceKind
+from .pricing import totals
+from .xrechnung import NotIssued, payment_terms
+
+
+def _number(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def _rate(value: Decimal) -> str:
+    return f"{_number(value)} %"
+
+
+def title_of(invoice: Invoice) -> str:
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        return f"Gutschrift {invoice.number} zur Rechnung {invoice.corrects.number if invoice.corrects else ''}"
+    return f"Rechnung {invoice.number}"
+
+
+def render(invoice: Invoice) -> bytes:
+    if not invoice.number or not invoice.issue_date:
+        raise NotIssued(f"invoice {invoice.pk} is a draft: only issued invoices have a PDF")
+    seller, member = settings.KITU_SELLER, invoice.member
+    lines = list(invoice.lines.select_related("subscription__cost_centre").order_by("position"))
+    net, vat, breakdown = totals(lines)
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"].clone("invoice", fontSize=9, leading=11.5)
+    small = body.clone("small", fontSize=7.5, leading=9.5)
+    right = body.clone("right", alignment=2)
+    out = io.BytesIO()
+    title = title_of(invoice)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=seller["name"],
+        lang="de",
+        invariant=1,  # the same invoice gives the same bytes
+    )
+
+    def p(text: str, style: Any = body) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    sender = f"{seller['name']} · {seller['street']} · {seller['postcode']} {seller['city']}"
+    address = f"{member.name}\n{member.street}\n{member.postcode} {member.city}"
+    facts = [
+        ("Rechnungsnummer", invoice.number),
+        ("Rechnungsdatum", f"{invoice.issue_date:%d.%m.%Y}"),
+        ("Leistungszeitraum", f"{invoice.period_start:%d.%m.%Y} – {invoice.period_end:%d.%m.%Y}"),
+        ("Leitweg-ID", invoice.leitweg_id),
+        ("Vertrag", invoice.contract_reference),
+    ]
+    if invoice.kind == InvoiceKind.INVOICE and invoice.due_date:
+        facts.append(("fällig am", f"{invoice.due_date:%d.%m.%Y}"))
+    head = Table(
+        [
+            [p(sender, small), ""],
+            [p(address), Table([[p(k, small), p(v, small)] for k, v in facts], colWidths=[30 * mm, 45 * mm])],
+        ],
+        colWidths=[95 * mm, 80 * mm],
+    )
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (0, 0), (1, 0))]))
+
+    rows = [[p(h, small) for h in ("Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto")]]
+    for line in lines:
+        text = line.description
+        if line.subscription and line.subscription.cost_centre:
+            text += f"\nKostenstelle {line.subscription.cost_centre.code}"
+        rows.append(
+            [
+                p(str(line.position)),
+                p(text),
+                p(f"{_number(line.quantity)} {line.unit_code}", right),
+                p(format_eur(line.unit_price.quantize(Decimal("0.01"))), right),
+                p(_rate(line.vat_rate), right),
+                p(format_eur(line.net_amount), right),
+            ]
+        )
+    table = Table(rows, repeatRows=1, colWidths=[11 * mm, 82 * mm, 20 * mm, 24 * mm, 14 * mm, 24 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    sums = [[p("Summe netto"), p(format_eur(net), right)]]
+    for rate, (taxable, tax) in breakdown.items():
+        label = f"USt {_rate(rate)} auf {format_eur(taxable)}"
+        if rate == 0:
+            label += f" ({seller['vat_exemption_reason']})"
+        sums.append([p(label), p(format_eur(tax), right)])
+    total = escape(format_eur(net + vat))
+    sums.append([Paragraph("<b>Gesamtbetrag</b>", body), Paragraph(f"<b>{total}</b>", right)])
+    summary = Table(sums, colWidths=[120 * mm, 55 * mm])
+    summary.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black)]))
+
+    story = [head, Spacer(0, 10 * mm), Paragraph(escape(title), styles["Heading2"])]
+    if invoice.note:
+        story.append(p(f"Grund: {invoice.note}"))
+    story += [Spacer(0, 4 * mm), table, Spacer(0, 4 * mm), summary, Spacer(0, 6 * mm)]
+    story.append(p(payment_terms(invoice)))
+    story.append(
+        p(
+            f"Bankverbindung: {seller['bank']}, IBAN {seller['iban']}, BIC {seller['bic']}, "
+            f"Verwendungszweck {invoice.number}"
+        )
+    )
+    story.append(Spacer(0, 6 * mm))
+    story.append(
+        p(
+            "Diese PDF-Datei ist eine Lesefassung. Maßgeblich ist die elektronische Rechnung (XRechnung 3.0), "
+            "die Sie mit derselben Nummer erhalten.\n"
+            f"{seller['name']} · {seller['register']} · USt-IdNr. {seller['vat_id']} · "
+            f"Kontakt: {seller['contact_name']}, {seller['contact_phone']}, {seller['contact_email']}",
+            small,
+        )
+    )
+    doc.build(story)
+    return out.getvalue()

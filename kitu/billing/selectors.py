@@ -1,0 +1,104 @@
+"""Read side of billing, always limited to what the user may see (another member's data is not found)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from kitu.core.errors import NotFound
+from kitu.members.models import Member
+
+from . import receivables
+from .models import Invoice, InvoiceKind, InvoiceStatus, Service, Subscription, SubscriptionRequest
+from .policies import can_see_all_billing, reader_org_ids
+
+
+def _scope(user: Any, queryset: QuerySet[Any], member_path: str = "member") -> QuerySet[Any]:
+    if can_see_all_billing(user):
+        return queryset
+    return queryset.filter(**{f"{member_path}__organisation_id__in": reader_org_ids(user)})
+
+
+def visible_invoices(user: Any) -> QuerySet[Invoice]:
+    """Issued invoices and credit notes of the user's members (coop staff: all, drafts too)."""
+    qs = Invoice.objects.select_related("member__organisation", "corrects", "run")
+    if not can_see_all_billing(user):
+        qs = qs.filter(status=InvoiceStatus.ISSUED)
+    return _scope(user, qs)
+
+
+def invoice_for(user: Any, invoice_id: int) -> Invoice:
+    invoice = visible_invoices(user).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFound("invoice")
+    return invoice
+
+
+def cancelled_ids(invoice_ids: list[int]) -> set[int]:
+    """Which of the invoices a credit note cancels."""
+    return set(Invoice.objects.filter(corrects_id__in=invoice_ids).values_list("corrects_id", flat=True))
+
+
+def state_filter(queryset: QuerySet[Invoice], state: str, today: dt.date) -> QuerySet[Invoice]:
+    invoices = queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True)
+    unpaid = Q(paid_amount__lt=F("gross_total"))
+    if state == receivables.PAID:
+        return invoices.exclude(unpaid)
+    if state == receivables.OVERDUE:
+        return invoices.filter(unpaid, due_date__lt=today)
+    if state == receivables.OPEN:
+        return invoices.filter(unpaid, due_date__gte=today)
+    return queryset
+
+
+def receivable_summary(queryset: QuerySet[Invoice], today: dt.date) -> dict[str, Decimal]:
+    """Outstanding (open, overdue) and paid amounts of the issued, not cancelled invoices."""
+    sums = {receivables.OPEN: Decimal(0), receivables.OVERDUE: Decimal(0), receivables.PAID: Decimal(0)}
+    for invoice in queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True):
+        current = receivables.state(invoice, today, cancelled=False)
+        sums[receivables.PAID] += invoice.paid_amount
+        if current != receivables.PAID:
+            sums[current] += receivables.outstanding(invoice)
+    return sums
+
+
+def receivables_by_month(queryset: QuerySet[Invoice], today: dt.date) -> dict[str, dict[str, Decimal]]:
+    """Per due month (YYYY-MM): paid, open and overdue amounts, for the chart."""
+    months: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for invoice in queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True):
+        month = f"{invoice.due_date:%Y-%m}"
+        months[month][receivables.PAID] += invoice.paid_amount
+        current = receivables.state(invoice, today, cancelled=False)
+        if current != receivables.PAID:
+            months[month][current] += receivables.outstanding(invoice)
+    return dict(sorted(months.items()))
+
+
+def visible_subscriptions(user: Any) -> QuerySet[Subscription]:
+    qs = Subscription.objects.select_related("member__organisation", "service", "cost_centre").prefetch_related(
+        "changes"
+    )
+    return _scope(user, qs).order_by("member__organisation__name", "service__name", "starts_on")
+
+
+def visible_requests(user: Any) -> QuerySet[SubscriptionRequest]:
+    qs = SubscriptionRequest.objects.select_related(
+        "member__organisation", "service", "subscription", "cost_centre", "requested_by", "decided_by"
+    )
+    return _scope(user, qs)
+
+
+def catalog(user: Any) -> QuerySet[Service]:
+    qs = Service.objects.prefetch_related("prices__tiers")
+    return qs if can_see_all_billing(user) else qs.filter(is_active=True)
+
+
+def reader_members(user: Any) -> list[Member]:
+    qs = Member.objects.with_name().order_by("organisation__name")
+    if can_see_all_billing(user):
+        return list(qs.filter(subscriptions__isnull=False).distinct())
+    return list(qs.filter(organisation_id__in=reader_org_ids(user)))

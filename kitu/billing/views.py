@@ -1,0 +1,410 @@
+"""Pages of billing: the service catalog, subscriptions and requests (member cockpit, approval by the office),
+invoices with XML and PDF downloads, receivables with payments, reminders and CSV export, billing runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kitu.core import charts
+from kitu.core.errors import NotFound
+from kitu.core.forms import run_action, run_form_action
+
+from . import pdf, pricing, receivables, runs, selectors, subscriptions, xrechnung
+from .forms import (
+    ChangeRequestForm,
+    CreditNoteForm,
+    DecisionForm,
+    NewRequestForm,
+    PaymentForm,
+    PeriodForm,
+    PriceForm,
+)
+from .models import BillingRun, InvoiceStatus, RequestStatus, Service, SubscriptionRequest
+from .policies import can_manage_billing, can_request_for, can_see_all_billing, can_use_billing
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise DjangoPermissionDenied
+
+
+def _requesting_members(request: HttpRequest) -> list[Any]:
+    return [m for m in selectors.reader_members(request.user) if can_request_for(request.user, m)]
+
+
+# --- catalog and subscriptions ---------------------------------------------------------------------------
+
+
+@login_required
+def catalog(request: HttpRequest) -> HttpResponse:
+    _require(can_use_billing(request.user))
+    today = timezone.localdate()
+    services = []
+    for service in selectors.catalog(request.user):
+        terms = runs.terms_of(service)
+        price = terms.price_on(today)
+        upcoming = [p for p in terms.prices if p.valid_from > today]
+        services.append({"service": service, "price": price, "upcoming": upcoming})
+    members = _requesting_members(request)
+    return render(
+        request,
+        "billing/catalog.html",
+        {
+            "services": services,
+            "request_form": NewRequestForm(members=members, initial={"effective_from": today}) if members else None,
+            "price_form": PriceForm() if can_manage_billing(request.user) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def price_add(request: HttpRequest, service_id: int) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    service = Service.objects.filter(pk=service_id).first()
+    if service is None:
+        raise Http404
+    form = PriceForm(request.POST)
+    run_form_action(
+        request,
+        form,
+        lambda data: subscriptions.price_add(actor=request.user, service=service, **data),
+        _("Der neue Preis ist eingetragen."),
+    )
+    return redirect("billing:catalog")
+
+
+@login_required
+@require_POST
+def request_new(request: HttpRequest) -> HttpResponse:
+    members = _requesting_members(request)
+    _require(bool(members))
+    form = NewRequestForm(request.POST, members=members)
+    run_form_action(
+        request,
+        form,
+        lambda data: subscriptions.request_create(actor=request.user, kind="new", **data),
+        _("Ihr Antrag ist eingegangen; die Geschäftsstelle entscheidet."),
+    )
+    return redirect("billing:subscriptions")
+
+
+@login_required
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    _require(can_use_billing(request.user))
+    today = timezone.localdate()
+    subs = selectors.visible_subscriptions(request.user)
+    member_id = request.GET.get("mitglied", "")
+    if member_id.isdigit():
+        subs = subs.filter(member_id=int(member_id))
+    rows = [
+        {
+            "subscription": s,
+            "quantity": subscriptions.current_quantity(s, today),
+            "active": s.starts_on <= today and (s.ends_on is None or s.ends_on >= today),
+            "can_request": can_request_for(request.user, s.member),
+        }
+        for s in subs
+    ]
+    requests = selectors.visible_requests(request.user)
+    return render(
+        request,
+        "billing/subscriptions.html",
+        {
+            "rows": rows,
+            "members": selectors.reader_members(request.user),
+            "member_id": member_id,
+            "pending": requests.filter(status=RequestStatus.PENDING),
+            "decided": requests.exclude(status=RequestStatus.PENDING)[:20],
+            "change_form": ChangeRequestForm(initial={"effective_from": today}),
+            "decision_form": DecisionForm() if can_manage_billing(request.user) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_change(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    subscription = selectors.visible_subscriptions(request.user).filter(pk=subscription_id).first()
+    if subscription is None:
+        raise Http404
+    _require(can_request_for(request.user, subscription.member))
+    run_form_action(
+        request,
+        ChangeRequestForm(request.POST),
+        lambda data: subscriptions.request_create(
+            actor=request.user, member=subscription.member, subscription=subscription, **data
+        ),
+        _("Ihr Antrag ist eingegangen; die Geschäftsstelle entscheidet."),
+    )
+    return redirect("billing:subscriptions")
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    subscription_request = SubscriptionRequest.objects.filter(pk=request_id).first()
+    if subscription_request is None:
+        raise Http404
+    run_form_action(
+        request,
+        DecisionForm(request.POST),
+        lambda data: subscriptions.request_decide(
+            actor=request.user,
+            request=subscription_request,
+            approve=data["decision"] == "approve",
+            note=data["decision_note"],
+        ),
+        _("Die Entscheidung ist gespeichert."),
+    )
+    return redirect("billing:subscriptions")
+
+
+# --- invoices and receivables ----------------------------------------------------------------------------
+
+
+def _invoice(request: HttpRequest, invoice_id: int) -> Any:
+    try:
+        return selectors.invoice_for(request.user, invoice_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _receivables_chart(months: dict[str, dict[str, Any]]) -> Any:
+    if not months:
+        return None
+    labels = list(months)
+    return charts.stacked_bars(
+        title=_("Forderungen nach Fälligkeitsmonat (EUR, brutto)"),
+        description=_("Je Monat ein Balken: bezahlt, offen und überfällig."),
+        categories=labels,
+        series=[
+            charts.Series(str(receivables.STATES[key]), [int(months[m][key]) for m in labels])
+            for key in (receivables.PAID, receivables.OPEN, receivables.OVERDUE)
+        ],
+    )
+
+
+@login_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    _require(can_use_billing(request.user))
+    today = timezone.localdate()
+    invoices = selectors.visible_invoices(request.user)
+    member_id, state = request.GET.get("mitglied", ""), request.GET.get("status", "")
+    if member_id.isdigit():
+        invoices = invoices.filter(member_id=int(member_id))
+    if state in receivables.STATES:
+        invoices = selectors.state_filter(invoices, state, today)
+    office = can_see_all_billing(request.user)
+    page = Paginator(invoices.order_by("-issue_date", "-number", "-pk"), 50).get_page(request.GET.get("page"))
+    cancelled = selectors.cancelled_ids([i.pk for i in page])
+    rows = [
+        {
+            "invoice": i,
+            "state": receivables.state(i, today, cancelled=i.pk in cancelled),
+            "open": receivables.outstanding(i),
+        }
+        for i in page
+        if i.status == InvoiceStatus.ISSUED
+    ]
+    return render(
+        request,
+        "billing/invoices.html",
+        {
+            "rows": rows,
+            "page": page,
+            "drafts": invoices.filter(status=InvoiceStatus.DRAFT).count() if office else 0,
+            "members": selectors.reader_members(request.user),
+            "member_id": member_id,
+            "state": state,
+            "states": [(k, v) for k, v in receivables.STATES.items() if k in ("open", "paid", "overdue")],
+            "summary": selectors.receivable_summary(invoices, today),
+            "chart": _receivables_chart(selectors.receivables_by_month(invoices, today)) if office else None,
+            "office": office,
+            "query": _without_page(request),
+        },
+    )
+
+
+@login_required
+def invoice_csv(request: HttpRequest) -> HttpResponse:
+    _require(can_see_all_billing(request.user))
+    today = timezone.localdate()
+    invoices = selectors.visible_invoices(request.user).filter(status=InvoiceStatus.ISSUED)
+    state = request.GET.get("status", "")
+    if state in receivables.STATES:
+        invoices = selectors.state_filter(invoices, state, today)
+    invoices = invoices.order_by("number")
+    with translation.override("de"):
+        cancelled = selectors.cancelled_ids(list(invoices.values_list("pk", flat=True)))
+        text = receivables.receivables_csv(invoices, today, cancelled)
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="forderungen-{today:%Y-%m-%d}.csv"'
+    return response
+
+
+@login_required
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(can_use_billing(request.user))
+    invoice = _invoice(request, invoice_id)
+    today = timezone.localdate()
+    lines = list(invoice.lines.select_related("subscription__cost_centre").order_by("position"))
+    _net, _vat, breakdown = pricing.totals(lines)
+    manage = can_manage_billing(request.user) and invoice.status == InvoiceStatus.ISSUED
+    is_cancelled = invoice.corrections.exists()
+    state = receivables.state(invoice, today, cancelled=is_cancelled)
+    return render(
+        request,
+        "billing/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": lines,
+            "breakdown": breakdown,
+            "state": state,
+            "state_label": receivables.STATES[state],
+            "open": receivables.outstanding(invoice),
+            "reminder": receivables.REMINDERS.get(invoice.reminder_level, ""),
+            "payment_form": PaymentForm(initial={"paid_on": today, "amount": receivables.outstanding(invoice)})
+            if manage and state in (receivables.OPEN, receivables.OVERDUE)
+            else None,
+            "can_remind": manage and state == receivables.OVERDUE,
+            "credit_form": CreditNoteForm() if manage and invoice.kind == "invoice" and not is_cancelled else None,
+            "corrections": invoice.corrections.all(),
+            "perms_runs": can_manage_billing(request.user),
+        },
+    )
+
+
+@login_required
+def invoice_file(request: HttpRequest, invoice_id: int, syntax: str) -> HttpResponse:
+    _require(can_use_billing(request.user))
+    invoice = _invoice(request, invoice_id)
+    if invoice.status != InvoiceStatus.ISSUED or syntax not in (*xrechnung.SYNTAXES, "pdf"):
+        raise Http404
+    if syntax == "pdf":
+        response = HttpResponse(pdf.render(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+        return response
+    response = HttpResponse(xrechnung.render(invoice, syntax), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}-xrechnung-{syntax}.xml"'
+    return response
+
+
+@login_required
+@require_POST
+def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    invoice = _invoice(request, invoice_id)
+    run_form_action(
+        request,
+        PaymentForm(request.POST),
+        lambda data: receivables.payment_record(actor=request.user, invoice=invoice, **data),
+        _("Der Zahlungseingang ist gebucht."),
+    )
+    return redirect("billing:invoice", invoice_id=invoice.pk)
+
+
+@login_required
+@require_POST
+def invoice_reminder(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    invoice = _invoice(request, invoice_id)
+    run_action(
+        request,
+        lambda: receivables.reminder_send(actor=request.user, invoice=invoice),
+        _("Die Mahnung ist verschickt."),
+    )
+    return redirect("billing:invoice", invoice_id=invoice.pk)
+
+
+@login_required
+@require_POST
+def invoice_credit_note(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    invoice = _invoice(request, invoice_id)
+    created: list[Any] = []
+    run_form_action(
+        request,
+        CreditNoteForm(request.POST),
+        lambda data: created.append(runs.credit_note_create(actor=request.user, invoice=invoice, **data)),
+        _("Die Gutschrift ist ausgestellt und verschickt."),
+    )
+    return redirect("billing:invoice", invoice_id=created[0].pk if created else invoice.pk)
+
+
+# --- billing runs ----------------------------------------------------------------------------------------
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST":
+        created: list[Any] = []
+        ok = run_form_action(
+            request,
+            form,
+            lambda data: created.append(runs.run_create(actor=request.user, **data)),
+            _("Der Abrechnungslauf ist berechnet."),
+        )
+        if ok:
+            result = created[0]
+            if result.skipped:
+                messages.warning(
+                    request,
+                    _("Ohne Leitweg-ID nicht abgerechnet: %(names)s") % {"names": ", ".join(result.skipped)},
+                )
+            return redirect("billing:run", run_id=result.run.pk)
+        return redirect("billing:runs")
+    return render(request, "billing/runs.html", {"runs": BillingRun.objects.all(), "form": form})
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    run = BillingRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    invoices = (
+        run.invoices.select_related("member__organisation")
+        .prefetch_related("lines")
+        .order_by("member__organisation__name", "leitweg_id")
+    )
+    return render(request, "billing/run_detail.html", {"run": run, "invoices": invoices})
+
+
+@login_required
+@require_POST
+def run_step(request: HttpRequest, run_id: int, step: str) -> HttpResponse:
+    _require(can_manage_billing(request.user))
+    run = BillingRun.objects.filter(pk=run_id).first()
+    if run is None or step not in ("review", "issue"):
+        raise Http404
+    if step == "review":
+        run_action(
+            request, lambda: runs.run_review(actor=request.user, run=run), _("Der Lauf ist als geprüft markiert.")
+        )
+    else:
+        run_action(
+            request,
+            lambda: runs.run_issue(actor=request.user, run=run),
+            _("Die Rechnungen sind ausgestellt und werden an die Mitglieder verschickt."),
+        )
+    return redirect("billing:run", run_id=run.pk)
