@@ -1,0 +1,87 @@
+"""The PDF rendition carries the same figures as the XRechnung; both go out by mail on issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from kitu.billing import pdf, runs, tasks, xrechnung
+from kitu.billing.models import Invoice
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def issued(billing_world: dict[str, Any], django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+    w = billing_world
+    w["wernigerode"].invoice_email = "rechnungseingang@wernigerode.example"
+    w["wernigerode"].save()
+    run = runs.run_create(actor=w["admin"], period="2026-Q1").run
+    runs.run_review(actor=w["admin"], run=run)
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.run_issue(actor=w["admin"], run=run, today=D(2026, 4, 2))
+    return {**w, "invoice": Invoice.objects.get(member=w["wernigerode"])}
+
+
+def pdf_text(data: bytes) -> str:
+    pypdf = pytest.importorskip("pypdf", reason="pypdf (requirements-dev.txt) reads the PDF back")
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_pdf_has_the_figures_of_the_xrechnung(issued: dict[str, Any]) -> None:
+    text = pdf_text(pdf.render(issued["invoice"]))
+    for expected in (
+        "Rechnung 2026-000001",
+        "Stadt Wernigerode",
+        "04011000-1234512345-06",
+        "02.05.2026",
+        "2.000,00 €",
+        "1.237,50 €",
+        "USt 19 % auf 6.889,12 €",
+        "1.308,93 €",
+        "USt 7 % auf 960,00 €",
+        "67,20 €",
+        "USt 0 % auf 591,78 € (Nicht steuerbar: echter Mitgliedsbeitrag)",
+        "9.817,03 €",
+        "IBAN DE02120300000000202051",
+    ):
+        assert expected in text.replace("\xa0", " "), expected
+    assert pdf.render(issued["invoice"]) == pdf.render(issued["invoice"])  # deterministic
+
+
+def test_issue_mails_xml_and_pdf_once(issued: dict[str, Any]) -> None:
+    invoice = issued["invoice"]
+    sent = {m.to[0]: m for m in mail.outbox}
+    message = sent["rechnungseingang@wernigerode.example"]
+    assert message.subject == "Rechnung 2026-000001 der Kommunale IT-UNION eG"
+    assert "über 9.817,03\xa0€ für Stadt Wernigerode" in message.body
+    (xml_name, xml, xml_type), (pdf_name, _pdf, pdf_type) = message.attachments
+    assert (xml_name, xml_type, pdf_name, pdf_type) == (
+        "2026-000001.xml",
+        "application/xml",
+        "2026-000001.pdf",
+        "application/pdf",
+    )
+    assert xml == xrechnung.to_ubl(invoice)
+    invoice.refresh_from_db()
+    assert invoice.mailed_to == "rechnungseingang@wernigerode.example" and invoice.mailed_at is not None
+    assert tasks.send_invoice_mail(invoice.pk) == [] and len(mail.outbox) == 2  # never twice
+
+
+def test_a_credit_note_is_mailed_with_its_reason(
+    issued: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = runs.credit_note_create(
+            actor=issued["admin"], invoice=issued["invoice"], reason="Falsche Menge", today=D(2026, 4, 9)
+        )
+    (message,) = mail.outbox
+    assert message.subject == "Gutschrift 2026-000003 der Kommunale IT-UNION eG"
+    text = pdf_text(pdf.render(note))
+    assert "Gutschrift 2026-000003 zur Rechnung 2026-000001" in text and "Grund: Falsche Menge" in text
