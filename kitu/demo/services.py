@@ -17,6 +17,7 @@ from kitu.members.models import COUNCIL_TYPES, Contact, CostCentre, LeitwegId, M
 from kitu.members.validators import leitweg_check_digits
 
 from .campaigns import seed_campaigns
+from .billing import seed_billing
 from .contracts import seed_contracts
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
 from .defects import seed_defects
@@ -115,6 +116,7 @@ def seed() -> dict[str, int]:
         "orders": 0,
         "baskets": 0,
         "defects": 0,
+        "services": 0,
     }
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
@@ -133,6 +135,7 @@ def seed() -> dict[str, int]:
     created["orders"] = seed_orders()
     created["baskets"] = seed_baskets(admin)
     created["defects"] = seed_defects()
+    created["services"] = seed_billing()
     return created
 
 
