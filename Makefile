@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/optimizer.py
 	$(PY) bench/orders.py
 	$(PY) bench/defects.py
+	$(PY) bench/billing.py
 
 lint: install
 	$(VENV)/bin/ruff check .

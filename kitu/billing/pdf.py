@@ -86,25 +86,29 @@ def render(invoice: Invoice) -> bytes:
     )
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (0, 0), (1, 0))]))
 
-    rows = [[p(h, small) for h in ("Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto")]]
+    # Plain strings where nothing wraps (far faster to lay out than a Paragraph per cell).
+    rows: list[list[Any]] = [["Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto"]]
     for line in lines:
         text = line.description
         if line.subscription and line.subscription.cost_centre:
             text += f"\nKostenstelle {line.subscription.cost_centre.code}"
         rows.append(
             [
-                p(str(line.position)),
+                str(line.position),
                 p(text),
-                p(f"{_number(line.quantity)} {line.unit_code}", right),
-                p(format_eur(line.unit_price.quantize(Decimal("0.01"))), right),
-                p(_rate(line.vat_rate), right),
-                p(format_eur(line.net_amount), right),
+                f"{_number(line.quantity)} {line.unit_code}",
+                format_eur(line.unit_price.quantize(Decimal("0.01"))),
+                _rate(line.vat_rate),
+                format_eur(line.net_amount),
             ]
         )
     table = Table(rows, repeatRows=1, colWidths=[11 * mm, 82 * mm, 20 * mm, 24 * mm, 14 * mm, 24 * mm])
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), "Helvetica", 9),
+                ("FONT", (0, 0), (-1, 0), "Helvetica", 7.5),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),

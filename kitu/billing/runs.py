@@ -141,8 +141,12 @@ def run_create(*, actor: Any, period: str) -> RunResult:
         .order_by("member__organisation__name", "service__name", "pk")
     )
     groups: dict[tuple[int, str], list[tuple[Subscription, pricing.Line]]] = defaultdict(list)
+    terms_by_service: dict[int, pricing.Terms] = {}
     for subscription in subscriptions:
-        terms, timeline = terms_of(subscription.service), timeline_of(subscription)
+        terms = terms_by_service.get(subscription.service_id)
+        if terms is None:
+            terms = terms_by_service[subscription.service_id] = terms_of(subscription.service)
+        timeline = timeline_of(subscription)
         lines = [
             line
             for first, last in unbilled(start, end, billed[subscription.pk])
@@ -165,10 +169,11 @@ def run_create(*, actor: Any, period: str) -> RunResult:
             defaults={"period_start": start, "period_end": end, "is_demo": items[0][0].is_demo},
         )
         result.invoices_created += int(created)
-        position = invoice.lines.aggregate(last=Max("position"))["last"] or 0
-        for subscription, line in items:
-            position += 1
-            InvoiceLine.objects.create(
+        next_position = (invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1
+        # One insert per invoice; the draft is this run's (locked above), so the issued-invoice guard of
+        # InvoiceLine.save is not needed here.
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
                 invoice=invoice,
                 position=position,
                 subscription=subscription,
@@ -183,7 +188,9 @@ def run_create(*, actor: Any, period: str) -> RunResult:
                 vat_rate=subscription.service.vat_rate,
                 contract_reference=subscription.service.contract_reference,
             )
-            result.lines_created += 1
+            for position, (subscription, line) in enumerate(items, start=next_position)
+        )
+        result.lines_created += len(items)
         _refresh_totals(invoice)
     audit.record(
         actor=actor,

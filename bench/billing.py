@@ -1,0 +1,194 @@
+"""Billing run benchmark (issue 5; run by `make bench`).
+
+100 members × 30 subscriptions (30 services: flat, per unit with tiers, one-off; 19 %, 7 % and 0 %; a price
+change and quantity changes inside the month, so lines are cut). One monthly run, timed in steps:
+- create: compute the drafts (pro rata, cuts, tiers; one invoice per member),
+- issue: review and issue (gapless numbers) and, after the commit, the mail to each member with the
+  XRechnung (UBL) and the PDF rendered (mail goes to a dummy backend, so rendering is what is timed),
+- CII: the CII rendition of every invoice as well.
+The floor: inserting the same invoice and line rows with bulk_create in one transaction (no computing,
+no documents). Prints seconds, invoices per second and the ratio to the floor.
+
+PostgreSQL when it answers (BENCH_BILLING_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/kitu_bench_billing, dropped and created), else a temporary SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import tempfile
+import time
+import warnings
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from pgbench_common import recreate_database  # noqa: E402
+
+URL = os.environ.get("BENCH_BILLING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_billing")
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "100"))
+SUBSCRIPTIONS = 30
+
+if recreate_database(URL):
+    os.environ["DATABASE_URL"] = URL
+    DATABASE = "postgresql"
+else:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    DATABASE = "sqlite"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ["DEBUG"] = "0"
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+os.environ["CELERY_BROKER_URL"] = ""  # eager: the mail (with XML and PDF) is rendered in the timed step
+
+import django  # noqa: E402
+
+django.setup()
+logging.disable(logging.WARNING)
+warnings.filterwarnings("ignore", message="No directory at")
+
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from kitu.accounts.models import Organisation  # noqa: E402
+from kitu.accounts.roles import OrgKind  # noqa: E402
+from kitu.billing import runs, xrechnung  # noqa: E402
+from kitu.billing.models import (  # noqa: E402
+    BillingRun,
+    Invoice,
+    InvoiceLine,
+    Price,
+    PriceTier,
+    QuantityChange,
+    Service,
+    Subscription,
+)
+from kitu.members.models import LeitwegId, Member  # noqa: E402
+from kitu.members.validators import leitweg_check_digits  # noqa: E402
+
+D = dt.date
+
+
+def build() -> None:
+    call_command("migrate", verbosity=0)
+    services = []
+    for i in range(SUBSCRIPTIONS):
+        pricing = ("flat", "per_unit", "per_unit", "one_off")[i % 4] if i % 10 != 9 else "one_off"
+        service = Service.objects.create(
+            code=f"svc-{i:02d}",
+            name=f"Leistung {i:02d}",
+            category="operations",
+            pricing=pricing,
+            interval=("month", "quarter", "year")[i % 3],
+            vat_rate=(Decimal("19.00"), Decimal("7.00"), Decimal("0.00"))[i % 3 if i % 5 == 0 else 0],
+            contract_reference=f"DLV-2024-{i % 6:02d}",
+        )
+        price = Price.objects.create(service=service, valid_from=D(2024, 1, 1), amount=Decimal(20 + i * 7))
+        PriceTier.objects.create(price=price, min_quantity=50, amount=Decimal(18 + i * 6))
+        if i % 6 == 0:
+            Price.objects.create(service=service, valid_from=D(2026, 3, 16), amount=Decimal(22 + i * 7))
+        services.append(service)
+    for m in range(MEMBERS):
+        org = Organisation.objects.create(kind=OrgKind.MEMBER, name=f"Gemeinde Bench {m:03d}")
+        member = Member.objects.create(
+            organisation=org,
+            member_type="gemeinde",
+            member_number=m + 1,
+            street="Markt 1",
+            postcode="39104",
+            city="Magdeburg",
+            joined_on=D(2015, 1, 1),
+            invoice_email=f"rechnung@bench-{m:03d}.example",
+        )
+        coarse = f"15{m:06d}"
+        LeitwegId.objects.create(member=member, value=f"{coarse}-{leitweg_check_digits(coarse)}", is_default=True)
+        for i, service in enumerate(services):
+            start = D(2026, 3, 1 + (m + i) % 28) if service.pricing == "one_off" else D(2025, 1, 1)
+            sub = Subscription.objects.create(member=member, service=service, starts_on=start)
+            QuantityChange.objects.create(subscription=sub, effective_from=start, quantity=10 + (m * i) % 80)
+            if (m + i) % 7 == 0 and service.pricing != "one_off":
+                QuantityChange.objects.create(subscription=sub, effective_from=D(2026, 3, 10), quantity=60)
+
+
+def floor(period: str) -> float:
+    """The same invoice and line rows, inserted with bulk_create in one transaction (then rolled back)."""
+    source = list(Invoice.objects.filter(run__period=period).prefetch_related("lines"))
+    started = time.perf_counter()
+    with transaction.atomic():
+        run = BillingRun.objects.create(period="9999-01", period_start=D(9999, 1, 1), period_end=D(9999, 1, 31))
+        copies = Invoice.objects.bulk_create(
+            Invoice(
+                run=run,
+                member_id=i.member_id,
+                leitweg_id=i.leitweg_id,
+                period_start=i.period_start,
+                period_end=i.period_end,
+                net_total=i.net_total,
+                vat_total=i.vat_total,
+                gross_total=i.gross_total,
+                contract_reference=i.contract_reference,
+            )
+            for i in source
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=copy,
+                position=line.position,
+                subscription_id=line.subscription_id,
+                service_id=line.service_id,
+                description=line.description,
+                period_start=line.period_start,
+                period_end=line.period_end,
+                quantity=line.quantity,
+                unit_code=line.unit_code,
+                unit_price=line.unit_price,
+                net_amount=line.net_amount,
+                vat_rate=line.vat_rate,
+                contract_reference=line.contract_reference,
+            )
+            for copy, original in zip(copies, source, strict=True)
+            for line in original.lines.all()
+        )
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def main() -> None:
+    started = time.perf_counter()
+    build()
+    print(
+        f"billing: {MEMBERS} members × {SUBSCRIPTIONS} subscriptions, database {DATABASE} "
+        f"(built in {time.perf_counter() - started:.1f} s)"
+    )
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        result = runs.run_create(actor=None, period="2026-03")
+    t1 = time.perf_counter()
+    with transaction.atomic():
+        run = runs.run_review(actor=None, run=result.run)
+        issued = runs.run_issue(actor=None, run=run, today=D(2026, 4, 1))
+    t2 = time.perf_counter()  # the commit ran the mail tasks: UBL + PDF per invoice
+    for invoice in Invoice.objects.filter(run=run).select_related("member__organisation"):
+        xrechnung.to_cii(invoice)
+    t3 = time.perf_counter()
+    lines = InvoiceLine.objects.filter(invoice__run=run).count()
+    mailed = Invoice.objects.filter(run=run, mailed_at__isnull=False).count()
+    total = t3 - t0
+    bulk = floor("2026-03")
+    print(f"  invoices {len(issued)}, lines {lines}, mailed with XML+PDF {mailed}")
+    print(f"  create drafts            {t1 - t0:7.2f} s")
+    print(f"  review+issue+UBL+PDF     {t2 - t1:7.2f} s")
+    print(f"  CII for every invoice    {t3 - t2:7.2f} s")
+    print(
+        f"  total                    {total:7.2f} s  {len(issued) / total:6.1f} invoices/s  {lines / total:7.0f} lines/s"
+    )
+    print(
+        f"  floor: bulk insert       {bulk:7.2f} s  {len(issued) / bulk:6.1f} invoices/s  (ratio {total / bulk:.0f}×)"
+    )
+
+
+if __name__ == "__main__":
+    main()
