@@ -61,7 +61,11 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "billing/catalog.html",
         {
             "services": services,
-            "request_form": NewRequestForm(members=members, initial={"effective_from": today}) if members else None,
+            "request_form": NewRequestForm(
+                members=members, initial={"effective_from": today, "member": members[0].pk if members else None}
+            )
+            if members
+            else None,
             "price_form": PriceForm() if can_manage_billing(request.user) else None,
         },
     )

@@ -16,8 +16,8 @@ from kitu.members import services as member_services
 from kitu.members.models import COUNCIL_TYPES, Contact, CostCentre, LeitwegId, Member, Site
 from kitu.members.validators import leitweg_check_digits
 
-from .campaigns import seed_campaigns
 from .billing import seed_billing
+from .campaigns import seed_campaigns
 from .contracts import seed_contracts
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
 from .defects import seed_defects
