@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -61,6 +62,59 @@ class CreditNoteForm(forms.Form):
     reason = forms.CharField(label=_("Grund der Korrektur"), max_length=500)
 
 
+def parse_tiers(text: str) -> list[tuple[int, Decimal]]:
+    """Tier lines "ab Menge: Preis", e.g. "50: 22,50"; ValidationError names the line."""
+    tiers: list[tuple[int, Decimal]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        quantity, _sep, amount = line.partition(":")
+        try:
+            number_text = quantity.strip().replace(".", "").replace("\u202f", "").replace(" ", "")
+            tier = (int(number_text), Decimal(amount.strip().replace(".", "").replace(",", ".")))
+        except (ValueError, ArithmeticError) as exc:
+            raise forms.ValidationError(
+                _("Zeile %(n)s: bitte „ab Menge: Preis“, z. B. „50: 22,50“.") % {"n": number}
+            ) from exc
+        if tier[0] < 2 or tier[1] < 0:
+            raise forms.ValidationError(_("Zeile %(n)s: Menge ab 2, Preis nicht negativ.") % {"n": number})
+        tiers.append(tier)
+    if len({q for q, _a in tiers}) != len(tiers):
+        raise forms.ValidationError(_("Jede Menge darf nur einmal vorkommen."))
+    return sorted(tiers)
+
+
 class PriceForm(forms.Form):
     valid_from = forms.DateField(label=_("gültig ab"), widget=DATE_INPUT)
     amount = EuroField(label=_("Preis (EUR, netto)"))
+    tiers = forms.CharField(
+        label=_("Staffelpreise"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("je Zeile „ab Menge: Preis je Einheit“, z. B. „50: 22,50“"),
+    )
+
+    def clean_tiers(self) -> list[tuple[int, Decimal]]:
+        return parse_tiers(self.cleaned_data.get("tiers", ""))
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = [
+            "code",
+            "name",
+            "category",
+            "description",
+            "pricing",
+            "interval",
+            "unit_code",
+            "unit_label",
+            "vat_rate",
+            "contract_reference",
+            "notice_months",
+            "is_active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        localized_fields = ["vat_rate"]

@@ -4,6 +4,7 @@ creates the subscription or its change) or rejects with a reason."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from .models import (
     InvoiceKind,
     InvoiceLine,
     Price,
+    PriceTier,
     QuantityChange,
     RequestKind,
     RequestStatus,
@@ -164,8 +166,11 @@ def request_decide(*, actor: Any, request: SubscriptionRequest, approve: bool, n
 
 
 @transaction.atomic
-def price_add(*, actor: Any, service: Service, valid_from: dt.date, amount: Decimal) -> Price:
-    """A new price list entry from a date (tiers are kept only in the admin); never inside a billed period."""
+def price_add(
+    *, actor: Any, service: Service, valid_from: dt.date, amount: Decimal, tiers: Sequence[tuple[int, Decimal]] = ()
+) -> Price:
+    """A new price list entry from a date with its tiers (from a quantity on, that price for every unit);
+    never inside a billed period."""
     if not is_coop_admin(actor):
         raise PermissionDenied(_("Preise pflegt die Geschäftsstelle."))
     if amount < 0:
@@ -182,5 +187,34 @@ def price_add(*, actor: Any, service: Service, valid_from: dt.date, amount: Deci
     price, _created = Price.objects.update_or_create(
         service=service, valid_from=valid_from, defaults={"amount": amount}
     )
+    price.tiers.all().delete()
+    PriceTier.objects.bulk_create(PriceTier(price=price, min_quantity=q, amount=a) for q, a in tiers)
     audit.record(actor=actor, instance=service, action="update", after={"price": str(amount), "from": str(valid_from)})
     return price
+
+
+@transaction.atomic
+def service_save(*, actor: Any, service: Service | None = None, **data: Any) -> Service:
+    """Create or change a service of the catalog; billed lines keep their texts and amounts."""
+    if not is_coop_admin(actor):
+        raise PermissionDenied(_("Den Leistungskatalog pflegt die Geschäftsstelle."))
+    stored = Service.objects.filter(pk=service.pk).first() if service is not None else None  # a form may have set it
+    changes_model = stored is not None and stored.pricing != data.get("pricing", stored.pricing)
+    if changes_model and InvoiceLine.objects.filter(service=stored).exists():
+        raise DomainError(
+            _("Das Preismodell einer schon abgerechneten Leistung bleibt; bitte eine neue Leistung anlegen."),
+            field="pricing",
+        )
+    before = None if stored is None else {k: str(getattr(stored, k)) for k in data}
+    service = service or Service()
+    for key, value in data.items():
+        setattr(service, key, value)
+    service.save()
+    audit.record(
+        actor=actor,
+        instance=service,
+        action="create" if before is None else "update",
+        before=before,
+        after={k: str(v) for k, v in data.items()},
+    )
+    return service

@@ -5,6 +5,8 @@ from . import views
 app_name = "billing"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
+    path("neu/", views.service_edit, name="service_new"),
+    path("<int:service_id>/bearbeiten/", views.service_edit, name="service_edit"),
     path("<int:service_id>/preis/", views.price_add, name="price_add"),
     path("beantragen/", views.request_new, name="request_new"),
     path("abonnements/", views.subscription_list, name="subscriptions"),

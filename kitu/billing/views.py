@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kitu.core import charts
-from kitu.core.errors import NotFound
-from kitu.core.forms import run_action, run_form_action
+from kitu.core.errors import DomainError, NotFound
+from kitu.core.forms import run_action, run_form_action, save_form
 
 from . import pdf, pricing, receivables, runs, selectors, subscriptions, xrechnung
 from .forms import (
@@ -28,6 +29,7 @@ from .forms import (
     PaymentForm,
     PeriodForm,
     PriceForm,
+    ServiceForm,
 )
 from .models import BillingRun, InvoiceStatus, RequestStatus, Service, SubscriptionRequest
 from .policies import can_manage_billing, can_request_for, can_see_all_billing, can_use_billing
@@ -66,7 +68,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             )
             if members
             else None,
-            "price_form": PriceForm() if can_manage_billing(request.user) else None,
+            "office": can_manage_billing(request.user),
         },
     )
 
@@ -85,7 +87,46 @@ def price_add(request: HttpRequest, service_id: int) -> HttpResponse:
         lambda data: subscriptions.price_add(actor=request.user, service=service, **data),
         _("Der neue Preis ist eingetragen."),
     )
-    return redirect("billing:catalog")
+    return redirect("billing:service_edit", service_id=service.pk)
+
+
+@login_required
+def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+    """The office creates a service (with its first price and tiers) or changes one."""
+    _require(can_manage_billing(request.user))
+    service = None
+    if service_id is not None:
+        service = Service.objects.filter(pk=service_id).first()
+        if service is None:
+            raise Http404
+    posted = request.POST if request.method == "POST" else None
+    form = ServiceForm(posted, instance=service, prefix="service")
+    price_form = PriceForm(posted, prefix="price") if service is None else None
+
+    def save(data: dict[str, Any]) -> Service:
+        if price_form is not None and not price_form.is_valid():
+            raise DomainError(_("Bitte den ersten Preis angeben."), field="price")
+        with transaction.atomic():
+            saved = subscriptions.service_save(actor=request.user, service=service, **data)
+            if price_form is not None:
+                subscriptions.price_add(actor=request.user, service=saved, **price_form.cleaned_data)
+        return saved
+
+    done = save_form(request, form, save, _("Die Leistung ist gespeichert."), lambda _s: redirect("billing:catalog"))
+    if done:
+        return done
+    return render(
+        request,
+        "billing/service_form.html",
+        {
+            "form": form,
+            "price_form": price_form,
+            "service": service,
+            "new_price_form": PriceForm() if service else None,
+            "prices": service.prices.prefetch_related("tiers") if service else [],
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.core import mail
 
 from conftest import ROLES
 from kitu.billing import runs
-from kitu.billing.models import BillingRun, Invoice, Price, QuantityChange, SubscriptionRequest
+from kitu.billing.models import BillingRun, Invoice, Price, QuantityChange, Service, SubscriptionRequest
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -36,6 +36,7 @@ def snapshot() -> tuple[Any, ...]:
         list(SubscriptionRequest.objects.values_list("pk", "status")),
         list(Price.objects.values_list("pk", "amount")),
         list(BillingRun.objects.values_list("period", "status")),
+        list(Service.objects.order_by("pk").values_list("code", "name", "is_active")),
         QuantityChange.objects.count(),
     )
 
@@ -61,7 +62,13 @@ def test_reading_pages_permission_matrix(issued: dict[str, Any], client_for: Any
     assert client.get("/leistungen/rechnungen/forderungen.csv").status_code == expected(
         role, {"coop_admin", "contract_manager"}
     )
-    for url in ("/leistungen/abrechnung/", f"/leistungen/abrechnung/{issued['run'].pk}/"):
+    service_id = invoice.lines.first().service_id  # type: ignore[union-attr]
+    for url in (
+        "/leistungen/abrechnung/",
+        f"/leistungen/abrechnung/{issued['run'].pk}/",
+        "/leistungen/neu/",
+        f"/leistungen/{service_id}/bearbeiten/",
+    ):
         assert client.get(url).status_code == expected(role, {"coop_admin"}), (url, role)
 
 
@@ -88,6 +95,21 @@ def test_office_actions_permission_matrix(issued: dict[str, Any], client_for: An
         f"/leistungen/abrechnung/{issued['run'].pk}/review/": {},
         f"/leistungen/{invoice.lines.first().service_id}/preis/": {"valid_from": "2027-01-01", "amount": "1"},  # type: ignore[union-attr]
         f"/leistungen/antraege/{pending.pk}/entscheiden/": {"decision": "approve"},
+        "/leistungen/neu/": {
+            "service-code": "neu",
+            "service-name": "Neu",
+            "service-category": "dms",
+            "service-pricing": "flat",
+            "service-interval": "month",
+            "service-unit_code": "C62",
+            "service-unit_label": "Stück",
+            "service-vat_rate": "19",
+            "service-contract_reference": "X",
+            "service-notice_months": "3",
+            "price-valid_from": "2027-01-01",
+            "price-amount": "1",
+        },
+        f"/leistungen/{invoice.lines.first().service_id}/bearbeiten/": {"service-name": "Umbenannt"},  # type: ignore[union-attr]
     }
     for url, data in posts.items():
         response = client.post(url, data)

@@ -151,3 +151,70 @@ def test_price_changes_take_effect_only_after_billed_days(billing_world: dict[st
     ]
     page = client_for("member_admin").get("/leistungen/").content.decode()
     assert "ab 01.01.2027: 1.400,00\xa0€" in page
+
+
+SERVICE = {
+    "service-code": "e-rechnung",
+    "service-name": "E-Rechnungseingang je Beleg",
+    "service-category": "finance",
+    "service-description": "Empfang und Prüfung von XRechnungen",
+    "service-pricing": "per_unit",
+    "service-interval": "month",
+    "service-unit_code": "C62",
+    "service-unit_label": "Beleg",
+    "service-vat_rate": "19,00",
+    "service-contract_reference": "DLV-2026-09",
+    "service-notice_months": "3",
+    "service-is_active": "on",
+    "price-valid_from": "2027-01-01",
+    "price-amount": "0,45",
+}
+
+
+def test_the_office_creates_a_service_with_tiers(billing_world: dict[str, Any], client_for: Any) -> None:
+    client = client_for("coop_admin")
+    bad = client.post("/leistungen/neu/", {**SERVICE, "price-tiers": "1000: 0,40\nzweitausend: 0,35"})
+    assert bad.status_code == 400
+    assert "Zeile 2: bitte „ab Menge: Preis“" in bad.content.decode()
+    assert not Service.objects.filter(code="e-rechnung").exists()
+    response = client.post("/leistungen/neu/", {**SERVICE, "price-tiers": "1000: 0,40\n5.000: 0,35"})
+    assert response["Location"] == "/leistungen/"
+    service = Service.objects.get(code="e-rechnung")
+    price = service.prices.get()
+    assert (service.unit_label, service.vat_rate, price.valid_from, price.amount) == (
+        "Beleg",
+        Decimal("19.00"),
+        D(2027, 1, 1),
+        Decimal("0.45"),
+    )
+    assert list(price.tiers.values_list("min_quantity", "amount")) == [(1000, Decimal("0.40")), (5000, Decimal("0.35"))]
+    page = client_for("member_admin").get("/leistungen/").content.decode()
+    assert "E-Rechnungseingang je Beleg" in page
+
+
+def test_a_billed_service_keeps_its_pricing_model(billing_world: dict[str, Any], client_for: Any) -> None:
+    w = billing_world
+    run = runs.run_create(actor=w["admin"], period="2026-01").run
+    runs.run_review(actor=w["admin"], run=run)
+    runs.run_issue(actor=w["admin"], run=run, today=D(2026, 2, 1))
+    hosting = Service.objects.get(code="hosting-fv")
+    data = {
+        "service-code": "hosting-fv",
+        "service-name": "Hosting Fachverfahren (Rechenzentrum)",
+        "service-category": "hosting",
+        "service-pricing": "per_unit",
+        "service-interval": "month",
+        "service-unit_code": "C62",
+        "service-unit_label": "Verfahren",
+        "service-vat_rate": "19",
+        "service-contract_reference": "DLV-2024-01",
+        "service-notice_months": "3",
+        "service-is_active": "on",
+    }
+    response = client_for("coop_admin").post(f"/leistungen/{hosting.pk}/bearbeiten/", data)
+    assert "Das Preismodell einer schon abgerechneten Leistung bleibt" in response.content.decode()
+    hosting.refresh_from_db()
+    assert (hosting.pricing, hosting.name) == ("flat", "Hosting Fachverfahren")
+    client_for("coop_admin").post(f"/leistungen/{hosting.pk}/bearbeiten/", {**data, "service-pricing": "flat"})
+    hosting.refresh_from_db()
+    assert hosting.name == "Hosting Fachverfahren (Rechenzentrum)"
