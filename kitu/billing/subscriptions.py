@@ -40,10 +40,10 @@ def earliest_end(subscription: Subscription, today: dt.date) -> dt.date:
     return after_notice + relativedelta(day=31)
 
 
-def billed_until(subscription: Subscription) -> dt.date | None:
-    """The last day billed on an invoice that no credit note cancelled."""
+def billed_until(**lookup: Any) -> dt.date | None:
+    """The last day billed (of a ``subscription=`` or a ``service=``) on an invoice no credit note cancelled."""
     return InvoiceLine.objects.filter(
-        subscription=subscription, invoice__kind=InvoiceKind.INVOICE, invoice__corrections__isnull=True
+        invoice__kind=InvoiceKind.INVOICE, invoice__corrections__isnull=True, **lookup
     ).aggregate(last=Max("period_end"))["last"]
 
 
@@ -127,7 +127,7 @@ def _apply(request: SubscriptionRequest) -> None:
         request.subscription = subscription
         return
     subscription = Subscription.objects.select_for_update().get(pk=request.subscription_id or 0)
-    billed = billed_until(subscription)
+    billed = billed_until(subscription=subscription)
     if billed and billed >= request.effective_from:
         raise DomainError(
             _("Bis %(d)s ist schon abgerechnet; bitte erst die Rechnung per Gutschrift korrigieren.")
@@ -175,9 +175,7 @@ def price_add(
         raise PermissionDenied(_("Preise pflegt die Geschäftsstelle."))
     if amount < 0:
         raise DomainError(_("Der Preis kann nicht negativ sein."), field="amount")
-    billed = InvoiceLine.objects.filter(
-        service=service, invoice__kind=InvoiceKind.INVOICE, invoice__corrections__isnull=True
-    ).aggregate(last=Max("period_end"))["last"]
+    billed = billed_until(service=service)
     if billed and valid_from <= billed:
         raise DomainError(
             _("Bis %(d)s ist schon abgerechnet; ein neuer Preis gilt frühestens ab dem Tag danach.")

@@ -19,6 +19,14 @@ from kitu.core.money import format_eur
 from . import pdf, xrechnung
 from .models import Invoice, InvoiceKind
 
+# A failing mail server makes Celery try again: 1 min, 2 min, … up to 1 h, 8 times.
+MAIL_RETRY: dict[str, Any] = {
+    "autoretry_for": (OSError, smtplib.SMTPException),
+    "retry_backoff": 60,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 BODY = (
     "Guten Tag,\n\n"
     "anbei erhalten Sie {what} {number} vom {date} über {total} für {member}.\n"
@@ -43,14 +51,7 @@ def recipients(invoice: Invoice) -> list[str]:
     return sorted(set(admins.values_list("email", flat=True)))
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(bind=True, **MAIL_RETRY)
 def send_invoice_mail(self: Any, invoice_id: int) -> list[str]:
     """Send an issued invoice or credit note once; returns the recipients (empty when already sent or
     nobody to send to)."""
@@ -94,14 +95,7 @@ REMINDER_BODY = (
 )
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(bind=True, **MAIL_RETRY)
 def send_reminder_mail(self: Any, invoice_id: int) -> list[str]:
     """The reminder of the invoice's current level, with the invoice attached again."""
     from .receivables import REMINDERS, outstanding  # noqa: PLC0415 - receivables imports this module

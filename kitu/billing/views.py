@@ -258,7 +258,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     if state in receivables.STATES:
         invoices = selectors.state_filter(invoices, state, today)
     office = can_see_all_billing(request.user)
-    page = Paginator(invoices.order_by("-issue_date", "-number", "-pk"), 50).get_page(request.GET.get("page"))
+    issued = invoices.filter(status=InvoiceStatus.ISSUED).order_by("-issue_date", "-number", "-pk")
+    page = Paginator(issued, 50).get_page(request.GET.get("page"))
     cancelled = selectors.cancelled_ids([i.pk for i in page])
     rows = [
         {
@@ -267,7 +268,6 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "open": receivables.outstanding(i),
         }
         for i in page
-        if i.status == InvoiceStatus.ISSUED
     ]
     return render(
         request,
