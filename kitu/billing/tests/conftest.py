@@ -9,10 +9,30 @@ from typing import Any
 
 import pytest
 
-from kitu.billing.models import Price, PriceTier, QuantityChange, Service, Subscription
+from kitu.billing import xrechnung
+from kitu.billing.models import Invoice, Price, PriceTier, QuantityChange, Service, Subscription
 from kitu.members.models import LeitwegId
 
+from . import einvoice_check
+
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _every_einvoice_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every XRechnung a billing test generates — for a page, a download, a mail or the command — passes the
+    XSD, the CEN and BR-DE rules and the Leitweg-ID check (where the checking tools are installed)."""
+    if not einvoice_check.available():
+        return
+    for name in ("to_ubl", "to_cii"):
+        original = getattr(xrechnung, name)
+
+        def checked(invoice: Invoice, _original: Any = original) -> bytes:
+            xml: bytes = _original(invoice)
+            assert einvoice_check.problems(xml) == [], invoice.number
+            return xml
+
+        monkeypatch.setattr(xrechnung, name, checked)
 
 
 def offer(code: str, name: str, category: str, pricing: str, amount: str, **fields: Any) -> Service:

@@ -35,6 +35,10 @@ BT10 = {
 }
 
 
+def available() -> bool:
+    return DATA.is_dir() and all(importlib.util.find_spec(m) for m in ("facturx", "saxonche", "einvoice"))
+
+
 def require_tools() -> None:
     """Skip with a reason where the reference data or the checking packages are missing."""
     if not DATA.is_dir():

@@ -223,3 +223,9 @@ def test_amount_formats() -> None:
     assert xrechnung._plain(Decimal("22.500000")) == "22.5"
     assert xrechnung._plain(Decimal("0.00")) == "0"
     assert xrechnung._amount(Decimal("1237.5")) == "1237.50"
+
+
+def test_every_document_the_tests_generate_goes_through_the_check() -> None:
+    """conftest wraps the generators, so pages, downloads, mails and commands are checked too."""
+    einvoice_check.require_tools()
+    assert xrechnung.to_ubl.__name__ == xrechnung.to_cii.__name__ == "checked"
