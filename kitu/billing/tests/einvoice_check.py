@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -54,7 +55,7 @@ def _schema(relative: str) -> etree.XMLSchema:
 
 
 @functools.cache
-def _stylesheet(syntax: str):  # type: ignore[no-untyped-def]
+def _stylesheet(syntax: str) -> tuple[Any, Any]:
     from saxonche import PySaxonProcessor
 
     spec = importlib.util.find_spec("facturx")
@@ -75,7 +76,7 @@ def schema_problems(root: etree._Element) -> list[str]:
     schema = _schema(relative)
     if schema.validate(root):
         return []
-    return [f"XSD line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+    return [f"XSD line {e.line}: {e.message}" for e in schema.error_log]
 
 
 def cen_problems(xml: bytes, syntax: str) -> list[str]:
