@@ -19,13 +19,12 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from kitu.core.money import format_eur
 
 from .models import Invoice, InvoiceKind
-from .pricing import totals
+from .pricing import plain, totals
 from .xrechnung import NotIssued, payment_terms
 
 
 def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return plain(value).replace(".", ",")
 
 
 def _rate(value: Decimal) -> str:

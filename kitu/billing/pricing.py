@@ -79,6 +79,12 @@ class Line:
         return Fraction(self.unit_amount) * self.quantity * self.fraction
 
 
+def plain(value: Decimal) -> str:
+    """A quantity, price or rate without trailing zeros: 40, 22.5, 0.123457."""
+    text = f"{value.normalize():f}"
+    return text if text not in ("-0", "") else "0"
+
+
 def _round(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
 

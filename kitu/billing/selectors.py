@@ -55,17 +55,6 @@ def state_filter(queryset: QuerySet[Invoice], state: str, today: dt.date) -> Que
     return queryset
 
 
-def receivable_summary(queryset: QuerySet[Invoice], today: dt.date) -> dict[str, Decimal]:
-    """Outstanding (open, overdue) and paid amounts of the issued, not cancelled invoices."""
-    sums = {receivables.OPEN: Decimal(0), receivables.OVERDUE: Decimal(0), receivables.PAID: Decimal(0)}
-    for invoice in queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True):
-        current = receivables.state(invoice, today, cancelled=False)
-        sums[receivables.PAID] += invoice.paid_amount
-        if current != receivables.PAID:
-            sums[current] += receivables.outstanding(invoice)
-    return sums
-
-
 def receivables_by_month(queryset: QuerySet[Invoice], today: dt.date) -> dict[str, dict[str, Decimal]]:
     """Per due month (YYYY-MM): paid, open and overdue amounts, for the chart."""
     months: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -76,6 +65,12 @@ def receivables_by_month(queryset: QuerySet[Invoice], today: dt.date) -> dict[st
         if current != receivables.PAID:
             months[month][current] += receivables.outstanding(invoice)
     return dict(sorted(months.items()))
+
+
+def receivable_summary(months: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:
+    """Outstanding (open, overdue) and paid amounts over all months of :func:`receivables_by_month`."""
+    keys = (receivables.OPEN, receivables.OVERDUE, receivables.PAID)
+    return {key: sum((m.get(key, Decimal(0)) for m in months.values()), Decimal(0)) for key in keys}
 
 
 def visible_subscriptions(user: Any) -> QuerySet[Subscription]:

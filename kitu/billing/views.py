@@ -260,6 +260,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     office = can_see_all_billing(request.user)
     issued = invoices.filter(status=InvoiceStatus.ISSUED).order_by("-issue_date", "-number", "-pk")
     page = Paginator(issued, 50).get_page(request.GET.get("page"))
+    months = selectors.receivables_by_month(invoices, today)
     cancelled = selectors.cancelled_ids([i.pk for i in page])
     rows = [
         {
@@ -280,8 +281,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "member_id": member_id,
             "state": state,
             "states": [(k, v) for k, v in receivables.STATES.items() if k in ("open", "paid", "overdue")],
-            "summary": selectors.receivable_summary(invoices, today),
-            "chart": _receivables_chart(selectors.receivables_by_month(invoices, today)) if office else None,
+            "summary": selectors.receivable_summary(months),
+            "chart": _receivables_chart(months) if office else None,
             "office": office,
             "query": _without_page(request),
         },

@@ -12,7 +12,7 @@ from django.conf import settings
 from lxml import etree
 
 from .models import Invoice, InvoiceKind, InvoiceLine
-from .pricing import totals
+from .pricing import plain, totals
 
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"  # BT-24
 PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"  # BT-23
@@ -37,12 +37,6 @@ class NotIssued(ValueError):
 
 def _amount(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01')):f}"
-
-
-def _plain(value: Decimal) -> str:
-    """Quantities, prices and rates without trailing zeros: 40, 22.5, 0.123457."""
-    text = f"{value.normalize():f}"
-    return text if text not in ("-0", "") else "0"
 
 
 def _category(rate: Decimal) -> str:
@@ -90,7 +84,7 @@ def _ubl_party_address(add: Callable[..., Any], party: Any, street: str, city: s
 def _ubl_tax_category(add: Callable[..., Any], parent: Any, tag: str, rate: Decimal, reason: bool) -> None:
     category = add(parent, tag)
     add(category, "cbc:ID", _category(rate))
-    add(category, "cbc:Percent", _plain(rate))
+    add(category, "cbc:Percent", plain(rate))
     if reason and rate == 0:
         add(category, "cbc:TaxExemptionReason", settings.KITU_SELLER["vat_exemption_reason"])  # BT-120
     add(add(category, "cac:TaxScheme"), "cbc:ID", "VAT")
@@ -180,7 +174,7 @@ def to_ubl(invoice: Invoice) -> bytes:
         add(
             element,
             "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity",
-            _plain(line.quantity),
+            plain(line.quantity),
             unitCode=line.unit_code,
         )
         add(element, "cbc:LineExtensionAmount", _amount(line.net_amount), currencyID="EUR")
@@ -194,7 +188,7 @@ def to_ubl(invoice: Invoice) -> bytes:
         add(item, "cbc:Name", line.service.name)  # BT-153
         add(add(item, "cac:SellersItemIdentification"), "cbc:ID", line.service.code)  # BT-155
         _ubl_tax_category(add, item, "cac:ClassifiedTaxCategory", line.vat_rate, reason=False)
-        add(add(element, "cac:Price"), "cbc:PriceAmount", _plain(line.unit_price), currencyID="EUR")  # BT-146
+        add(add(element, "cac:Price"), "cbc:PriceAmount", plain(line.unit_price), currencyID="EUR")  # BT-146
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -229,7 +223,7 @@ def _cii_tax(add: Callable[..., Any], parent: Any, rate: Decimal, amounts: tuple
     if amounts:
         add(tax, "ram:BasisAmount", _amount(amounts[0]))
     add(tax, "ram:CategoryCode", _category(rate))
-    add(tax, "ram:RateApplicablePercent", _plain(rate))
+    add(tax, "ram:RateApplicablePercent", plain(rate))
 
 
 def to_cii(invoice: Invoice) -> bytes:
@@ -258,9 +252,9 @@ def to_cii(invoice: Invoice) -> bytes:
         add(product, "ram:Name", line.service.name)
         add(product, "ram:Description", line.description)
         agreement = add(item, "ram:SpecifiedLineTradeAgreement")
-        add(add(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", _plain(line.unit_price))
+        add(add(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", plain(line.unit_price))
         delivery = add(item, "ram:SpecifiedLineTradeDelivery")
-        add(delivery, "ram:BilledQuantity", _plain(line.quantity), unitCode=line.unit_code)
+        add(delivery, "ram:BilledQuantity", plain(line.quantity), unitCode=line.unit_code)
         settlement = add(item, "ram:SpecifiedLineTradeSettlement")
         _cii_tax(add, settlement, line.vat_rate, None)
         _cii_period(add, settlement, line.period_start, line.period_end)

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from lxml import etree
 
-from kitu.billing import runs, xrechnung
+from kitu.billing import pricing, runs, xrechnung
 from kitu.billing.checks import check_seller
 from kitu.billing.models import Invoice
 from kitu.members.models import CostCentre
@@ -219,9 +219,9 @@ def test_the_sellers_bank_account_and_vat_id_are_checked() -> None:
 
 
 def test_amount_formats() -> None:
-    assert xrechnung._plain(Decimal("40.0000")) == "40"
-    assert xrechnung._plain(Decimal("22.500000")) == "22.5"
-    assert xrechnung._plain(Decimal("0.00")) == "0"
+    assert pricing.plain(Decimal("40.0000")) == "40"
+    assert pricing.plain(Decimal("22.500000")) == "22.5"
+    assert pricing.plain(Decimal("0.00")) == "0"
     assert xrechnung._amount(Decimal("1237.5")) == "1237.50"
 
 
