@@ -146,6 +146,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
+# Reverse proxies in front of the web processes (load balancer, TLS terminator). The client address is
+# taken from X-Forwarded-For only past this many trusted hops; 0 (default) trusts no header and uses
+# REMOTE_ADDR. Used by the citizens' rate limit and login throttling (kitu.core.clientip).
+KITU_TRUSTED_PROXIES = int(env("KITU_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "kitu.core.clientip.client_ip"
+
 # Demo installation (make run): shows the demo logins on the login page and a demo banner.
 KITU_DEMO = env_bool("KITU_DEMO", False)
 
@@ -231,6 +237,9 @@ KITU_NOTICE_PERIOD_MONTHS = int(env("KITU_NOTICE_PERIOD_MONTHS", "3"))  # § 65 
 KITU_SHARE_NOMINAL_VALUE = env("KITU_SHARE_NOMINAL_VALUE", "5000.00")  # EUR per share
 KITU_SETTLEMENT_MONTHS = 6  # § 73 GenG: paid-in capital is paid out within 6 months after the exit
 KITU_CATALOG_UPLOAD_MAX_MB = int(env("KITU_CATALOG_UPLOAD_MAX_MB", "200"))  # largest BMEcat upload
+# A BMEcat ZIP may unpack to at most this many bytes in total, and at most this ratio of its packed size.
+KITU_CATALOG_UNZIPPED_MAX_BYTES = int(env("KITU_CATALOG_UNZIPPED_MAX_BYTES", str(2 * 1024**3)))
+KITU_CATALOG_UNZIP_MAX_RATIO = int(env("KITU_CATALOG_UNZIP_MAX_RATIO", "100"))
 KITU_COOPERATIVE_NAME = env("KITU_COOPERATIVE_NAME", "Kommunale IT-UNION eG")
 
 # The cooperative as seller on its invoices (XRechnung BG-4, BG-6, BG-16/17). The defaults are DEMO values
