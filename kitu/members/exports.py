@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from kitu.core.exports import csv_writer, xlsx_append
 
 from .selectors import RegisterRow
 
@@ -38,26 +41,38 @@ def header() -> list[str]:
     ]
 
 
-def _cells(row: RegisterRow) -> list[str | int]:
+def _values(row: RegisterRow) -> list[Any]:
     return [
-        row.member_number or "",
+        row.member_number,
         row.name,
         row.address,
         row.member_type,
-        _fmt_date(row.joined_on),
+        row.joined_on,
         row.shares,
-        f"{row.paid_in:.2f}",
-        _fmt_date(row.exit_date),
-        _fmt_date(row.left_on),
+        row.paid_in,
+        row.exit_date,
+        row.left_on,
     ]
+
+
+def _pdf_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.date):
+        return _fmt_date(value)
+    return "" if value is None else str(value)
+
+
+def _cells(row: RegisterRow) -> list[str]:
+    """The row as text for the PDF."""
+    return [_pdf_text(v) for v in _values(row)]
 
 
 def register_csv(rows: Sequence[RegisterRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = csv_writer(out, decimal=".", lineterminator="\n")
     writer.writerow(header())
-    for row in rows:
-        writer.writerow(_cells(row))
+    writer.writerows(_values(row) for row in rows)
     return out.getvalue()
 
 
@@ -66,24 +81,12 @@ def register_xlsx(rows: Sequence[RegisterRow], day: dt.date) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = _("Mitgliederliste")[:31]
-    ws.append([_("Mitgliederliste gemäß § 30 GenG, Stand %(date)s") % {"date": _fmt_date(day)}])
-    ws.append(header())
+    xlsx_append(ws, [_("Mitgliederliste gemäß § 30 GenG, Stand %(date)s") % {"date": _fmt_date(day)}])
+    xlsx_append(ws, header())
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(
-            [
-                row.member_number,
-                row.name,
-                row.address,
-                row.member_type,
-                row.joined_on,
-                row.shares,
-                row.paid_in,
-                row.exit_date,
-                row.left_on,
-            ]
-        )
+        xlsx_append(ws, _values(row))
     for col, width in zip("ABCDEFGHI", (10, 45, 45, 22, 12, 10, 14, 14, 14), strict=True):
         ws.column_dimensions[col].width = width
     for cells in ws.iter_rows(min_row=3):

@@ -1,3 +1,4 @@
+import csv
 import datetime as dt
 import io
 from typing import Any
@@ -7,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from kitu.accounts.models import Organisation
 from kitu.members import services
 from kitu.members.models import EventKind, Member
 
@@ -141,6 +143,48 @@ def test_member_list_command(world: dict[str, Any]) -> None:
     call_command("member_list", "--as-of", "2023-01-01", "--format", "csv", stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 2 and lines[1].startswith("25;Stadt Wernigerode;")
+
+
+HOSTILE_NAME = '=HYPERLINK("http://x","y")'
+
+
+def _hostile(world: dict[str, Any]) -> None:
+    Organisation.objects.filter(pk=world["wernigerode"].organisation_id).update(name=HOSTILE_NAME)
+    Member.objects.filter(pk=world["zeitz"].pk).update(street="-2+3")
+
+
+def test_register_exports_neutralise_formulas(world: dict[str, Any], client_for: Any) -> None:
+    _hostile(world)
+    client = client_for("coop_admin")
+    text = client.get(reverse("members:register"), {"as_of": "2022-07-01", "format": "csv"}).content.decode()
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1][:3] == ["25", "'" + HOSTILE_NAME, "Markt 1, 38855 Wernigerode"]
+    assert rows[1][5:7] == ["1", "5000.00"]
+    assert rows[2][2] == "'-2+3, 38855 Zeitz"
+    xlsx = client.get(reverse("members:register"), {"as_of": "2022-07-01", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert (sheet["B3"].value, sheet["B3"].data_type) == ("'" + HOSTILE_NAME, "s")
+    assert (sheet["C4"].value, sheet["C4"].data_type) == ("'-2+3, 38855 Zeitz", "s")
+    assert (sheet["A3"].value, sheet["F3"].value, sheet["G3"].value) == (25, 1, 5000)
+    assert sheet["G3"].data_type == "n" and sheet["E3"].is_date
+
+
+def test_member_list_command_neutralises_formulas(world: dict[str, Any]) -> None:
+    _hostile(world)
+    out = io.StringIO()
+    call_command("member_list", "--as-of", "2023-01-01", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
+    assert rows[1] == [
+        "25",
+        "'" + HOSTILE_NAME,
+        "Markt 1, 38855 Wernigerode",
+        "Stadt",
+        "01.09.2013",
+        "1",
+        "5000.00",
+        "",
+        "",
+    ]
 
 
 def test_statistics_chart_and_table(world: dict[str, Any], client_for: Any) -> None:
