@@ -100,10 +100,11 @@ from django.db import connection
 from django.test import Client
 from kitu.accounts.models import User
 from kitu.accounts.services import api_token_create
+from kitu.core.actors import SYSTEM
 from kitu.catalog.selectors import _fts_match
 from kitu.catalog.models import Article
 user = User.objects.get(email="requester@bench.example")
-_t, secret = api_token_create(user=user, name="bench")
+_t, secret = api_token_create(actor=SYSTEM, user=user, name="bench")
 client = Client(HTTP_AUTHORIZATION="Bearer " + secret)
 queries = QUERIES
 api, raw = [], []

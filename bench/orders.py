@@ -64,6 +64,7 @@ from kitu.accounts.services import api_token_create  # noqa: E402
 from kitu.catalog.models import Article  # noqa: E402
 from kitu.contracts import services as contract_services  # noqa: E402
 from kitu.contracts.models import Supplier, VolumeLimit  # noqa: E402
+from kitu.core.actors import SYSTEM  # noqa: E402
 from kitu.members import services as member_services  # noqa: E402
 from kitu.orders.models import ApprovalPolicy, Order  # noqa: E402
 
@@ -120,7 +121,7 @@ def build() -> dict[str, Any]:
     for i in range(max(CLIENTS)):
         user = User.objects.create_user(f"bedarf{i}@wernigerode.example", "x" * 12, full_name=f"Bedarf {i}")
         RoleAssignment.objects.create(user=user, organisation=member.organisation, role=Role.REQUESTER)
-        tokens.append(api_token_create(user=user, name="bench")[1])
+        tokens.append(api_token_create(actor=SYSTEM, user=user, name="bench")[1])
     return {
         "tokens": tokens,
         "article": article.pk,

@@ -32,6 +32,7 @@ from django.test import Client  # noqa: E402
 from kitu.accounts.models import Organisation, RoleAssignment, User  # noqa: E402
 from kitu.accounts.roles import OrgKind, Role  # noqa: E402
 from kitu.accounts.services import api_token_create  # noqa: E402
+from kitu.core.actors import SYSTEM  # noqa: E402
 from kitu.members import exports, selectors  # noqa: E402
 from kitu.members.models import EventKind, Member, MembershipEvent  # noqa: E402
 
@@ -104,7 +105,7 @@ def main() -> None:
     measure("register_csv", lambda: exports.register_csv(selectors.register_as_of(day)))
     measure("register_xlsx", lambda: exports.register_xlsx(rows, day), repeat=3)
     measure("statistics", selectors.membership_statistics)
-    _token, secret = api_token_create(user=admin, name="bench")
+    _token, secret = api_token_create(actor=SYSTEM, user=admin, name="bench")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     measure("api_members", lambda: api.get("/api/v1/members"))
 

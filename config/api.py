@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
 from kitu.accounts.api import router as accounts_router
-from kitu.accounts.services import api_token_authenticate
+from kitu.accounts.middleware import TOKEN_USER_ATTR
 from kitu.billing.api import router as billing_router
 from kitu.catalog.api import router as catalog_router
 from kitu.contracts.api import router as contracts_router
@@ -20,13 +21,21 @@ from kitu.workgroups.api import router as workgroups_router
 
 
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer <token>`` with a token from the profile page or ``create_api_token``."""
+    """``Authorization: Bearer <token>`` with a token from the profile page or ``create_api_token``.
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+    ``ApiTokenMiddleware`` checks the token before anything else and answers 401 for a bad one, so a request
+    with the header never reaches the session authentication below."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if "HTTP_AUTHORIZATION" not in request.META:
+            return None
+        user = getattr(request, TOKEN_USER_ATTR, None)
+        if user is None:
+            raise AuthenticationError(401, "Invalid or unknown API token")
         return user
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover - __call__ decides
+        return None
 
 
 api = NinjaAPI(

@@ -12,10 +12,26 @@ from .models import Organisation
 from .roles import ROLES_BY_KIND, Role
 
 
+def normalise_login(value: object) -> str:
+    """The one spelling of a login name: e-mail addresses are matched case-insensitively, so the throttle
+    (django-axes, ``AXES_USERNAME_CALLABLE``) and the login both see them stripped and in lower case."""
+    return str(value or "").strip().lower()
+
+
+def axes_username(request: object, credentials: dict[str, object] | None = None) -> str:
+    if credentials and "username" in credentials:
+        return normalise_login(credentials["username"])
+    post = getattr(request, "POST", None)
+    return normalise_login(post.get("username") if post is not None else "")
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-Mail-Adresse"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
+
+    def clean_username(self) -> str:
+        return normalise_login(self.cleaned_data.get("username"))
 
     error_messages = {
         "invalid_login": _("E-Mail-Adresse oder Passwort sind falsch."),

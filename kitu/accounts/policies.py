@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_otp import user_has_device
+
 from .models import Organisation
 from .roles import COOP_STAFF_ROLES, SECOND_FACTOR_ROLES, OrgKind, Role
 from .selectors import role_pairs
@@ -25,6 +27,18 @@ def needs_second_factor(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser) or any(r in SECOND_FACTOR_ROLES for _, r in role_pairs(user))
+
+
+def second_factor_target(user: Any, *, relaxed: bool) -> str:
+    """Where a signed-in user must go before anything else: the verification of the second factor
+    (``accounts:otp_verify``), its setup (``accounts:otp_setup``), or nowhere (empty)."""
+    if not getattr(user, "is_authenticated", False) or user.is_verified():
+        return ""
+    if user_has_device(user):
+        return "accounts:otp_verify"
+    if needs_second_factor(user) and not relaxed:
+        return "accounts:otp_setup"
+    return ""
 
 
 def can_read_audit(user: Any) -> bool:

@@ -16,10 +16,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kitu.core import audit
+from kitu.core.actors import SystemActor
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 
 from .models import ApiToken, Organisation, RoleAssignment, User
-from .policies import can_manage_users_of
+from .policies import can_manage_users_of, second_factor_target
 from .roles import ROLES_BY_KIND, Role
 
 USER_AUDIT_FIELDS = ("email", "full_name", "phone", "is_active", "is_staff", "is_superuser")
@@ -157,8 +158,16 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the secret is returned once and never stored in clear."""
+def api_token_create(*, actor: User | SystemActor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the secret is returned once and never stored in clear.
+
+    A person creates tokens only for themselves and only with a verified second factor where they have or
+    need one: a token acts without the second factor, so it must not be had with a password alone."""
+    if not isinstance(actor, SystemActor):
+        if actor.pk != user.pk:
+            raise PermissionDenied(_("API-Tokens kann nur die Person selbst anlegen."))
+        if second_factor_target(actor, relaxed=settings.KITU_RELAX_2FA):
+            raise PermissionDenied(_("Bitte bestätigen Sie zuerst Ihren zweiten Faktor."), field="name")
     name = name.strip()
     if not name:
         raise DomainError(_("Bitte eine Bezeichnung angeben."), field="name")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import cast
 
 import segno
 from django.conf import settings
@@ -26,7 +27,7 @@ from kitu.core.models import AuditEntry
 
 from . import policies, selectors, services
 from .forms import ApiTokenForm, AuditFilterForm, EmailAuthenticationForm, OrganisationUserForm, TokenForm
-from .models import Organisation
+from .models import Organisation, User
 
 
 class LoginView(auth_views.LoginView):
@@ -108,9 +109,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     secret = None
+    user = cast(User, request.user)
     if request.method == "POST" and form.is_valid():
-        _token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-        form = ApiTokenForm()
+        try:
+            _token, secret = services.api_token_create(actor=user, user=user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            form = ApiTokenForm()
     return render(
         request,
         "accounts/api_tokens.html",

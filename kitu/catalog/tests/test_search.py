@@ -13,6 +13,7 @@ from kitu.accounts.services import api_token_create
 from kitu.catalog import selectors
 from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article, ArticleSearch, CatalogImport
+from kitu.core.actors import SYSTEM
 
 from .samples import SCALES, catalog_2005, product_2005
 
@@ -196,7 +197,7 @@ def test_upload_rejects_other_file_types(catalog: dict[str, Any], client_for: An
 
 
 def test_api_articles(catalog: dict[str, Any]) -> None:
-    _t, secret = api_token_create(user=catalog["users"]["requester"], name="t")
+    _t, secret = api_token_create(actor=SYSTEM, user=catalog["users"]["requester"], name="t")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     data = client.get("/api/v1/catalog/articles", {"q": "Notebooks", "sort": "price_asc"}).json()
     assert data["count"] == 4
@@ -213,7 +214,7 @@ def test_api_articles(catalog: dict[str, Any]) -> None:
         "contract": "RV-2025-01",
     }
     assert client.get("/api/v1/catalog/articles", {"sort": "cheap"}).status_code == 422
-    _t, other = api_token_create(user=catalog["users"]["other_requester"], name="t")
+    _t, other = api_token_create(actor=SYSTEM, user=catalog["users"]["other_requester"], name="t")
     other_client = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
     assert other_client.get("/api/v1/catalog/articles").json()["count"] == 0
     assert other_client.get(f"/api/v1/catalog/articles/{item['id']}").status_code == 404

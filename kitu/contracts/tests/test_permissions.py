@@ -11,6 +11,7 @@ from conftest import OWN, ROLES
 from kitu.accounts.models import User
 from kitu.accounts.services import api_token_create
 from kitu.contracts.models import ContractDocument, FrameworkContract, Lot, Supplier, SupplierContact, VolumeLimit
+from kitu.core.actors import SYSTEM
 from kitu.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_manager_pages_and_posts(contract_world: dict[str, Any], client_for: Any
 
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_api_scoping(contract_world: dict[str, Any], role: str) -> None:
-    _token, secret = api_token_create(user=contract_world["users"][role], name="t")
+    _token, secret = api_token_create(actor=SYSTEM, user=contract_world["users"][role], name="t")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     numbers = [c["number"] for c in client.get("/api/v1/contracts").json()]
     expected = (
@@ -126,7 +127,7 @@ def test_manager_keeps_a_list_of_supplier_contacts(contract_world: dict[str, Any
     entries = AuditEntry.objects.filter(object_type="contracts.SupplierContact").order_by("pk")
     assert [e.action for e in entries] == ["create", "create", "delete"]
     assert all("Tom" not in json.dumps(e.changes) and "Tom" not in e.object_repr for e in entries)
-    _token, secret = api_token_create(user=contract_world["users"]["requester"], name="t")
+    _token, secret = api_token_create(actor=SYSTEM, user=contract_world["users"]["requester"], name="t")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get(f"/api/v1/suppliers/{supplier.pk}").json()
     assert api["contacts"] == [
         {"name": "Petra Vertrieb", "role": "Vertrieb", "email": "vertrieb@beispiel-it.example", "phone": "0391 1"}

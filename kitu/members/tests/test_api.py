@@ -6,13 +6,14 @@ from django.test import Client
 
 from conftest import OWN, ROLES, STAFF, login
 from kitu.accounts.services import api_token_create, api_token_revoke
+from kitu.core.actors import SYSTEM
 from kitu.members.models import Member, MembershipEvent
 
 pytestmark = pytest.mark.django_db
 
 
 def bearer(world: dict[str, Any], role: str) -> Client:
-    _token, secret = api_token_create(user=world["users"][role], name="test")
+    _token, secret = api_token_create(actor=SYSTEM, user=world["users"][role], name="test")
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
@@ -147,7 +148,7 @@ def test_events_post_denied(world: dict[str, Any], role: str) -> None:
 
 def test_me_and_revoked_token(world: dict[str, Any]) -> None:
     user = world["users"]["approver"]
-    token, secret = api_token_create(user=user, name="ERP")
+    token, secret = api_token_create(actor=SYSTEM, user=user, name="ERP")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     me = client.get("/api/v1/me").json()
     assert me["email"] == "approver@test.example"

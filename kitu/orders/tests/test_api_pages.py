@@ -13,6 +13,7 @@ from django.urls import reverse
 from conftest import ROLES, STAFF
 from kitu.accounts.services import api_token_create
 from kitu.contracts.models import VolumeLimit
+from kitu.core.actors import SYSTEM
 from kitu.core.models import AuditEntry
 from kitu.orders import services
 from kitu.orders.models import ApprovalPolicy, Approver, CartLine, Order, OrderEvent
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(user: Any) -> Client:
-    _token, secret = api_token_create(user=user, name="t")
+    _token, secret = api_token_create(actor=SYSTEM, user=user, name="t")
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

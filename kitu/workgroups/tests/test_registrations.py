@@ -12,6 +12,7 @@ from django.test import Client
 from conftest import make_user
 from kitu.accounts.roles import Role
 from kitu.accounts.services import api_token_create
+from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError, NotFound
 from kitu.workgroups import services
 from kitu.workgroups.models import Meeting, Registration, RegistrationStatus, WorkingGroup
@@ -85,7 +86,7 @@ def test_a_group_by_request_needs_the_coordinators_approval(group_world: dict[st
 
 
 def api(user: Any) -> Client:
-    _token, secret = api_token_create(user=user, name="t")
+    _token, secret = api_token_create(actor=SYSTEM, user=user, name="t")
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kitu.accounts.models import User
 from kitu.accounts.services import api_token_create
+from kitu.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=options["email"], is_active=True).first()
         if user is None:
             raise CommandError(f"No active user with e-mail {options['email']}")
-        _token, secret = api_token_create(user=user, name=options["name"])
+        _token, secret = api_token_create(actor=SYSTEM, user=user, name=options["name"])
         self.stdout.write(secret)
