@@ -3,11 +3,8 @@ of the order list applied."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +12,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from kitu.core.exports import csv_writer, xlsx_append
 
 from .models import Order, OrderLine
 
@@ -87,14 +86,6 @@ def line_rows(orders: QuerySet[Order]) -> Iterable[tuple[Any, ...]]:
         )
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, dt.date):
-        return f"{value:%d.%m.%Y}"
-    return "" if value is None else str(value)
-
-
 def _filename(ext: str) -> str:
     return f'attachment; filename="bestellungen-{timezone.localdate():%Y-%m-%d}.{ext}"'
 
@@ -102,9 +93,9 @@ def _filename(ext: str) -> str:
 def csv_response(orders: QuerySet[Order]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename("csv")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow(ORDER_HEADER)
-    writer.writerows([_text(v) for v in row] for row in order_rows(orders))
+    writer.writerows(order_rows(orders))
     return response
 
 
@@ -117,9 +108,9 @@ def xlsx_response(orders: QuerySet[Order]) -> HttpResponse:
     for sheet, title, header, rows in sheets:
         assert sheet is not None
         sheet.title = title
-        sheet.append(header)
+        xlsx_append(sheet, header)
         for row in rows:
-            sheet.append(row)
+            xlsx_append(sheet, row)
         for column, name in enumerate(header, 1):
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = max(12, len(name) + 2)
