@@ -3,7 +3,6 @@ credit note), payments, reminder levels and the CSV export for the accounting sy
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.exports import csv_writer
 
 from . import tasks
 from .models import Invoice, InvoiceKind, InvoiceStatus
@@ -127,15 +127,11 @@ CSV_HEADER = [
 ]
 
 
-def _de(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def receivables_csv(invoices: Iterable[Invoice], today: dt.date, cancelled_ids: set[int]) -> str:
     """Semicolon-separated, decimal comma, dates DD.MM.YYYY: what German accounting imports expect.
     Credit notes carry negative amounts, so the column sums are the receivables."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for invoice in invoices:
         sign = -1 if invoice.kind == InvoiceKind.CREDIT_NOTE else 1
@@ -144,17 +140,17 @@ def receivables_csv(invoices: Iterable[Invoice], today: dt.date, cancelled_ids: 
             [
                 invoice.number,
                 "Gutschrift" if sign < 0 else "Rechnung",
-                f"{invoice.issue_date:%d.%m.%Y}",
-                f"{invoice.due_date:%d.%m.%Y}" if invoice.due_date and sign > 0 else "",
-                invoice.member.member_number or "",
+                invoice.issue_date,
+                invoice.due_date if sign > 0 else None,
+                invoice.member.member_number,
                 invoice.member.name,
                 invoice.leitweg_id,
-                _de(sign * invoice.net_total),
-                _de(sign * invoice.vat_total),
-                _de(sign * invoice.gross_total),
-                _de(invoice.paid_amount),
-                _de(outstanding(invoice) if current in (OPEN, OVERDUE) else Decimal(0)),
-                str(STATES[current]),
+                sign * invoice.net_total,
+                sign * invoice.vat_total,
+                sign * invoice.gross_total,
+                invoice.paid_amount,
+                outstanding(invoice) if current in (OPEN, OVERDUE) else Decimal(0),
+                STATES[current],
                 invoice.reminder_level,
                 invoice.corrects.number if invoice.corrects else "",
             ]
