@@ -3,7 +3,9 @@ documents with versions (for the group only), news, the personal calendar feed a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from kitu.accounts.models import Organisation, User
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.workgroups import selectors, services
 from kitu.workgroups.models import DocumentVersion, Meeting, MinutesItem, NewsItem, Registration
@@ -280,3 +283,25 @@ def test_training_fees_are_kept_until_billed(group_world: dict[str, Any], client
         services.fees_mark_billed(actor=w["admin"], organisation=w["wernigerode"].organisation, until=dt.date.today())
     with pytest.raises(PermissionDenied):
         services.fees_mark_billed(actor=u["member_admin"], organisation=w["zeitz"].organisation, until=dt.date.today())
+
+
+def test_training_fees_csv_neutralises_names_and_keeps_the_fee_a_number(
+    group_world: dict[str, Any], client_for: Any
+) -> None:
+    w = group_world
+    u, t = w["users"], w["training"]
+    Meeting.objects.filter(pk=t.pk).update(fee=Decimal("149.00"), title="-2+3")
+    services.register(actor=u["member_admin"], meeting=t)
+    _make_past(t)
+    Organisation.objects.filter(pk=w["wernigerode"].organisation_id).update(name='=HYPERLINK("http://x","y")')
+    User.objects.filter(pk=u["member_admin"].pk).update(full_name="@SUM(A1)")
+    text = client_for("coop_admin").get(reverse("workgroups:fees") + "?format=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1] == [
+        '\'=HYPERLINK("http://x","y")',
+        "'-2+3",
+        f"{timezone.localtime(t.starts_at):%d.%m.%Y}",
+        "'@SUM(A1)",
+        "149,00",
+        "nein",
+    ]

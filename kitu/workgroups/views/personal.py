@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kitu.accounts.models import Organisation
+from kitu.core.exports import csv_writer
 from kitu.core.forms import run_action
 
 from .. import ics, selectors, services
@@ -77,19 +76,19 @@ def fees(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="teilnahmegebuehren-{today:%Y-%m-%d}.csv"'
-        writer = csv.writer(response, delimiter=";")
+        writer = csv_writer(response)
         writer.writerow(["Organisation", "Termin", "Datum", "Person", "Gebühr (EUR netto)", "anwesend"])
-        for r in rows:
-            writer.writerow(
-                [
-                    r.organisation.name if r.organisation else "",
-                    r.meeting.title,
-                    f"{timezone.localtime(r.meeting.starts_at):%d.%m.%Y}",
-                    r.user.full_name or r.user.email,
-                    f"{r.fee:.2f}".replace(".", ","),
-                    "ja" if r.attended else "nein",
-                ]
-            )
+        writer.writerows(
+            [
+                r.organisation.name if r.organisation else None,
+                r.meeting.title,
+                timezone.localtime(r.meeting.starts_at).date(),
+                r.user.full_name or r.user.email,
+                r.fee,
+                "ja" if r.attended else "nein",
+            ]
+            for r in rows
+        )
         return response
     context = {"totals": selectors.unbilled_fees_by_organisation(), "rows": rows, "today": today}
     return render(request, "workgroups/fees.html", context)
