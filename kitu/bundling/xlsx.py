@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kitu.contracts.models import Supplier
 from kitu.core.errors import DomainError
+from kitu.core.exports import restore, xlsx_append
 
 from .models import Campaign, CampaignItem
 from .selectors import Aggregate, RunReport
@@ -45,11 +46,11 @@ def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Seque
     ws = wb.active if first else wb.create_sheet()
     assert isinstance(ws, Worksheet)
     ws.title = title
-    ws.append(list(header))
+    xlsx_append(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        xlsx_append(ws, row)
     ws.freeze_panes = "A2"
     for column in ws.columns:
         width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
@@ -191,10 +192,11 @@ def read_offers(
     offers: dict[tuple[int, str], dict[str, Any]] = {}
 
     def supplier_and_item(sheet: str, row: int, name: Any, code: Any) -> tuple[Supplier | None, str]:
-        supplier = suppliers.get(str(name or "").strip().casefold())
+        # names and codes as the template wrote them: without the apostrophe against formulas
+        supplier = suppliers.get(restore(str(name or "")).strip().casefold())
         if supplier is None:
             errors.add(sheet, row, "Lieferant", _("„%(name)s“ ist kein erfasster Lieferant") % {"name": name or ""})
-        return supplier, str(code or "").strip()
+        return supplier, restore(str(code or "")).strip()
 
     for number, values in enumerate(wb[OFFER_SHEET].iter_rows(min_row=2, values_only=True), start=2):
         cells = (list(values) + [None] * 6)[:6]

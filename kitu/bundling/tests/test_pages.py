@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import ROLES, STAFF
-from kitu.bundling import services
+from kitu.accounts.models import Organisation
+from kitu.bundling import services, xlsx
 from kitu.bundling.models import Campaign, CampaignItem, DemandLine, DemandReport, Offer, OfferLot, OptimisationRun
 from kitu.contracts.models import FrameworkContract, MemberQuota
 from kitu.core.models import AuditEntry
@@ -103,6 +104,75 @@ def test_denied_writes_change_nothing(campaign_world: dict[str, Any], client_for
     for url, data in posts:
         assert client.post(url, data).status_code in (302, 403, 404), url
     assert _state() == before
+
+
+def test_every_bundling_xlsx_neutralises_text_and_keeps_numbers(
+    campaign_world: dict[str, Any], client_for: Any
+) -> None:
+    """A member, a supplier and a position with formula-like names go through the tender export, the offer
+    template (which still imports, filled in), and the result export: text as "'"-prefixed strings,
+    quantities and prices as numbers."""
+    w = campaign_world
+    staff, c = client_for("contract_manager"), w["campaign"]
+    hostile = '=HYPERLINK("http://x","y")'
+    Organisation.objects.filter(pk=w["wernigerode"].organisation_id).update(name=hostile)
+    b = second_supplier()
+    Organisation.objects.filter(pk=b.organisation_id).update(name="+Harz Büro GmbH")
+    CampaignItem.objects.filter(pk=w["items"]["01"].pk).update(code="-1", title="@SUM(A1)")
+    report_demo(w, w["today"])
+    staff.post(reverse("bundling:transition", args=[c.pk, "schliessen"]))
+    staff.post(reverse("bundling:transition", args=[c.pk, "auswerten"]))
+
+    def text(cell: Any, value: str) -> None:
+        assert (cell.value, cell.data_type) == ("'" + value, "s")
+
+    def number(cell: Any, value: int) -> None:
+        assert (cell.value, cell.data_type) == (value, "n")
+
+    tender = load_workbook(io.BytesIO(staff.get(reverse("bundling:tender_export", args=[c.pk])).content))
+    quantities, members = tender["Mengen"], tender["Mitglieder"]
+    text(quantities["A2"], "-1")
+    text(quantities["B2"], "@SUM(A1)")
+    number(quantities["E2"], 40)
+    text(members["C1"], "-1")  # the position codes head the member sheet
+    text(members["A2"], hostile)
+    number(members["C2"], 30)
+
+    template = load_workbook(io.BytesIO(staff.get(reverse("bundling:offers_template", args=[c.pk])).content))
+    sheet = template[xlsx.OFFER_SHEET]
+    rows = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {(n, code) for n in ("'+Harz Büro GmbH", "Beispiel IT GmbH") for code in ("'-1", "02")}
+    first = rows["'+Harz Büro GmbH", "'-1"]
+    text(first[0], "+Harz Büro GmbH")
+    text(first[1], "-1")
+    number(first[2], 0)
+    number(first[4], 1)
+    for (name, code), row in rows.items():
+        row[5].value = (800 if code == "'-1" else 150) if name.startswith("'") else 900
+    upload = io.BytesIO()
+    template.save(upload)
+    upload.seek(0)
+    upload.name = "angebote.xlsx"
+    assert staff.post(reverse("bundling:offers_import", args=[c.pk]), {"file": upload}).status_code == 302
+    assert sorted(Offer.objects.values_list("supplier__organisation__name", "item__code")) == [
+        ("+Harz Büro GmbH", "-1"),
+        ("+Harz Büro GmbH", "02"),
+        ("Beispiel IT GmbH", "-1"),
+        ("Beispiel IT GmbH", "02"),
+    ]
+
+    staff.post(reverse("bundling:optimise", args=[c.pk]))
+    run = OptimisationRun.objects.get()
+    result = load_workbook(io.BytesIO(staff.get(reverse("bundling:run_export", args=[c.pk, run.pk])).content))
+    award = result["Zuschlag"][2]
+    text(award[0], "+Harz Büro GmbH")
+    text(award[1], "-1")
+    text(award[2], "@SUM(A1)")
+    number(award[3], 40)
+    number(award[4], 800)
+    saving = next(r for r in result["Mitglieder"].iter_rows(min_row=2) if str(r[0].value).startswith("'="))
+    text(saving[0], hostile)
+    assert all(cell.data_type == "n" for cell in saving[1:])
 
 
 def test_a_member_sees_only_its_own_report(campaign_world: dict[str, Any], client_for: Any) -> None:
