@@ -241,7 +241,7 @@ def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None) -> l
     if run.status != RunStatus.REVIEWED:
         raise DomainError(_("Bitte den Lauf erst prüfen; ausgestellt wird nur ein geprüfter Lauf."))
     invoices = list(
-        run.invoices.select_for_update()
+        run.invoices.select_for_update(of=("self",))  # the invoices only, not the joined members
         .filter(status=InvoiceStatus.DRAFT)
         .exclude(net_total=0)
         .order_by("member__organisation__name", "leitweg_id", "pk")

@@ -151,7 +151,11 @@ def _apply(request: SubscriptionRequest) -> None:
 def request_decide(*, actor: Any, request: SubscriptionRequest, approve: bool, note: str = "") -> SubscriptionRequest:
     if not is_coop_admin(actor):
         raise PermissionDenied(_("Über Anträge entscheidet die Geschäftsstelle."))
-    request = SubscriptionRequest.objects.select_for_update().select_related("member", "service").get(pk=request.pk)
+    request = (
+        SubscriptionRequest.objects.select_for_update(of=("self",))  # not the member's and service's rows
+        .select_related("member", "service")
+        .get(pk=request.pk)
+    )
     if request.status != RequestStatus.PENDING:
         raise DomainError(_("Über diesen Antrag ist schon entschieden."))
     if not approve and not note.strip():
