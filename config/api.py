@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from kitu.accounts.api import router as accounts_router
@@ -58,6 +59,36 @@ api.add_router("/", catalog_router)
 api.add_router("/", workgroups_router)
 api.add_router("/", orders_router)
 api.add_router("/", billing_router)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``["body", "payload", "leitweg_ids", 2, "value"]`` → ``leitweg_ids[2].value``; query and path
+    parameters by their name."""
+    parts = [p for p in loc if p not in ("body", "payload", "query", "path", "filters")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@api.exception_handler(ValidationError)
+def malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Malformed input: 422 with the first problem as ``detail`` and ``field`` and all of them in ``errors``."""
+    errors = [{key: value for key, value in error.items() if key in ("type", "loc", "msg")} for error in exc.errors]
+    first = errors[0] if errors else {"msg": "Invalid input", "loc": ()}
+    field = _field(first.get("loc", ()))
+    detail = f"{field}: {first['msg']}" if field else str(first["msg"])
+    return api.create_response(request, {"detail": detail, "field": field or None, "errors": errors}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Backstop: a value the database cannot hold (too large a number, too long a text) is the caller's
+    error (400), never a 500. Inputs are bounded at the edge (kitu.core.schemas); this catches the rest."""
+    return api.create_response(
+        request, {"detail": "A value is out of the range the platform can store", "field": None}, status=400
+    )
 
 
 @api.exception_handler(NotFound)

@@ -17,3 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "kitu.core.errorpages.bad_request"
+handler403 = "kitu.core.errorpages.permission_denied"
+handler404 = "kitu.core.errorpages.page_not_found"
+handler500 = "kitu.core.errorpages.server_error"

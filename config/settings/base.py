@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kitu.core.middleware.RejectNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kitu.accounts.middleware.ApiTokenMiddleware",
     "kitu.accounts.middleware.SecondFactorRequiredMiddleware",

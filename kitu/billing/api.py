@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from kitu.core.errors import PermissionDenied
+from kitu.core.schemas import Id, Year
 
 from . import receivables, selectors
 from .models import Invoice
@@ -66,7 +67,7 @@ def _out(invoice: Invoice, today: dt.date, cancelled: set[int]) -> dict[str, Any
 
 @router.get("/invoices", response=list[InvoiceOut], summary="Invoices and credit notes the caller may see")
 def invoices(
-    request: HttpRequest, member: int | None = None, status: str | None = None, year: int | None = None
+    request: HttpRequest, member: Id | None = None, status: str | None = None, year: Year | None = None
 ) -> list[dict[str, Any]]:
     """Newest first. Filters: ``member`` (ID), ``status`` (open, paid, overdue), ``year`` (of the issue date)."""
     if not can_use_billing(request.user):
@@ -85,6 +86,6 @@ def invoices(
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceOut, summary="One invoice or credit note")
-def invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+def invoice(request: HttpRequest, invoice_id: Id) -> dict[str, Any]:
     found = selectors.invoice_for(request.user, invoice_id)
     return _out(found, timezone.localdate(), selectors.cancelled_ids([found.pk]))

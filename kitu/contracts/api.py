@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from kitu.core.schemas import Id
+
 from . import selectors
 from .models import FrameworkContract, Lot, Supplier, VolumeLimit
 
@@ -108,7 +110,7 @@ def list_contracts(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.get("/contracts/{contract_id}", response=ContractDetailOut)
-def get_contract(request: HttpRequest, contract_id: int) -> dict[str, object]:
+def get_contract(request: HttpRequest, contract_id: Id) -> dict[str, object]:
     contract = selectors.contract_for(request.user, contract_id)
     limits = list(selectors.contract_limits(contract))
     return {
@@ -120,7 +122,7 @@ def get_contract(request: HttpRequest, contract_id: int) -> dict[str, object]:
 
 
 @router.get("/contracts/{contract_id}/lots", response=list[LotOut])
-def list_lots(request: HttpRequest, contract_id: int) -> list[dict[str, object]]:
+def list_lots(request: HttpRequest, contract_id: Id) -> list[dict[str, object]]:
     contract = selectors.contract_for(request.user, contract_id)
     limits = list(selectors.contract_limits(contract))
     return [_lot(lot, limits) for lot in contract.lots.all()]
@@ -132,5 +134,5 @@ def list_suppliers(request: HttpRequest) -> list[dict[str, object]]:
 
 
 @router.get("/suppliers/{supplier_id}", response=SupplierOut)
-def get_supplier(request: HttpRequest, supplier_id: int) -> dict[str, object]:
+def get_supplier(request: HttpRequest, supplier_id: Id) -> dict[str, object]:
     return SupplierOut.of(selectors.supplier_for(request.user, supplier_id))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from kitu.core.errors import NotFound
+from kitu.core.errors import DomainError, NotFound
+from kitu.core.schemas import Id, StrictSchema
 
 from . import policies, selectors, services
 from .models import EventKind, Member, MembershipEvent
@@ -64,7 +67,15 @@ class MemberDetailOut(MemberOut):
     successor_id: int | None
 
 
-class MemberPatch(Schema):
+class LeitwegIn(StrictSchema):
+    value: str = Field(max_length=46)
+    description: str = Field("", max_length=120)
+    is_default: bool = False
+
+
+class MemberPatch(StrictSchema):
+    """Only the fields sent are changed; ``null`` is refused (send "" to clear a text field)."""
+
     name: str | None = None
     member_type: str | None = None
     street: str | None = None
@@ -75,6 +86,12 @@ class MemberPatch(Schema):
     invoice_email: str | None = None
     phone: str | None = None
     website: str | None = None
+    leitweg_id: str | None = Field(
+        None, max_length=46, description="Make this the default Leitweg-ID for invoices (added if new)"
+    )
+    leitweg_ids: list[LeitwegIn] | None = Field(
+        None, max_length=50, description="Replace all Leitweg-IDs; the first (or the one marked) is the default"
+    )
 
 
 class MemberFilter(Schema):
@@ -96,14 +113,14 @@ class EventOut(Schema):
     recorded_at: dt.datetime
 
 
-class EventIn(Schema):
+class EventIn(StrictSchema):
     kind: EventKind
     effective_date: dt.date = Field(description="Effective date; for a notice the date of receipt")
     share_delta: int | None = Field(None, ge=1, description="Shares (admission, increase, reduction)")
     amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
     member_number: int | None = Field(None, ge=1, description="Admission of historic data only")
-    successor_id: int | None = None
-    note: str = ""
+    successor_id: Id | None = None
+    note: str = Field("", max_length=2000)
 
 
 def _detail(member: Member) -> dict[str, object]:
@@ -130,7 +147,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilter]) -> list[dic
 
 
 @router.get("/{member_id}", response=MemberDetailOut)
-def get_member(request: HttpRequest, member_id: int) -> dict[str, object]:
+def get_member(request: HttpRequest, member_id: Id) -> dict[str, object]:
     return _detail(selectors.member_for(request.user, member_id))
 
 
@@ -139,19 +156,32 @@ def get_member(request: HttpRequest, member_id: int) -> dict[str, object]:
     response=MemberDetailOut,
     summary="Change master data (coop admin: all; member admin: contact fields)",
 )
-def patch_member(request: HttpRequest, member_id: int, payload: MemberPatch) -> dict[str, object]:
+def patch_member(request: HttpRequest, member_id: Id, payload: MemberPatch) -> dict[str, object]:
     member = selectors.member_for(request.user, member_id)
-    member = services.member_update(actor=request.user, member=member, **payload.dict(exclude_unset=True))
+    data = payload.dict(exclude_unset=True)
+    for name, value in data.items():
+        if value is None:
+            raise DomainError(_("Das Feld darf nicht null sein."), field=name)
+    if "leitweg_id" in data and "leitweg_ids" in data:
+        raise DomainError(_("Bitte entweder leitweg_id oder leitweg_ids senden."), field="leitweg_id")
+    leitweg_id, leitweg_ids = data.pop("leitweg_id", None), data.pop("leitweg_ids", None)
+    with transaction.atomic():  # all of it or nothing
+        if data:
+            member = services.member_update(actor=request.user, member=member, **data)
+        if leitweg_ids is not None:
+            services.leitweg_ids_replace(actor=request.user, member=member, items=leitweg_ids)
+        if leitweg_id is not None:
+            services.leitweg_id_set_default(actor=request.user, member=member, value=leitweg_id)
     return _detail(selectors.member_for(request.user, member.pk))
 
 
 @router.get("/{member_id}/events", response=list[EventOut])
-def list_events(request: HttpRequest, member_id: int) -> list[MembershipEvent]:
+def list_events(request: HttpRequest, member_id: Id) -> list[MembershipEvent]:
     return list(selectors.member_events(selectors.member_for(request.user, member_id)))
 
 
 @router.post("/{member_id}/events", response={201: EventOut}, summary="Record a membership event (coop admin)")
-def create_event(request: HttpRequest, member_id: int, payload: EventIn) -> Status:
+def create_event(request: HttpRequest, member_id: Id, payload: EventIn) -> Status:
     member = selectors.member_for(request.user, member_id)
     if not policies.can_record_events(request.user):
         raise HttpError(403, "Only the cooperative's office records membership events.")

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from kitu.catalog.models import Article
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import NotFound
+from kitu.core.schemas import MAX_QUANTITY, Id, StrictSchema
 
 from . import selectors, services
 from .models import Cart, Order
@@ -19,9 +21,9 @@ from .models import Cart, Order
 router = Router(tags=["orders"])
 
 
-class CartLineIn(Schema):
-    article_id: int
-    quantity: int
+class CartLineIn(StrictSchema):
+    article_id: Id
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
 
 
 class CartLineOut(Schema):
@@ -76,8 +78,8 @@ class OrderDetailOut(OrderOut):
     lines: list[OrderLineOut]
 
 
-class RejectIn(Schema):
-    reason: str
+class RejectIn(StrictSchema):
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class ErrorOut(Schema):
@@ -144,7 +146,7 @@ def _order_out(order: Order, *, lines: bool = False) -> dict[str, Any]:
 
 
 @router.get("/cart", response=CartOut, summary="The caller's cart (for ?member=ID when ordering for several)")
-def cart(request: HttpRequest, member: int | None = None) -> dict[str, Any]:
+def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
     chosen = selectors.pick_member(request.user, member)
     return _cart_out(selectors.cart_of(request.user, chosen), chosen.pk)
 
@@ -154,7 +156,7 @@ def cart(request: HttpRequest, member: int | None = None) -> dict[str, Any]:
     response={201: CartOut, 409: ErrorOut},
     summary="Add an article to the cart; 409 when its maximum volume is used up",
 )
-def cart_add(request: HttpRequest, payload: CartLineIn, member: int | None = None) -> Status:
+def cart_add(request: HttpRequest, payload: CartLineIn, member: Id | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
     article = Article.objects.filter(pk=payload.article_id, contract__eligible_members=chosen).first()
     if article is None:
@@ -171,7 +173,7 @@ def cart_add(request: HttpRequest, payload: CartLineIn, member: int | None = Non
     response={201: list[OrderOut], 409: ErrorOut},
     summary="Check out: one call-off order per contract and supplier; 409 when the volume is too small",
 )
-def checkout(request: HttpRequest, member: int | None = None) -> Status:
+def checkout(request: HttpRequest, member: Id | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
     try:
         orders = services.checkout(actor=request.user, member=chosen)
@@ -189,17 +191,17 @@ def orders(request: HttpRequest, status: str | None = None) -> list[dict[str, An
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
-def order(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def order(request: HttpRequest, order_id: Id) -> dict[str, Any]:
     return _order_out(selectors.order_for(request.user, order_id), lines=True)
 
 
 @router.post("/orders/{order_id}/approve", response=OrderOut, summary="Approve the order's next step")
-def approve(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def approve(request: HttpRequest, order_id: Id) -> dict[str, Any]:
     found = selectors.order_for(request.user, order_id)
     return _order_out(services.approve(actor=request.user, order=found))
 
 
 @router.post("/orders/{order_id}/reject", response=OrderOut, summary="Reject the order with a reason")
-def reject(request: HttpRequest, order_id: int, payload: RejectIn) -> dict[str, Any]:
+def reject(request: HttpRequest, order_id: Id, payload: RejectIn) -> dict[str, Any]:
     found = selectors.order_for(request.user, order_id)
     return _order_out(services.reject(actor=request.user, order=found, reason=payload.reason))

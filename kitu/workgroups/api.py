@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.errors import ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
-from kitu.core.errors import DomainError
+from kitu.core.schemas import Id, StrictSchema
 
 from . import selectors, services
 from .models import RegistrationStatus
@@ -29,7 +31,7 @@ class MeetingOut(Schema):
     registered: int
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(StrictSchema):
     waitlist: bool = False
 
 
@@ -71,15 +73,16 @@ def meetings(request: HttpRequest) -> list[dict[str, object]]:
     response={201: RegistrationOut, 409: RefusedOut},
     summary="Register the caller (409 when full or the member's limit is reached; with waitlist it then queues)",
 )
-def register(request: HttpRequest, meeting_id: int, waitlist: bool = False) -> Status[dict[str, object]]:
+def register(request: HttpRequest, meeting_id: Id, waitlist: bool = False) -> Status[dict[str, object]]:
     """Ask for the waiting list with ``?waitlist=true`` or the JSON body ``{"waitlist": true}`` (the
     body may be empty)."""
     meeting = selectors.meeting_for(request.user, meeting_id)
     if request.content_type == "application/json" and request.body:
         try:
             waitlist = waitlist or RegistrationIn.model_validate_json(request.body).waitlist
-        except ValueError as exc:
-            raise DomainError('Body: expected {"waitlist": true|false}', field="waitlist") from exc
+        except PydanticValidationError as exc:
+            errors = exc.errors(include_url=False, include_context=False, include_input=False)
+            raise ValidationError([{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]) from exc
     try:
         registration = services.register(actor=request.user, meeting=meeting, waitlist=waitlist)
     except services.RegistrationRefused as exc:
@@ -99,7 +102,7 @@ def register(request: HttpRequest, meeting_id: int, waitlist: bool = False) -> S
 @router.delete(
     "/meetings/{meeting_id}/registrations/me", response={204: None}, summary="Cancel the caller's registration"
 )
-def cancel(request: HttpRequest, meeting_id: int) -> Status[None]:
+def cancel(request: HttpRequest, meeting_id: Id) -> Status[None]:
     meeting = selectors.meeting_for(request.user, meeting_id)
     services.cancel(actor=request.user, meeting=meeting)
     return Status(204, None)

@@ -16,7 +16,14 @@ from .lifecycle import (
     shares_change,
     supervisory_approval_record,
 )
-from .master_data import member_apply, member_update, subrecord_delete, subrecord_save
+from .master_data import (
+    leitweg_id_set_default,
+    leitweg_ids_replace,
+    member_apply,
+    member_update,
+    subrecord_delete,
+    subrecord_save,
+)
 
 __all__ = [
     "MEMBER_COOP_FIELDS",
@@ -24,6 +31,8 @@ __all__ = [
     "event_record",
     "exclusion_record",
     "exit_record",
+    "leitweg_id_set_default",
+    "leitweg_ids_replace",
     "member_admit",
     "member_apply",
     "member_reject",

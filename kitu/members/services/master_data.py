@@ -151,6 +151,58 @@ def subrecord_save(*, actor: Any, member: Member, instance: models.Model, data: 
 
 
 @transaction.atomic
+def leitweg_ids_replace(*, actor: Any, member: Member, items: list[dict[str, Any]], field: str = "leitweg_ids") -> None:
+    """Make ``items`` ({value, description, is_default}) the member's Leitweg-IDs: IDs not listed are removed,
+    listed ones created or updated. Exactly one is the default for invoices (the first, unless one is
+    marked). Every value is checked (form and check digits) before anything changes; errors name
+    ``leitweg_ids[i].value``."""
+    if not policies.can_manage_subrecords(actor, member):
+        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."), field=field)
+    _locked(member)
+    values = [str(item.get("value", "")).strip() for item in items]
+    defaults = [i for i, item in enumerate(items) if item.get("is_default")]
+    if len(defaults) > 1:
+        raise DomainError(_("Nur eine Leitweg-ID kann Standard sein."), field=f"{field}[{defaults[1]}].is_default")
+    for index, value in enumerate(values):
+        if value in values[:index]:
+            raise DomainError(_("Die Leitweg-ID ist doppelt angegeben."), field=f"{field}[{index}].value")
+        taken = LeitwegId.objects.filter(value=value).exclude(member=member).exists()
+        if taken:
+            raise DomainError(_("Diese Leitweg-ID gehört zu einem anderen Mitglied."), field=f"{field}[{index}].value")
+    default_index = defaults[0] if defaults else 0
+    existing = {x.value: x for x in LeitwegId.objects.filter(member=member)}
+    for value, instance in existing.items():
+        if value not in values:
+            subrecord_delete(actor=actor, member=member, instance=instance)
+    LeitwegId.objects.filter(member=member).update(is_default=False)
+    for index, (value, item) in enumerate(zip(values, items, strict=True)):
+        instance = existing.get(value) or LeitwegId(member=member)
+        data = {"value": value, "description": str(item.get("description") or ""), "is_default": index == default_index}
+        try:
+            subrecord_save(actor=actor, member=member, instance=instance, data=data)
+        except DomainError as exc:
+            raise DomainError(exc.message, field=f"{field}[{index}].{exc.field or 'value'}") from exc
+
+
+@transaction.atomic
+def leitweg_id_set_default(*, actor: Any, member: Member, value: str) -> None:
+    """Make ``value`` the member's default Leitweg-ID (adding it if it is new); the others stay."""
+    if not policies.can_manage_subrecords(actor, member):
+        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."), field="leitweg_id")
+    value = value.strip()
+    items: list[dict[str, Any]] = [
+        {"value": x.value, "description": x.description, "is_default": x.value == value}
+        for x in LeitwegId.objects.filter(member=member)
+    ]
+    if value not in [item["value"] for item in items]:
+        items.append({"value": value, "description": "", "is_default": True})
+    try:
+        leitweg_ids_replace(actor=actor, member=member, items=items)
+    except DomainError as exc:
+        raise type(exc)(exc.message, field="leitweg_id") from exc
+
+
+@transaction.atomic
 def subrecord_delete(*, actor: Any, member: Member, instance: models.Model) -> None:
     if not policies.can_manage_subrecords(actor, member):
         raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))

@@ -115,7 +115,9 @@ def test_api_lists_registers_queues_and_cancels(group_world: dict[str, Any]) -> 
     services.group_join(actor=u["case_worker"], group=group_world["group"])
     second = api(u["case_worker"]).post(f"{url}?waitlist=true")
     assert (second.status_code, second.json()["position"]) == (409, 2)
-    assert api(u["approver"]).post(url, "nonsense", content_type="application/json").status_code == 400
+    assert api(u["approver"]).post(url, "nonsense", content_type="application/json").status_code == 422
+    unknown = api(u["approver"]).post(url, json.dumps({"waitlst": True}), content_type="application/json")
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "waitlst")
     assert api(u["other_requester"]).post(url).status_code == 201
     assert api(u["other_member_admin"]).post(url).status_code == 409  # full: 3 places
     assert Client().post(url).status_code == 401

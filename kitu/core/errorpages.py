@@ -1,0 +1,61 @@
+"""The platform's own error answers (config/urls.py handler400/403/404/500).
+
+The JSON API and Open311 answer JSON ``{"detail": …}`` with the status; pages answer in the layout, in the
+user's language, with a way on. Django's debug page never shows for these (the demo runs with DEBUG on
+but the handlers are used whenever DEBUG is off; production has DEBUG off).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+JSON_PREFIXES = ("/api/", "/open311/")
+
+TEXTS = {
+    400: (N_("Ungültige Anfrage"), N_("Die Anfrage konnte nicht gelesen werden. Bitte prüfen Sie Ihre Eingabe.")),
+    403: (
+        N_("Kein Zugriff"),
+        N_("Sie haben keine Berechtigung für diese Seite. Melden Sie sich gegebenenfalls mit einem anderen Konto an."),
+    ),
+    404: (
+        N_("Seite nicht gefunden"),
+        N_("Diese Seite gibt es nicht oder nicht mehr, oder sie ist für Ihr Konto nicht sichtbar."),
+    ),
+    500: (
+        N_("Ein Fehler ist aufgetreten"),
+        N_("Auf unserer Seite ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."),
+    ),
+}
+API_TEXTS = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Internal server error"}
+
+
+def answer(request: HttpRequest, status: int, *, detail: str = "", field: str | None = None) -> HttpResponse:
+    """The error answer for ``request``: JSON for machines, a page in the layout for people. ``detail``
+    says what is wrong (and ``field`` where) when the caller knows it."""
+    if request.path.startswith(JSON_PREFIXES):
+        return JsonResponse({"detail": detail or API_TEXTS[status], "field": field}, status=status)
+    title, text = TEXTS[status]
+    template = "errors/500.html" if status == 500 else "errors/error.html"
+    # 500: no context processors (the database may be what failed)
+    context = {"status": status, "title": _(title), "text": detail or _(text)}
+    body = loader.render_to_string(template, context, request=None if status == 500 else request)
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return answer(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return answer(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return answer(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return answer(request, 500)
