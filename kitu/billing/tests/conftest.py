@@ -21,15 +21,15 @@ D = dt.date
 @pytest.fixture(autouse=True)
 def _every_einvoice_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every XRechnung a billing test generates — for a page, a download, a mail or the command — passes the
-    XSD, the CEN and BR-DE rules and the Leitweg-ID check (where the checking tools are installed)."""
-    if not einvoice_check.available():
-        return
+    XSD, the CEN and BR-DE rules and the Leitweg-ID check where the checking tools are there (asked at each
+    call). Without them the tests still run; the validation tests in test_xrechnung.py skip, or fail under CI."""
     for name in ("to_ubl", "to_cii"):
         original = getattr(xrechnung, name)
 
         def checked(invoice: Invoice, _original: Any = original) -> bytes:
             xml: bytes = _original(invoice)
-            assert einvoice_check.problems(xml) == [], invoice.number
+            if einvoice_check.available():
+                assert einvoice_check.problems(xml) == [], invoice.number
             return xml
 
         monkeypatch.setattr(xrechnung, name, checked)

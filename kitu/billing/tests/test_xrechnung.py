@@ -1,12 +1,16 @@
 """XRechnung 3.0 output: every generated invoice and credit note, in UBL 2.1 and CII D16B, passes the schema,
 the CEN EN 16931 rules, the German CIUS rules and the Leitweg-ID check (einvoice_check); the fields the
-members' systems rely on are asserted exactly."""
+members' systems rely on are asserted exactly.
+
+Only the validation needs ``../shared/data`` and the checking packages (it skips without them, and fails under
+CI); the field and command tests run everywhere."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +34,6 @@ NS = {**xrechnung.UBL_NS, **xrechnung.CII_NS}
 @pytest.fixture
 def issued(billing_world: dict[str, Any]) -> dict[str, Any]:
     """The first quarter issued (Wernigerode at 19 %, 7 % and 0 %; Zeitz at 19 % and 0 %), and a credit note."""
-    einvoice_check.require_tools()
     w = billing_world
     w["subs"]["ap"].cost_centre = CostCentre.objects.create(member=w["wernigerode"], code="1.1.4-IT", name="IT")
     w["subs"]["ap"].save()
@@ -48,6 +51,7 @@ def texts(xml: bytes, path: str) -> list[str]:
 
 @pytest.mark.parametrize("syntax", xrechnung.SYNTAXES)
 def test_every_generated_document_is_valid(issued: dict[str, Any], syntax: str) -> None:
+    einvoice_check.require_tools()
     documents = [issued["wernigerode_invoice"], issued["zeitz_invoice"], issued["credit_note"]]
     for invoice in documents:
         xml = xrechnung.render(invoice, syntax)
@@ -123,19 +127,29 @@ def test_a_single_contract_is_bt12_and_the_credit_note_references_the_invoice(is
     assert texts(cii, "//ram:FormattedIssueDateTime/qdt:DateTimeString") == ["20260402"]
 
 
-def test_one_contract_only_is_written_as_bt12(billing_world: dict[str, Any]) -> None:
+@pytest.fixture
+def fee_only(billing_world: dict[str, Any]) -> Invoice:
+    """Wernigerode's January with the membership fee only: one contract, 0 % VAT only."""
     w = billing_world
-    einvoice_check.require_tools()
     for key in ("hosting", "ap", "training", "zeitz_hosting", "zeitz_fee"):
         w["subs"][key].delete()
     run = runs.run_create(actor=w["admin"], period="2026-01").run
     runs.run_review(actor=w["admin"], run=run)
     (invoice,) = runs.run_issue(actor=w["admin"], run=run, today=D(2026, 2, 1))
-    assert invoice.contract_reference == "Satzung § 12"
-    cii = xrechnung.render(invoice, "cii")
+    return invoice
+
+
+def test_one_contract_only_is_written_as_bt12(fee_only: Invoice) -> None:
+    assert fee_only.contract_reference == "Satzung § 12"
+    cii = xrechnung.render(fee_only, "cii")
     assert texts(cii, "//ram:ContractReferencedDocument/ram:IssuerAssignedID") == ["Satzung § 12"]
     assert texts(cii, "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount") == ["203.84"]
-    assert einvoice_check.problems(cii) == []  # an invoice at 0 % only
+
+
+@pytest.mark.parametrize("syntax", xrechnung.SYNTAXES)
+def test_an_invoice_at_0_percent_only_is_valid(fee_only: Invoice, syntax: str) -> None:
+    einvoice_check.require_tools()
+    assert einvoice_check.problems(xrechnung.render(fee_only, syntax)) == []
 
 
 def test_cii_invoice_fields(issued: dict[str, Any]) -> None:
@@ -159,6 +173,7 @@ def test_cii_invoice_fields(issued: dict[str, Any]) -> None:
 def test_the_checker_catches_broken_invoices(issued: dict[str, Any]) -> None:
     """The gate is not a rubber stamp: a missing buyer reference, a wrong VAT sum and a Leitweg-ID with
     wrong check digits are reported."""
+    einvoice_check.require_tools()
     xml = xrechnung.render(issued["wernigerode_invoice"], "ubl")
     without_bt10 = xml.replace(b"<cbc:BuyerReference>04011000-1234512345-06</cbc:BuyerReference>", b"")
     assert any(p.startswith("BR-DE-15") for p in einvoice_check.problems(without_bt10))
@@ -225,7 +240,68 @@ def test_amount_formats() -> None:
     assert xrechnung._amount(Decimal("1237.5")) == "1237.50"
 
 
-def test_every_document_the_tests_generate_goes_through_the_check() -> None:
+def test_every_document_the_tests_generate_goes_through_the_check(
+    issued: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """conftest wraps the generators, so pages, downloads, mails and commands are checked too."""
     einvoice_check.require_tools()
     assert xrechnung.to_ubl.__name__ == xrechnung.to_cii.__name__ == "checked"
+    monkeypatch.setattr(einvoice_check, "problems", lambda xml: ["BR-XX: broken"])
+    for syntax in xrechnung.SYNTAXES:
+        with pytest.raises(AssertionError, match="2026-000001"):
+            xrechnung.render(issued["wernigerode_invoice"], syntax)
+
+
+def guard_outcome() -> tuple[str, str]:
+    """What einvoice_check.require_tools() does here: ("run", ""), ("skip", reason) or ("fail", reason)."""
+    try:
+        einvoice_check.require_tools()
+    except pytest.skip.Exception as exc:
+        return "skip", str(exc)
+    except pytest.fail.Exception as exc:
+        return "fail", str(exc)
+    return "run", ""
+
+
+def test_validation_skips_without_the_tools_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    monkeypatch.setattr(einvoice_check, "DATA", missing)
+    reason = f"../shared/data not found at {missing}: the XSDs for the e-invoice check are missing"
+    monkeypatch.delenv("CI", raising=False)
+    assert guard_outcome() == ("skip", reason)
+    monkeypatch.setenv("CI", "false")
+    assert guard_outcome() == ("skip", reason)
+    monkeypatch.setenv("CI", "true")
+    assert guard_outcome() == ("fail", f"{reason} (CI=true: the e-invoice validation must run, not skip)")
+    monkeypatch.setattr(einvoice_check, "DATA", tmp_path)  # the data is there, a checking package is not
+    monkeypatch.setattr(einvoice_check, "TOOLS", ("lxml", "kitu_no_such_checker"))
+    assert guard_outcome() == (
+        "fail",
+        "kitu_no_such_checker not installed (requirements-dev.txt): no e-invoice rule check "
+        "(CI=true: the e-invoice validation must run, not skip)",
+    )
+    assert not einvoice_check.available()
+    monkeypatch.setattr(einvoice_check, "TOOLS", ("lxml",))
+    assert guard_outcome() == ("run", "")
+    assert einvoice_check.available()
+
+
+FIELD_AND_COMMAND_TESTS = (
+    test_ubl_invoice_fields,
+    test_a_single_contract_is_bt12_and_the_credit_note_references_the_invoice,
+    test_cii_invoice_fields,
+    test_export_invoice_command_prints_the_xml,
+)
+
+
+def test_field_and_command_tests_run_without_the_validation_tools(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With ../shared/data gone and CI=true, a require_tools() in the fixture or in one of these tests would
+    fail this test; they run through instead (the generators' check steps aside)."""
+    monkeypatch.setattr(einvoice_check, "DATA", tmp_path / "missing")
+    monkeypatch.setenv("CI", "true")
+    assert not einvoice_check.available()
+    issued = request.getfixturevalue("issued")
+    for test in FIELD_AND_COMMAND_TESTS:
+        test(issued)
