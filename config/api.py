@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import DataError
@@ -39,7 +40,55 @@ class BearerToken(HttpBearer):
         return None
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    },
+    "required": ["detail"],
+}
+VALIDATION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["detail", "errors"],
+}
+ERROR_ANSWERS = {
+    400: ("A rule forbids the change or a value cannot be stored (detail, field)", "Error"),
+    401: ("No session and no token, or an invalid, unknown or revoked token", "Error"),
+    403: ("The caller may not do this, or the session lacks the second factor", "Error"),
+    422: ("Malformed input: a wrong type, an unknown field, a value out of range (detail, field, errors)", "Invalid"),
+}
+
+
+class KituAPI(NinjaAPI):
+    """The API with the error answers every operation can give written into its OpenAPI description."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"], components["Invalid"] = ERROR_SCHEMA, VALIDATION_SCHEMA
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                answers = dict(ERROR_ANSWERS)
+                # an id in the path or the query names an object that may not exist or not be the caller's
+                ids = [p for p in operation.get("parameters", []) if '"integer"' in json.dumps(p.get("schema", {}))]
+                if "{" in path or ids:
+                    answers[404] = ("No such object, or another member's (never told which)", "Error")
+                responses = operation.setdefault("responses", {})
+                documented = {int(code) for code in responses}
+                for status, (text, ref) in answers.items():
+                    if status not in documented:
+                        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+                        responses[status] = {"description": text, "content": content}
+        return schema
+
+
+api = KituAPI(
     title="KITU-Plattform API",
     version="1.0.0",
     description=(
