@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, overload
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -18,13 +18,14 @@ from django.db import connection
 from django.db.models import Count, F, Lookup, Q, QuerySet, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
+from django.utils.translation import gettext as _
 
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import organisation_ids
 from kitu.contracts.models import ContractState
 from kitu.contracts.policies import can_manage_contracts
 from kitu.contracts.selectors import visible_contracts
-from kitu.core.errors import NotFound
+from kitu.core.errors import DomainError, NotFound
 
 from .models import Article, ArticleSearch, CatalogImport
 from .text import stem, words
@@ -32,6 +33,13 @@ from .text import stem, words
 SORTS = ("relevance", "price_asc", "price_desc")
 BY_RANK = ("-rank", "price", "pk")  # relevance order wherever a query annotates ``rank``
 MAX_COMPARE = 4
+# Hostile input is bounded here, in the one place every page and API call passes through:
+MAX_QUERY = 200  # characters of a query that are searched (the rest is cut off)
+MAX_ID = 2**63 - 1  # ids are bigint: a larger (or non-positive) id matches nothing
+MAX_PAGE = 1_000_000  # a later page shows the last one; keeps OFFSET far inside bigint
+MAX_PER_PAGE = 100
+PRICE_LIMIT = Decimal("9999999999.99")  # the largest price the columns hold: numeric(12, 2)
+CENT = Decimal("0.01")
 
 
 def orderable_contract_ids(user: Any, day: dt.date | None = None) -> list[int]:
@@ -219,6 +227,32 @@ def _paginate(qs: QuerySet[Article], ids: Sequence[int], page: int, per_page: in
     return result_page
 
 
+def _refuse_nul(**values: str) -> None:
+    """PostgreSQL text cannot hold U+0000: a NUL is the caller's error (400), not the database's (500)."""
+    for name, value in values.items():
+        if "\x00" in value:
+            raise DomainError(_("Die Eingabe enthält ein Nullzeichen."), field=name)
+
+
+def _is_id(value: int | None) -> bool:
+    return value is None or 0 < value <= MAX_ID
+
+
+def _price_bounds(low: Decimal | None, high: Decimal | None) -> tuple[Decimal | None, Decimal | None, bool]:
+    """The price bounds as the column (numeric(12, 2), never negative) can compare them, rounded inwards to
+    whole cents; any finite Decimal is fine (1E+999999999 would overflow PostgreSQL's numeric). The third
+    value is False where no price can lie between them."""
+    if low is not None:
+        if low > PRICE_LIMIT:
+            return None, None, False
+        low = max(low, Decimal(0)).quantize(CENT, rounding=ROUND_CEILING)
+    if high is not None:
+        if high < 0:
+            return None, None, False
+        high = None if high >= PRICE_LIMIT else high.quantize(CENT, rounding=ROUND_FLOOR)
+    return low, high, True
+
+
 def search_articles(
     user: Any,
     *,
@@ -234,6 +268,15 @@ def search_articles(
     per_page: int = 20,
     facets: bool = True,
 ) -> SearchResult:
+    """Articles ``user`` may see matching ``q`` and the filters, one page of them with the total and facets.
+    Any input is answered: a query of operators or symbols only finds nothing, ids and price bounds
+    out of range match nothing (or bound nothing), a page past the end is the last page; only a NUL
+    character raises DomainError."""
+    _refuse_nul(q=q, eclass=eclass, manufacturer=manufacturer)
+    q = q[:MAX_QUERY].strip()
+    terms = words(q)
+    page, per_page = min(max(page, 1), MAX_PAGE), min(max(per_page, 1), MAX_PER_PAGE)
+    price_min, price_max, priced = _price_bounds(price_min, price_max)
     # the same filters apply to the articles and to PostgreSQL's search index (same column names)
     filters: dict[str, Any] = {"is_active": True}
     for name, value in (
@@ -250,15 +293,22 @@ def search_articles(
     base = visible_articles(user, scope).filter(**filters)
     qs, typo = base, False
     ids: Sequence[int] | None = None
-    if q.strip() and connection.vendor == "postgresql":
+    if not (priced and _is_id(contract) and _is_id(supplier)):
+        qs, ids, terms = base.none(), [], []  # ids or prices out of range: nothing can match
+    elif q and connection.vendor == "postgresql":
         query = _pg_query(q)
-        index = ArticleSearch.objects.filter(**filters)
-        if scope is not None:
-            index = index.filter(contract_id__in=scope)
-        index = index.filter(vector=query).annotate(rank=SearchRank(F("vector"), query)) if query else index.none()
-        ids = _PageIds(_ordered(index, q, sort), page, per_page)
-        qs = base.filter(pk__in=index.values("pk"))
-    elif q.strip():
+        if query is None:
+            # no word (only operators, punctuation, symbols such as ' ! & | :* \\ or emoji) or none with a
+            # lexeme ("²"): no full-text search; the look inside the descriptions below takes the words
+            qs, ids = base.none(), []
+        else:
+            index = ArticleSearch.objects.filter(**filters)
+            if scope is not None:
+                index = index.filter(contract_id__in=scope)
+            index = index.filter(vector=query).annotate(rank=SearchRank(F("vector"), query))
+            ids = _PageIds(_ordered(index, q, sort), page, per_page)
+            qs = base.filter(pk__in=index.values("pk"))
+    elif q:
         found = _fts_ids(q)
         if found is None:
             qs = base.none()
@@ -269,7 +319,7 @@ def search_articles(
                 ids = sorted(qs.values_list("pk", flat=True), key=positions.__getitem__)
     if ids is None:
         ids = _PageIds(_ordered(qs, q, sort), page, per_page)
-    if q.strip() and not len(ids):
+    if terms and not len(ids):
         # nothing starts with the words: look inside words, then (PostgreSQL) for similar spellings
         qs = _infix(base, q)
         ids = _PageIds(_ordered(qs, q, sort), page, per_page)
@@ -324,6 +374,7 @@ def _facets(base: QuerySet[Article]) -> dict[str, list[Facet]]:
 
 
 def articles_to_compare(user: Any, ids: list[int]) -> list[Article]:
+    ids = [i for i in ids if _is_id(i)]
     found = {
         a.pk: a
         for a in visible_articles(user)

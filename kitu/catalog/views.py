@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -21,15 +23,22 @@ from .models import CatalogImport
 from .tasks import progress_key
 
 
+def _number(value: str) -> int | None:
+    """A whole number of ASCII digits ("²" is a digit to str.isdigit, but int() refuses it)."""
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    params = form.cleaned_data if form.is_valid() else {}
-    page = request.GET.get("page", "1")
+    params: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # validates: the valid fields apply, the form shows what is wrong with the others
+        params = form.cleaned_data
     result = selectors.search_articles(
         request.user,
         **{k: v for k, v in params.items() if v not in (None, "")},
-        page=int(page) if page.isdigit() else 1,
+        page=_number(request.GET.get("page", "")) or 1,
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,7 +85,7 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
+    ids = [number for i in request.GET.getlist("id") if (number := _number(i)) is not None]
     if len(ids) > selectors.MAX_COMPARE:
         messages.info(request, _("Es werden höchstens vier Artikel verglichen."))
     return render(request, "catalog/compare.html", {"articles": selectors.articles_to_compare(request.user, ids)})
