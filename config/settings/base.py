@@ -205,6 +205,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run `celery -A config beat` next to the workers; without a broker: `manage.py campaign_tick`).
 CELERY_BEAT_SCHEDULE = {
     "campaign-tick": {"task": "kitu.bundling.tasks.campaign_tick", "schedule": 60 * 60},  # hourly, idempotent
+    # every 10 minutes: invoices issued over 10 minutes ago whose mail never went out, each sent once
+    "billing-unmailed-invoices": {"task": "kitu.billing.tasks.resend_unmailed_invoices", "schedule": 10 * 60},
     "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
 }
 CACHES = {

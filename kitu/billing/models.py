@@ -190,6 +190,12 @@ class ImmutableInvoice(Exception):
 MUTABLE_AFTER_ISSUE = {"paid_amount", "paid_on", "reminder_level", "last_reminder_on", "mailed_to", "mailed_at"}
 
 
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def unmailed(self) -> InvoiceQuerySet:
+        """Issued invoices and credit notes whose mail has not gone out (yet)."""
+        return self.filter(status=InvoiceStatus.ISSUED, mailed_at__isnull=True)
+
+
 class Invoice(models.Model):
     run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="invoices")
@@ -206,6 +212,7 @@ class Invoice(models.Model):
     number = models.CharField(_("Rechnungsnummer"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("Status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
     issue_date = models.DateField(_("Rechnungsdatum"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("ausgestellt um"), null=True, blank=True)  # the moment of the issue
     due_date = models.DateField(_("fällig am"), null=True, blank=True)
     period_start = models.DateField(_("Leistungszeitraum von"))
     period_end = models.DateField(_("Leistungszeitraum bis"))
@@ -222,6 +229,8 @@ class Invoice(models.Model):
     mailed_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issue_date", "-number", "-pk"]

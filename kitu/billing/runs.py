@@ -226,9 +226,10 @@ def _next_number(year: int) -> str:
 
 def _issue(invoice: Invoice, today: dt.date) -> None:
     invoice.number = _next_number(today.year)
-    invoice.status, invoice.issue_date = InvoiceStatus.ISSUED, today
+    invoice.status, invoice.issue_date, invoice.issued_at = InvoiceStatus.ISSUED, today, timezone.now()
     invoice.due_date = today + dt.timedelta(days=settings.KITU_PAYMENT_DAYS)
-    invoice.save(update_fields=["number", "status", "issue_date", "due_date"])
+    invoice.save(update_fields=["number", "status", "issue_date", "issued_at", "due_date"])
+    # Mailed after the commit; should the process die before, tasks.resend_unmailed_invoices sends it later.
     transaction.on_commit(partial(tasks.send_invoice_mail.delay, invoice.pk))
 
 

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet
 from kitu.core.errors import NotFound
 from kitu.members.models import Member
 
-from . import receivables
+from . import mails, receivables
 from .models import Invoice, InvoiceKind, InvoiceStatus, Service, Subscription, SubscriptionRequest
 from .policies import can_see_all_billing, reader_org_ids
 
@@ -36,6 +36,13 @@ def invoice_for(user: Any, invoice_id: int) -> Invoice:
     if invoice is None:
         raise NotFound("invoice")
     return invoice
+
+
+def unmailed_invoices(user: Any) -> list[dict[str, Any]]:
+    """Issued invoices and credit notes whose mail has not gone out, oldest first, with their recipients
+    (none: the member has no invoice address and no member admin)."""
+    invoices = _scope(user, Invoice.objects.unmailed().select_related("member__organisation", "run"))
+    return [{"invoice": i, "to": mails.recipients(i)} for i in invoices.order_by("issued_at", "number", "pk")]
 
 
 def cancelled_ids(invoice_ids: list[int]) -> set[int]:

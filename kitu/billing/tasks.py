@@ -1,5 +1,5 @@
-"""The e-invoice by mail on issue: XRechnung (UBL) and the PDF to the member's invoice address (else to its
-member admins); retried with backoff when the mail server fails."""
+"""Mail tasks of billing: the e-invoice on issue (retried with backoff when the mail server fails), the
+periodic catch-up of invoices whose mail never went out (see :mod:`kitu.billing.mails`), and reminders."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 from django.utils import timezone
 
-from kitu.accounts.models import User
-from kitu.accounts.roles import Role
 from kitu.core.money import format_eur
 
-from . import pdf, xrechnung
-from .models import Invoice, InvoiceKind
+from . import mails, pdf, xrechnung
+from .mails import recipients
+from .models import Invoice
 
 # A failing mail server makes Celery try again: 1 min, 2 min, … up to 1 h, 8 times.
 MAIL_RETRY: dict[str, Any] = {
@@ -27,61 +25,21 @@ MAIL_RETRY: dict[str, Any] = {
     "retry_jitter": True,
     "max_retries": 8,
 }
-BODY = (
-    "Guten Tag,\n\n"
-    "anbei erhalten Sie {what} {number} vom {date} über {total} für {member}.\n"
-    "Die elektronische Rechnung (XRechnung 3.0, UBL) ist die Datei {number}.xml; die PDF-Datei ist eine "
-    "Lesefassung mit denselben Beträgen.\n\n"
-    "Leitweg-ID: {leitweg}\n"
-    "{terms}\n\n"
-    "Alle Rechnungen finden Sie auch unter {url}\n\n"
-    "Mit freundlichen Grüßen\n{seller}\n"
-)
-
-
-def recipients(invoice: Invoice) -> list[str]:
-    member = invoice.member
-    if member.invoice_email:
-        return [member.invoice_email]
-    admins = User.objects.filter(
-        is_active=True,
-        role_assignments__organisation_id=member.organisation_id,
-        role_assignments__role=Role.MEMBER_ADMIN,
-    )
-    return sorted(set(admins.values_list("email", flat=True)))
 
 
 @shared_task(bind=True, **MAIL_RETRY)
 def send_invoice_mail(self: Any, invoice_id: int) -> list[str]:
     """Send an issued invoice or credit note once; returns the recipients (empty when already sent or
     nobody to send to)."""
-    invoice = Invoice.objects.select_related("member__organisation", "corrects").get(pk=invoice_id)
-    to = recipients(invoice)
-    if invoice.mailed_at or not to or not invoice.number:
-        return []
-    credit = invoice.kind == InvoiceKind.CREDIT_NOTE
-    message = EmailMessage(
-        f"{'Gutschrift' if credit else 'Rechnung'} {invoice.number} der {settings.KITU_SELLER['name']}",
-        BODY.format(
-            what="die Gutschrift" if credit else "die Rechnung",
-            number=invoice.number,
-            date=f"{invoice.issue_date:%d.%m.%Y}",
-            total=format_eur(invoice.gross_total),
-            member=invoice.member.name,
-            leitweg=invoice.leitweg_id,
-            terms=xrechnung.payment_terms(invoice),
-            url=settings.KITU_BASE_URL.rstrip("/") + reverse("billing:invoices"),
-            seller=settings.KITU_SELLER["name"],
-        ),
-        settings.DEFAULT_FROM_EMAIL,
-        to,
-    )
-    message.attach(f"{invoice.number}.xml", xrechnung.to_ubl(invoice), "application/xml")
-    message.attach(f"{invoice.number}.pdf", pdf.render(invoice), "application/pdf")
-    message.send()
-    invoice.mailed_to, invoice.mailed_at = ", ".join(to), timezone.now()
-    invoice.save(update_fields=["mailed_to", "mailed_at"])
-    return to
+    return mails.invoice_mail_send(invoice_id=invoice_id)
+
+
+@shared_task
+def resend_unmailed_invoices() -> str:
+    """Periodic (CELERY_BEAT_SCHEDULE): send the invoices issued more than ``mails.RESEND_AFTER`` ago whose
+    mail never went out — the process died between the issuing commit and the mail, or every retry failed.
+    Returns the summary line."""
+    return mails.unmailed_send(actor=None, issued_before=timezone.now() - mails.RESEND_AFTER).summary()
 
 
 REMINDER_BODY = (

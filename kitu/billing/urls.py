@@ -20,6 +20,7 @@ urlpatterns = [
     path("rechnungen/<int:invoice_id>/mahnung/", views.invoice_reminder, name="invoice_reminder"),
     path("rechnungen/<int:invoice_id>/gutschrift/", views.invoice_credit_note, name="invoice_credit_note"),
     path("abrechnung/", views.run_list, name="runs"),
+    path("abrechnung/versand/", views.unmailed_send, name="unmailed_send"),
     path("abrechnung/<int:run_id>/", views.run_detail, name="run"),
     path("abrechnung/<int:run_id>/<str:step>/", views.run_step, name="run_step"),
 ]

@@ -20,7 +20,7 @@ from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import run_action, run_form_action, save_form
 
-from . import pdf, pricing, receivables, runs, selectors, subscriptions, xrechnung
+from . import mails, pdf, pricing, receivables, runs, selectors, subscriptions, xrechnung
 from .forms import (
     ChangeRequestForm,
     CreditNoteForm,
@@ -419,7 +419,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("billing:run", run_id=result.run.pk)
         return redirect("billing:runs")
-    return render(request, "billing/runs.html", {"runs": BillingRun.objects.all(), "form": form})
+    return render(
+        request,
+        "billing/runs.html",
+        {"runs": BillingRun.objects.all(), "form": form, "unmailed": selectors.unmailed_invoices(request.user)},
+    )
 
 
 @login_required
@@ -433,7 +437,11 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         .prefetch_related("lines")
         .order_by("member__organisation__name", "leitweg_id")
     )
-    return render(request, "billing/run_detail.html", {"run": run, "invoices": invoices})
+    return render(
+        request,
+        "billing/run_detail.html",
+        {"run": run, "invoices": invoices, "unmailed": selectors.unmailed_invoices(request.user)},
+    )
 
 
 @login_required
@@ -454,3 +462,15 @@ def run_step(request: HttpRequest, run_id: int, step: str) -> HttpResponse:
             _("Die Rechnungen sind ausgestellt und werden an die Mitglieder verschickt."),
         )
     return redirect("billing:run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def unmailed_send(request: HttpRequest) -> HttpResponse:
+    """The office sends every issued invoice whose mail has not gone out (the list on the run pages)."""
+    _require(can_manage_billing(request.user))
+    batch = mails.unmailed_send(actor=request.user)
+    notify = messages.warning if batch.failed or batch.no_recipient else messages.success
+    notify(request, batch.summary())
+    run_id = request.POST.get("run", "")
+    return redirect("billing:run", run_id=int(run_id)) if run_id.isdigit() else redirect("billing:runs")

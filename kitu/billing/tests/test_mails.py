@@ -1,0 +1,222 @@
+"""Invoices whose mail never went out (the process died between the issuing commit and the mail, or the mail
+server kept refusing): the periodic task, the command and the office's button send each of them once; a
+refused mail leaves the invoice unmailed for the next try. (Two senders at the same time: test_mails_postgres.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import smtplib
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core import mail
+from django.core.mail.backends import locmem
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from conftest import ROLES
+from kitu.billing import mails, runs, tasks
+from kitu.billing.models import BillingRun, Invoice
+from kitu.core.errors import PermissionDenied
+from kitu.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+NOTHING = "Rechnungsversand: 0 verschickt, 0 fehlgeschlagen, 0 ohne Empfänger."
+BOTH = "Rechnungsversand: 2 verschickt (2026-000001, 2026-000002), 0 fehlgeschlagen, 0 ohne Empfänger."
+
+
+@pytest.fixture
+def crashed(billing_world: dict[str, Any]) -> dict[str, Any]:
+    """The first quarter issued, but the process died before the mails (the on-commit mail never ran)."""
+    w = billing_world
+    w["wernigerode"].invoice_email = "rechnungseingang@wernigerode.example"
+    w["wernigerode"].save()
+    run = runs.run_create(actor=w["admin"], period="2026-Q1").run
+    runs.run_review(actor=w["admin"], run=run)
+    runs.run_issue(actor=w["admin"], run=run, today=D(2026, 4, 2))  # on_commit callbacks are not run here
+    assert list(Invoice.objects.unmailed().order_by("number").values_list("number", flat=True)) == [
+        "2026-000001",
+        "2026-000002",
+    ]
+    return {**w, "run": run}
+
+
+def age(minutes: int) -> None:
+    Invoice.objects.update(issued_at=F("issued_at") - dt.timedelta(minutes=minutes))
+
+
+def mailed() -> list[tuple[str | None, str, bool]]:
+    return [(i.number, i.mailed_to, i.mailed_at is not None) for i in Invoice.objects.order_by("number")]
+
+
+def refuse_mail_to(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    send = locmem.EmailBackend.send_messages
+
+    def refusing(self: locmem.EmailBackend, messages: list[Any]) -> int:
+        if any(address in m.to for m in messages):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return send(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refusing)
+
+
+def test_the_periodic_task_sends_invoices_left_unmailed_once_and_leaves_young_ones_to_the_mail_on_issue(
+    crashed: dict[str, Any],
+) -> None:
+    issued_at = Invoice.objects.get(number="2026-000001").issued_at
+    assert issued_at is not None and timezone.now() - issued_at < dt.timedelta(minutes=1)
+    assert tasks.resend_unmailed_invoices() == NOTHING  # just issued: the mail on issue is still on its way
+    age(9)
+    assert tasks.resend_unmailed_invoices() == NOTHING
+    assert mail.outbox == []
+    age(2)  # issued 11 minutes ago
+    assert tasks.resend_unmailed_invoices() == BOTH
+    assert [(m.subject, m.to, [a[0] for a in m.attachments]) for m in mail.outbox] == [
+        (
+            "Rechnung 2026-000001 der Kommunale IT-UNION eG",
+            ["rechnungseingang@wernigerode.example"],
+            ["2026-000001.xml", "2026-000001.pdf"],
+        ),
+        (
+            "Rechnung 2026-000002 der Kommunale IT-UNION eG",
+            ["memberadmin.zeitz@test.example"],
+            ["2026-000002.xml", "2026-000002.pdf"],
+        ),
+    ]
+    assert mailed() == [
+        ("2026-000001", "rechnungseingang@wernigerode.example", True),
+        ("2026-000002", "memberadmin.zeitz@test.example", True),
+    ]
+    assert tasks.resend_unmailed_invoices() == NOTHING  # never twice
+    assert tasks.send_invoice_mail(Invoice.objects.get(number="2026-000001").pk) == []  # a late mail on issue
+    assert len(mail.outbox) == 2
+    assert list(
+        AuditEntry.objects.filter(object_type="billing.Invoice").order_by("pk").values_list("actor_email", "changes")
+    ) == [
+        ("system", {"mailed_to": [None, "rechnungseingang@wernigerode.example"]}),
+        ("system", {"mailed_to": [None, "memberadmin.zeitz@test.example"]}),
+    ]
+
+
+def test_the_beat_schedule_runs_the_task_every_ten_minutes() -> None:
+    assert settings.CELERY_BEAT_SCHEDULE["billing-unmailed-invoices"] == {
+        "task": "kitu.billing.tasks.resend_unmailed_invoices",
+        "schedule": 600,
+    }
+    assert tasks.resend_unmailed_invoices.name == "kitu.billing.tasks.resend_unmailed_invoices"
+    assert dt.timedelta(minutes=10) == mails.RESEND_AFTER
+
+
+def test_a_refused_mail_stays_unmailed_for_the_next_try(
+    crashed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refuse_mail_to(monkeypatch, "rechnungseingang@wernigerode.example")
+    out = io.StringIO()
+    call_command("resend_invoice_mails", stdout=out)
+    assert out.getvalue() == (
+        "Rechnungsversand: 1 verschickt (2026-000002), 1 fehlgeschlagen (2026-000001), 0 ohne Empfänger.\n"
+    )
+    assert mailed() == [
+        ("2026-000001", "", False),
+        ("2026-000002", "memberadmin.zeitz@test.example", True),
+    ]
+    with pytest.raises(smtplib.SMTPServerDisconnected):  # the mail on issue fails too (Celery retries it)
+        mails.invoice_mail_send(invoice_id=Invoice.objects.get(number="2026-000001").pk)
+    assert mailed()[0] == ("2026-000001", "", False)
+    monkeypatch.undo()  # the mail server is back
+    out = io.StringIO()
+    call_command("resend_invoice_mails", stdout=out)
+    assert out.getvalue() == "Rechnungsversand: 1 verschickt (2026-000001), 0 fehlgeschlagen, 0 ohne Empfänger.\n"
+    out = io.StringIO()
+    call_command("resend_invoice_mails", stdout=out)
+    assert out.getvalue() == NOTHING + "\n"
+    assert sorted(m.subject for m in mail.outbox) == [
+        "Rechnung 2026-000001 der Kommunale IT-UNION eG",
+        "Rechnung 2026-000002 der Kommunale IT-UNION eG",
+    ]
+
+
+def test_the_command_can_leave_young_invoices_alone(crashed: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command("resend_invoice_mails", "--min-age", "10", stdout=out)
+    assert out.getvalue() == NOTHING + "\n"
+    age(11)
+    out = io.StringIO()
+    call_command("resend_invoice_mails", "--min-age", "10", stdout=out)
+    assert out.getvalue() == BOTH + "\n"
+
+
+def test_an_invoice_without_recipient_stays_listed(crashed: dict[str, Any], client_for: Any) -> None:
+    crashed["users"]["other_member_admin"].is_active = False  # Zeitz: no invoice address, no active admin
+    crashed["users"]["other_member_admin"].save()
+    batch = mails.unmailed_send(actor=crashed["admin"])
+    assert (batch.sent, batch.failed, batch.no_recipient) == (["2026-000001"], [], ["2026-000002"])
+    assert (
+        batch.summary()
+        == "Rechnungsversand: 1 verschickt (2026-000001), 0 fehlgeschlagen, 1 ohne Empfänger (2026-000002)."
+    )
+    assert mailed()[1] == ("2026-000002", "", False)
+    page = client_for("coop_admin").get("/leistungen/abrechnung/").content.decode()
+    assert "1 ausgestellte Rechnung ist noch nicht verschickt" in page
+    assert ">2026-000002</a>" in page and "kein Empfänger" in page and ">2026-000001</a>" not in page
+
+
+def test_the_office_sees_unmailed_invoices_and_sends_them_now(crashed: dict[str, Any], client_for: Any) -> None:
+    client = client_for("coop_admin")
+    for url in ("/leistungen/abrechnung/", f"/leistungen/abrechnung/{crashed['run'].pk}/"):
+        page = client.get(url).content.decode()
+        assert "2 ausgestellte Rechnungen sind noch nicht verschickt" in page, url
+        assert ">2026-000001</a>" in page and ">2026-000002</a>" in page and "Jetzt verschicken" in page, url
+        assert "rechnungseingang@wernigerode.example" in page and "memberadmin.zeitz@test.example" in page
+    assert client.get(f"/leistungen/abrechnung/{crashed['run'].pk}/").content.decode().count("noch nicht<") == 2
+    response = client.post("/leistungen/abrechnung/versand/", {"run": crashed["run"].pk})
+    assert response["Location"] == f"/leistungen/abrechnung/{crashed['run'].pk}/"
+    assert [m.message for m in response.wsgi_request._messages] == [BOTH]  # type: ignore[attr-defined]
+    assert len(mail.outbox) == 2 and [m for _n, _t, m in mailed()] == [True, True]
+    page = client.get("/leistungen/abrechnung/").content.decode()
+    assert "noch nicht verschickt" not in page and "Jetzt verschicken" not in page
+    response = client.post("/leistungen/abrechnung/versand/")
+    assert response["Location"] == "/leistungen/abrechnung/"
+    assert [m.message for m in response.wsgi_request._messages] == [NOTHING]  # type: ignore[attr-defined]
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sending_unmailed_invoices_permission_matrix(
+    crashed: dict[str, Any], client_for: Any, role: str | None
+) -> None:
+    """Only the office sends them; every other caller is refused (page and service) and nothing is sent."""
+    if role == "coop_admin":
+        return  # the flows above
+    before = mailed()
+    response = client_for(role).post("/leistungen/abrechnung/versand/")
+    if role is None:
+        assert response.status_code == 302 and response["Location"].startswith("/konto/anmelden/")
+    else:
+        assert response.status_code == 403
+        assert client_for(role).get("/leistungen/abrechnung/").status_code == 403
+        with pytest.raises(PermissionDenied):
+            mails.unmailed_send(actor=crashed["users"][role])
+    assert mailed() == before and mail.outbox == []
+
+
+def test_the_migration_dates_earlier_issues(crashed: dict[str, Any]) -> None:
+    """Invoices issued before issued_at existed get their run's issue time; credit notes their creation."""
+    note = runs.credit_note_create(
+        actor=crashed["admin"], invoice=Invoice.objects.get(number="2026-000002"), reason="Test", today=D(2026, 4, 9)
+    )
+    BillingRun.objects.update(issued_at=timezone.make_aware(dt.datetime(2026, 4, 2, 9, 30)))
+    Invoice.objects.update(issued_at=None)
+    migration = importlib.import_module("kitu.billing.migrations.0004_invoice_issued_at")
+    migration.fill_issued_at(apps, None)
+    assert [(i.number, i.issued_at) for i in Invoice.objects.order_by("number")] == [
+        ("2026-000001", timezone.make_aware(dt.datetime(2026, 4, 2, 9, 30))),
+        ("2026-000002", timezone.make_aware(dt.datetime(2026, 4, 2, 9, 30))),
+        ("2026-000003", Invoice.objects.get(pk=note.pk).created_at),
+    ]
