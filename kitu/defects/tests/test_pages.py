@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from conftest import ROLES, make_user
@@ -63,6 +63,35 @@ def test_honeypot_and_rate_limit(defect_world: dict[str, Any]) -> None:
     refused = client.post(url, form())
     assert refused.status_code == 429
     assert "Zu viele Meldungen in kurzer Zeit" in refused.content.decode()
+    assert Report.objects.count() == 5
+
+
+@override_settings(KITU_TRUSTED_PROXIES=1)
+def test_citizens_behind_the_load_balancer_have_a_rate_limit_each(defect_world: dict[str, Any]) -> None:
+    url = reverse("defects:town", args=["wernigerode"])
+
+    def post(citizen: str) -> int:
+        # the load balancer connects (REMOTE_ADDR) and appends the citizen's address to X-Forwarded-For
+        return Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=citizen).post(url, form()).status_code
+
+    assert [post("198.51.100.1") for _ in range(5)] == [302] * 5
+    assert [post("198.51.100.2") for _ in range(5)] == [302] * 5  # the neighbour has a bucket of their own
+    assert (post("198.51.100.1"), post("198.51.100.2")) == (429, 429)
+    # what a client writes itself stands left of the load balancer's entry and does not count
+    assert post("203.0.113.66, 198.51.100.1") == 429
+    assert Report.objects.count() == 10
+
+
+@override_settings(KITU_TRUSTED_PROXIES=0)
+def test_without_trusted_proxies_a_forged_forwarded_for_does_not_escape_the_limit(
+    defect_world: dict[str, Any],
+) -> None:
+    url = reverse("defects:town", args=["wernigerode"])
+    statuses = [
+        Client(REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").post(url, form()).status_code
+        for n in range(7)
+    ]
+    assert statuses == [302] * 5 + [429] * 2
     assert Report.objects.count() == 5
 
 

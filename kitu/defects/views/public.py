@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kitu.core.clientip import client_ip
 from kitu.core.errors import DomainError
 from kitu.core.forms import add_domain_error
 
@@ -33,8 +34,10 @@ def _service(slug: str) -> DefectService:
 
 
 def _too_many(request: HttpRequest) -> bool:
-    """At most RATE_LIMIT reports per client address in RATE_WINDOW seconds (cache counter)."""
-    key = f"defects:rate:{request.META.get('REMOTE_ADDR', '')}"
+    """At most RATE_LIMIT reports per client address in RATE_WINDOW seconds (cache counter). The address is
+    the one the trusted proxies saw (KITU_TRUSTED_PROXIES), so citizens behind the load balancer do not share
+    one counter, and a forged X-Forwarded-For does not give a fresh one."""
+    key = f"defects:rate:{client_ip(request)}"
     cache.add(key, 0, RATE_WINDOW)
     return cache.incr(key) > RATE_LIMIT
 
