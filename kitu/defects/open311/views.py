@@ -1,9 +1,10 @@
 """Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) under ``/open311/v2/``: discovery, services,
 service definitions, requests (list, create, one) and tokens, each as ``.json`` or ``.xml``.
 
-``jurisdiction_id`` is the town's slug; it may be left out while only one town is enabled. Lists show
-moderated (published) reports only; a single request is always answered, its description only once
-published. Errors are the specification's list of ``{code, description}``."""
+``jurisdiction_id`` is the town's slug; it may be left out while only one town is enabled. Lists and single
+requests show moderated (published) reports only: ids are sequential, so an unpublished report is "not found"
+like one that does not exist (its reporter follows it through the token and the tracking link). Errors are
+the specification's list of ``{code, description}``."""
 
 from __future__ import annotations
 
@@ -245,7 +246,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     def build() -> HttpResponse:
         service = _jurisdiction(request)
-        report = _reports(service).filter(pk=request_id).first()
+        report = _reports(service).filter(pk=request_id, is_published=True).first()
         if report is None:
             raise Problem(404, f"service_request_id '{request_id}' not found")
         return answer("requests", requests_data(service, [report]), fmt)

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft4Validator
 from lxml import etree
@@ -220,11 +221,16 @@ def test_get_requests_lists_published_reports_with_the_filters(defect_world: dic
 def test_one_request_and_its_token(defect_world: dict[str, Any]) -> None:
     w = defect_world
     waiting = report(w, published=False)
-    (data,) = get(f"/requests/{waiting.pk}.json", jurisdiction_id="wernigerode").json()
+    published = report(w)
+    (data,) = get(f"/requests/{published.pk}.json", jurisdiction_id="wernigerode").json()
     schema_check("request", data)
-    assert (data["status"], data["description"], data["service_code"]) == ("open", None, "strassenschaden")
-    assert get(f"/requests/{waiting.pk}.json", jurisdiction_id="zeitz").json() == [
-        {"code": 404, "description": f"service_request_id '{waiting.pk}' not found"}
+    assert (data["status"], data["description"], data["service_code"]) == (
+        "open",
+        "Schlagloch vor Hausnummer 5",
+        "strassenschaden",
+    )
+    assert get(f"/requests/{published.pk}.json", jurisdiction_id="zeitz").json() == [
+        {"code": 404, "description": f"service_request_id '{published.pk}' not found"}
     ]
     tokens = get(f"/tokens/{waiting.token}.json", jurisdiction_id="wernigerode").json()
     assert tokens == [{"service_request_id": str(waiting.pk), "token": str(waiting.token)}]
@@ -234,6 +240,34 @@ def test_one_request_and_its_token(defect_world: dict[str, Any]) -> None:
     assert get("/services.csv", jurisdiction_id="wernigerode").json() == [
         {"code": 404, "description": "format 'csv' not supported: use json or xml"}
     ]
+
+
+def test_an_unpublished_request_is_not_found_until_it_is_published(defect_world: dict[str, Any]) -> None:
+    """Ids are sequential: before moderation a report must not be readable by counting through them."""
+    w = defect_world
+    waiting = report(w, published=False, email="buerger@example.org", address="Hinter dem Rathaus 3")
+    missing = f"service_request_id '{waiting.pk}' not found"
+    refused = get(f"/requests/{waiting.pk}.json", jurisdiction_id="wernigerode")
+    assert (refused.status_code, refused.json()) == (404, [{"code": 404, "description": missing}])
+    refused = get(f"/requests/{waiting.pk}.xml", jurisdiction_id="wernigerode")
+    assert refused.status_code == 404
+    xml = etree.fromstring(refused.content)
+    assert (xml.tag, xml.findtext("error/code"), xml.findtext("error/description")) == ("errors", "404", missing)
+    assert b"Hinter dem Rathaus" not in refused.content
+    # the same answer as for an id that does not exist
+    absent = get(f"/requests/{waiting.pk + 1000}.json", jurisdiction_id="wernigerode").json()
+    assert absent == [{"code": 404, "description": f"service_request_id '{waiting.pk + 1000}' not found"}]
+    # the reporter keeps following it: the Open311 token and the tracking page
+    assert get(f"/tokens/{waiting.token}.json", jurisdiction_id="wernigerode").json() == [
+        {"service_request_id": str(waiting.pk), "token": str(waiting.token)}
+    ]
+    track = Client().get(reverse("defects:track", args=["wernigerode", waiting.token]))
+    assert track.status_code == 200 and "Hinter dem Rathaus 3" in track.content.decode()
+    Report.objects.filter(pk=waiting.pk).update(is_published=True)
+    (data,) = get(f"/requests/{waiting.pk}.json", jurisdiction_id="wernigerode").json()
+    assert (data["service_request_id"], data["address"]) == (str(waiting.pk), "Hinter dem Rathaus 3")
+    xml = etree.fromstring(get(f"/requests/{waiting.pk}.xml", jurisdiction_id="wernigerode").content)
+    assert xml.findtext("request/service_request_id") == str(waiting.pk)
 
 
 def test_create_open311_key_prints_a_working_key(defect_world: dict[str, Any]) -> None:
@@ -276,5 +310,7 @@ def test_media_url_from_a_client_and_of_a_published_photo(defect_world: dict[str
         r["service_request_id"]: r["media_url"] for r in get("/requests.json", jurisdiction_id="wernigerode").json()
     }
     assert listed[str(with_photo.pk)] == f"{settings.KITU_BASE_URL}/maengel/foto/{photo.pk}/"
-    Report.objects.filter(pk=with_photo.pk).update(is_published=False)
-    assert get(f"/requests/{with_photo.pk}.json", jurisdiction_id="wernigerode").json()[0]["media_url"] is None
+    Report.objects.filter(pk=with_photo.pk).update(is_published=False)  # withdrawn: neither it nor its photo
+    assert get(f"/requests/{with_photo.pk}.json", jurisdiction_id="wernigerode").status_code == 404
+    listed_now = get("/requests.json", jurisdiction_id="wernigerode").json()
+    assert str(with_photo.pk) not in {r["service_request_id"] for r in listed_now}
