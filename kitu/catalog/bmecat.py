@@ -50,6 +50,7 @@ class Header:
     catalog_version: str = ""
     language: str = ""
     currency: str = "EUR"
+    currency_line: int = 0
     supplier_name: str = ""
 
 
@@ -284,6 +285,8 @@ def read_header(el: etree._Element, header: Header) -> None:
     header.catalog_version = text(catalog, "CATALOG_VERSION")
     header.language = text(catalog, "LANGUAGE")
     header.currency = text(catalog, "CURRENCY") or "EUR"
+    currency = child(catalog, "CURRENCY")
+    header.currency_line = (currency.sourceline or 0) if currency is not None else 0
     header.agreement_id = text(el, "AGREEMENT", "AGREEMENT_ID")
     supplier = child(el, "SUPPLIER")
     header.supplier_name = text(supplier, "SUPPLIER_NAME") or text(supplier, "PARTY", "ADDRESS", "NAME")

@@ -7,11 +7,13 @@ changes. Memory stays flat: the reader streams, and articles are written in batc
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -19,6 +21,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from lxml import etree
 
 from kitu.contracts.models import FrameworkContract, Lot, Supplier
@@ -28,8 +32,10 @@ from . import bmecat
 from .models import Article, CatalogImport, ScalePrice
 from .text import stemmed
 
+log = logging.getLogger(__name__)
 BATCH = 2000
 MAX_ERRORS = 1000
+CURRENCY_RE = re.compile(r"[A-Z]{3}")
 ARTICLE_FIELDS = (
     "description_short",
     "description_long",
@@ -73,6 +79,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     header: bmecat.Header | None = None
     saved_files: list[str] = field(default_factory=list)
+    where: str = ""  # the product being read, for an unexpected error
 
     def error(self, message: str) -> None:
         self.error_count += 1
@@ -121,6 +128,63 @@ class _Rewindable:
         if offset != 0 or len(self.buffer) == 0:
             raise OSError("only a rewind to the start is supported")
         self.pos = 0
+
+
+def _column_problem(value: Decimal, column: Any, *, rounds: bool = False) -> str | None:
+    """Why ``value`` does not fit the DecimalField ``column`` (max_digits, decimal_places), or None.
+    ``rounds``: the importer rounds the value to the column's places (prices to cents), so only its size
+    counts; other numbers must not have more places than the column keeps."""
+    whole = column.max_digits - column.decimal_places
+    limit = Decimal(10) ** whole
+    too_large = ngettext(
+        "%(value)s ist zu groß (höchstens %(digits)d Stelle vor dem Komma)",
+        "%(value)s ist zu groß (höchstens %(digits)d Stellen vor dem Komma)",
+        whole,
+    ) % {"value": value, "digits": whole}
+    if value.copy_abs() >= limit:  # first: abs() and quantize() fail beyond the decimal context (1E+999999999)
+        return too_large
+    rounded = value.quantize(Decimal(1).scaleb(-column.decimal_places), rounding=ROUND_HALF_UP)
+    if rounded.copy_abs() >= limit:
+        return too_large
+    if rounded != value and not rounds:
+        return _("%(value)s hat mehr als %(places)d Nachkommastellen") % {
+            "value": value,
+            "places": column.decimal_places,
+        }
+    return None
+
+
+ORDER_NUMBERS = (
+    ("content_per_unit", "NO_CU_PER_OU"),
+    ("price_quantity", "PRICE_QUANTITY"),
+    ("quantity_min", "QUANTITY_MIN"),
+    ("quantity_interval", "QUANTITY_INTERVAL"),
+)
+
+
+def _column_problems(product: bmecat.Product) -> list[str]:
+    """What of ``product`` the database columns cannot hold (PostgreSQL refuses it; SQLite would store it)."""
+    problems = []
+    fields = Article._meta
+    for attr, tag in ORDER_NUMBERS:
+        if problem := _column_problem(getattr(product, attr), fields.get_field(attr)):
+            problems.append(f"{tag}: {problem}")
+    for price in product.prices:
+        checks = (
+            (f"PRICE_AMOUNT ({price.price_type})", price.amount, fields.get_field("price"), True),
+            ("TAX", price.tax, fields.get_field("tax_rate"), False),
+            ("LOWER_BOUND", price.lower_bound, ScalePrice._meta.get_field("lower_bound"), False),
+        )
+        for tag, value, column, rounds in checks:
+            if value is not None and (problem := _column_problem(value, column, rounds=rounds)):
+                problems.append(f"{tag}: {problem}")
+    longest = fields.get_field("image_source").max_length or 0
+    if product.images and len(product.images[0]) > longest:
+        problems.append(
+            _("MIME_SOURCE ist länger als %(max)d Zeichen (%(length)d)")
+            % {"max": longest, "length": len(product.images[0])}
+        )
+    return problems
 
 
 def _content_hash(values: dict[str, Any], tiers: list[tuple[Decimal, Decimal]]) -> str:
@@ -312,6 +376,12 @@ def _apply(
                 )
             elif not header.agreement_id:
                 outcome.warnings.append(f"Der HEADER nennt keine AGREEMENT_ID; importiert in {contract.number}")
+            if not CURRENCY_RE.fullmatch(header.currency):
+                outcome.error(
+                    _("Zeile %(line)d: CURRENCY „%(value)s“ ist kein Währungscode nach ISO 4217 (drei Buchstaben)")
+                    % {"line": header.currency_line, "value": header.currency}
+                )
+                return
             supplier = _resolve_supplier(contract, header, outcome)
             lots = contract.lots.filter(supplier=supplier) if supplier else contract.lots.none()
             lot = lots.filter(number=lot_number).first() if lot_number else lots.order_by("number").first()
@@ -326,7 +396,8 @@ def _apply(
         assert header is not None and writer is not None
         product = item
         outcome.total += 1
-        where = f"Zeile {product.line}, Artikel {product.supplier_pid or '?'}"
+        where = outcome.where = f"Zeile {product.line}, Artikel {product.supplier_pid or '?'}"
+        product.errors.extend(_column_problems(product))
         for problem in product.errors:
             outcome.error(f"{where}: {problem}")
         if product.errors:
@@ -428,7 +499,9 @@ def _store_image(archive: zipfile.ZipFile, name: str, contract: FrameworkContrac
     if len(data) > 10 * 1024 * 1024:
         outcome.warnings.append(f"{where}: Bild {name} ist größer als 10 MB und wurde ausgelassen")
         return ""
-    path = default_storage.save(f"catalog/{contract.pk}/{Path(name).name}", ContentFile(data))
+    # the storage shortens a long name to what the column holds (the image path is varchar(100))
+    longest = Article._meta.get_field("image").max_length
+    path = default_storage.save(f"catalog/{contract.pk}/{Path(name).name}", ContentFile(data), max_length=longest)
     outcome.saved_files.append(path)
     return path
 
@@ -479,6 +552,14 @@ def import_catalog(
         outcome.error(f"Zeile {exc.lineno}: die Datei ist kein wohlgeformtes XML ({exc.msg})")
     except (ValueError, zipfile.BadZipFile) as exc:
         outcome.error(str(exc))
+    except Exception as exc:  # any other failure ends the import as failed, never "running"
+        log.exception("catalog import %s failed unexpectedly", record.pk)
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        message = _(
+            "unerwarteter Fehler beim Import (%(reason)s); der Katalog ist unverändert. "
+            "Bitte melden Sie den Fehler dem Betrieb."
+        ) % {"reason": reason}
+        outcome.error(f"{outcome.where}: {message}" if outcome.where else message[0].upper() + message[1:])
     if not outcome.error_count and not dry_run and outcome.new + outcome.changed >= BATCH:
         _after_bulk_load()
     if outcome.error_count:

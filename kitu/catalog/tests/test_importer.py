@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from kitu.catalog import importer
 from kitu.catalog.generate import demo_articles, write_catalog
 from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article, CatalogImport, ScalePrice
@@ -270,3 +271,154 @@ def test_every_price_type(contract_world: dict[str, Any], tmp_path: Path) -> Non
     assert record.warnings == [
         f"Zeile {line_of_d}, Artikel D: Preisart sonderpreis ist unbekannt und wurde nicht übernommen",
     ]
+
+
+def order_details(**values: str) -> str:
+    fields = {"ORDER_UNIT": "PCE", "NO_CU_PER_OU": "1", "PRICE_QUANTITY": "1", "QUANTITY_MIN": "1"}
+    fields.update(values)
+    inner = "".join(f"<{k}>{v}</{k}>" for k, v in fields.items())
+    return f"<PRODUCT_ORDER_DETAILS>{inner}</PRODUCT_ORDER_DETAILS>"
+
+
+def with_order_details(product: str, **values: str) -> str:
+    head, _, rest = product.partition("<PRODUCT_ORDER_DETAILS>")
+    _, _, tail = rest.partition("</PRODUCT_ORDER_DETAILS>")
+    return head + order_details(**values) + tail
+
+
+TOO_LARGE = "ist zu groß (höchstens {} Stellen vor dem Komma)"
+# product → the error of article A (line 9): numbers the database columns cannot hold
+OUT_OF_RANGE = [
+    (product_2005("A", price="1e30"), f"PRICE_AMOUNT (net_customer): 1E+30 {TOO_LARGE.format(10)}"),
+    (product_2005("A", price="1e999999999"), f"PRICE_AMOUNT (net_customer): 1E+999999999 {TOO_LARGE.format(10)}"),
+    (product_2005("A", price="10000000000"), f"PRICE_AMOUNT (net_customer): 10000000000 {TOO_LARGE.format(10)}"),
+    # rounded to cents, this is 10,000,000,000.00
+    (
+        product_2005("A", price="9999999999.995"),
+        f"PRICE_AMOUNT (net_customer): 9999999999.995 {TOO_LARGE.format(10)}",
+    ),
+    (
+        product_2005("A", extra_prices=price("net_list", "1e30")),
+        f"PRICE_AMOUNT (net_list): 1E+30 {TOO_LARGE.format(10)}",
+    ),
+    (
+        product_2005("A", extra_prices=price("gros_list", "1e12")),
+        f"PRICE_AMOUNT (gros_list): 1E+12 {TOO_LARGE.format(10)}",
+    ),
+    (
+        product_2005("A", extra_prices=price("net_customer", "800.00", "1e30")),
+        f"LOWER_BOUND: 1E+30 {TOO_LARGE.format(9)}",
+    ),
+    (
+        product_2005("A").replace("<TAX>0.19</TAX>", "<TAX>1e30</TAX>"),
+        "TAX: 1E+30 ist zu groß (höchstens 1 Stelle vor dem Komma)",
+    ),
+    (product_2005("A").replace("<TAX>0.19</TAX>", "<TAX>0.1999</TAX>"), "TAX: 0.1999 hat mehr als 3 Nachkommastellen"),
+    (with_order_details(product_2005("A"), QUANTITY_MIN="1e30"), f"QUANTITY_MIN: 1E+30 {TOO_LARGE.format(9)}"),
+    (
+        with_order_details(product_2005("A"), NO_CU_PER_OU="1000000000"),
+        f"NO_CU_PER_OU: 1000000000 {TOO_LARGE.format(9)}",
+    ),
+    (
+        with_order_details(product_2005("A"), QUANTITY_INTERVAL="0.0001"),
+        "QUANTITY_INTERVAL: 0.0001 hat mehr als 3 Nachkommastellen",
+    ),
+    (
+        with_order_details(product_2005("A"), PRICE_QUANTITY="1e-30"),
+        "PRICE_QUANTITY: 1E-30 hat mehr als 3 Nachkommastellen",
+    ),
+]
+
+
+@pytest.mark.parametrize(("product", "problem"), OUT_OF_RANGE, ids=[p for _, p in OUT_OF_RANGE])
+def test_numbers_the_columns_cannot_hold_are_import_errors(
+    contract_world: dict[str, Any], tmp_path: Path, product: str, problem: str
+) -> None:
+    run(contract_world, write(tmp_path, catalog_2005(product_2005("A") + product_2005("B")), "v1.xml"))
+    before = snapshot()
+    record = run(contract_world, write(tmp_path, catalog_2005(product + product_2005("C"))))
+    assert (record.status, record.errors) == ("failed", [f"Zeile 9, Artikel A: {problem}"])
+    assert snapshot() == before
+
+
+def test_largest_numbers_the_columns_hold_are_imported(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    product = with_order_details(
+        product_2005("A", price="9999999999.994", extra_prices=price("net_customer", "1.00", "999999999.999")),
+        QUANTITY_MIN="999999999.999",
+        QUANTITY_INTERVAL="0.001",
+    ).replace("<TAX>0.19</TAX>", "<TAX>0.999</TAX>", 1)
+    record = run(contract_world, write(tmp_path, catalog_2005(product)))
+    assert (record.status, record.errors) == ("succeeded", [])
+    a = Article.objects.get(supplier_pid="A")
+    assert (a.price, a.quantity_min, a.quantity_interval, a.tax_rate) == (
+        Decimal("9999999999.99"),
+        Decimal("999999999.999"),
+        Decimal("0.001"),
+        Decimal("0.999"),
+    )
+    assert [(t.lower_bound, t.amount) for t in a.scale_prices.all()] == [(Decimal("999999999.999"), Decimal("1.00"))]
+
+
+def test_header_currency_must_be_a_three_letter_code(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    text = catalog_2005(product_2005("A")).replace("<CURRENCY>EUR</CURRENCY>", "<CURRENCY>EURO</CURRENCY>")
+    record = run(contract_world, write(tmp_path, text.replace("<PRICE_CURRENCY>EUR<", "<PRICE_CURRENCY>EURO<")))
+    assert (record.status, record.errors) == (
+        "failed",
+        ["Zeile 4: CURRENCY „EURO“ ist kein Währungscode nach ISO 4217 (drei Buchstaben)"],
+    )
+    assert Article.objects.count() == 0
+
+
+def test_image_names_longer_than_their_columns(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    def with_image(pid: str, source: str) -> str:
+        mime = f"<MIME><MIME_TYPE>image/png</MIME_TYPE><MIME_SOURCE>{source}</MIME_SOURCE></MIME>"
+        return product_2005(pid).replace("</PRODUCT>", f"<MIME_INFO>{mime}</MIME_INFO></PRODUCT>")
+
+    long_name = "bilder/" + "b" * 240 + ".png"  # 251 characters: fits image_source (255), not the path (100)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("katalog.xml", catalog_2005(with_image("A", long_name)))
+        archive.writestr(long_name, b"\x89PNG fake")
+    record = run(contract_world, write(tmp_path, buffer.getvalue(), "katalog.zip"))
+    assert (record.status, record.errors) == ("succeeded", [])
+    article = Article.objects.get(supplier_pid="A")
+    assert article.image_source == long_name
+    assert len(article.image.name) == 100 and article.image.name.startswith(
+        f"catalog/{contract_world['contract'].pk}/bbb"
+    )
+    assert article.image.read() == b"\x89PNG fake"
+
+    too_long = "bilder/" + "a" * 300 + ".png"
+    record = run(contract_world, write(tmp_path, catalog_2005(with_image("B", too_long)), "b.xml"))
+    assert (record.status, record.errors) == (
+        "failed",
+        ["Zeile 9, Artikel B: MIME_SOURCE ist länger als 255 Zeichen (311)"],
+    )
+
+
+def test_an_unexpected_error_fails_the_import_with_its_place_and_changes_nothing(
+    contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(contract_world, write(tmp_path, catalog_2005(product_2005("A")), "v1.xml"))
+    before = snapshot()
+    real = importer._content_hash
+
+    def fails_for_c(values: dict[str, Any], tiers: Any) -> str:
+        if values["manufacturer_pid"] == "21HD-C":
+            raise ZeroDivisionError("division by zero")
+        return real(values, tiers)
+
+    monkeypatch.setattr(importer, "BATCH", 1)  # A and B are written before C fails
+    monkeypatch.setattr(importer, "_content_hash", fails_for_c)
+    body = product_2005("A", price="1.00") + product_2005("B") + product_2005("C")
+    record = run(contract_world, write(tmp_path, catalog_2005(body)))
+    assert (record.status, record.errors) == (
+        "failed",
+        [
+            "Zeile 49, Artikel C: unerwarteter Fehler beim Import (ZeroDivisionError: division by zero); "
+            "der Katalog ist unverändert. Bitte melden Sie den Fehler dem Betrieb."
+        ],
+    )
+    assert record.finished_at is not None
+    assert CatalogImport.objects.get(pk=record.pk).status == "failed"
+    assert snapshot() == before
