@@ -83,6 +83,9 @@ class InboxFilterForm(forms.Form):
             south, west, north, east = (float(p) for p in raw.split(","))
         except ValueError as exc:
             raise forms.ValidationError(_("Vier Zahlen mit Komma getrennt: Süd, West, Nord, Ost.")) from exc
+        if not all(-90 <= v <= 90 for v in (south, north)) or not all(-180 <= v <= 180 for v in (west, east)):
+            # also NaN and infinity (float() reads "nan", "inf" and "1e999"), which no comparison lets through
+            raise forms.ValidationError(_("Breiten liegen zwischen -90 und 90, Längen zwischen -180 und 180."))
         if south > north or west > east:
             raise forms.ValidationError(_("Süd muss kleiner als Nord und West kleiner als Ost sein."))
         return south, west, north, east

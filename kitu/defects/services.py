@@ -4,11 +4,14 @@ API keys of client applications."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,12 @@ from .models import ApiClient, Category, DefectService, Note, Photo, Report, Rep
 from .policies import can_work_reports
 
 MAX_DESCRIPTION = 4000
+MAX_ADDRESS = Report._meta.get_field("address").max_length or 250
+MAX_EMAIL = Report._meta.get_field("email").max_length or 254
+MAX_MEDIA_URL = Report._meta.get_field("media_url").max_length or 500
+# Characters no text of a report may hold: C0 controls but tab and line breaks (PostgreSQL refuses NUL, XML
+# the others), lone surrogates and the non-characters U+FFFE/U+FFFF (not allowed in XML either).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _coordinate(raw: Any, field: str, low: int, high: int) -> Decimal | None:
@@ -30,12 +39,50 @@ def _coordinate(raw: Any, field: str, low: int, high: int) -> Decimal | None:
         value = Decimal(str(raw).strip())
     except InvalidOperation as exc:
         raise DomainError(_("%(field)s ist keine Zahl.") % {"field": field}, field=field) from exc
+    if not value.is_finite():  # NaN, sNaN and Infinity are Decimals, but no place (and NaN cannot be compared)
+        raise DomainError(_("%(field)s ist keine Zahl.") % {"field": field}, field=field)
     if not low <= value <= high:
         raise DomainError(
             _("%(field)s liegt außerhalb von %(low)s bis %(high)s.") % {"field": field, "low": low, "high": high},
             field=field,
         )
     return value.quantize(Decimal("0.000001"))
+
+
+def _text(value: str, field: str, limit: int, too_long: str) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise DomainError(too_long % {"n": limit}, field=field)
+    if CONTROL_CHARACTERS.search(value):
+        raise DomainError(_("Der Text enthält Steuerzeichen, die nicht erlaubt sind."), field=field)
+    return value
+
+
+def _email(value: str) -> str:
+    """The reporter's address, checked before anything is stored (it goes into mail headers later)."""
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) > MAX_EMAIL:
+        raise DomainError(_("Die E-Mail-Adresse ist länger als %(n)s Zeichen.") % {"n": MAX_EMAIL}, field="email")
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise DomainError(_("Das ist keine gültige E-Mail-Adresse."), field="email") from exc
+    return value
+
+
+def _media_url(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        if len(value) > MAX_MEDIA_URL:
+            raise ValidationError("too long")
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError as exc:
+        raise DomainError(_("media_url ist keine http(s)-Adresse (höchstens 500 Zeichen)."), field="media_url") from exc
+    return value
 
 
 @transaction.atomic
@@ -54,27 +101,30 @@ def report_create(
     uploads: list[tuple[IO[bytes], str, int]] | None = None,
 ) -> Report:
     """A citizen's report: the category must be active, a location is needed (coordinates or an address),
-    and coordinates must lie in the town's area when it has one. Photos (``uploads``: file, name, size) are
-    all checked and cleaned before anything is stored. After the commit the department is told, and a given
-    e-mail address gets the link that confirms it (double opt-in)."""
+    and coordinates must lie in the town's area when it has one. Every input is checked, and photos
+    (``uploads``: file, name, size) are all checked and cleaned, before anything is stored; a DomainError
+    names the field (``location`` when the place is missing or outside). After the commit the department is
+    told, and a given e-mail address gets the link that confirms it (double opt-in)."""
     if not service.is_enabled:
         raise DomainError(_("Der Mängelmelder dieser Kommune ist nicht freigeschaltet."))
-    category = Category.objects.filter(service=service, code=category_code, is_active=True).first()
+    category = None
+    if not CONTROL_CHARACTERS.search(category_code):
+        category = Category.objects.filter(service=service, code=category_code, is_active=True).first()
     if category is None:
         raise DomainError(_("Unbekannte Kategorie „%(code)s“.") % {"code": category_code}, field="service_code")
-    description = description.strip()
+    description = _text(
+        description, "description", MAX_DESCRIPTION, _("Die Beschreibung ist länger als %(n)s Zeichen.")
+    )
     if not description:
         raise DomainError(_("Bitte beschreiben Sie den Mangel."), field="description")
-    if len(description) > MAX_DESCRIPTION:
-        raise DomainError(
-            _("Die Beschreibung ist länger als %(n)s Zeichen.") % {"n": MAX_DESCRIPTION}, field="description"
-        )
     lat_value, lon_value = _coordinate(lat, "lat", -90, 90), _coordinate(lon, "long", -180, 180)
     if (lat_value is None) != (lon_value is None):
         raise DomainError(_("Bitte Breite und Länge zusammen angeben."), field="lat" if lat_value is None else "long")
-    address = address.strip()[:250]
+    address = _text(address, "address", MAX_ADDRESS, _("Die Ortsangabe ist länger als %(n)s Zeichen."))
     if lat_value is None and not address:
-        raise DomainError(_("Bitte den Ort angeben: auf der Karte, als Adresse oder als Koordinaten."), field="lat")
+        raise DomainError(
+            _("Bitte den Ort angeben: auf der Karte, als Adresse oder als Koordinaten."), field="location"
+        )
     if (
         lat_value is not None
         and lon_value is not None
@@ -83,11 +133,10 @@ def report_create(
         raise DomainError(
             _("Der Ort liegt außerhalb von %(town)s. %(hint)s")
             % {"town": service.member.name, "hint": service.outside_hint},
-            field="lat",
+            field="location",
         )
-    media_url = media_url.strip()
-    if media_url and (not media_url.startswith(("https://", "http://")) or len(media_url) > 500):
-        raise DomainError(_("media_url ist keine http(s)-Adresse (höchstens 500 Zeichen)."), field="media_url")
+    email = _email(email)
+    media_url = _media_url(media_url)
     cleaned = photos.clean_all(uploads or [])
     report = Report.objects.create(
         service=service,
@@ -96,7 +145,7 @@ def report_create(
         lat=lat_value,
         lon=lon_value,
         address=address,
-        email=email.strip(),
+        email=email,
         source=source,
         api_client=api_client,
         media_url=media_url,
@@ -158,13 +207,17 @@ def report_update(
     _check_worker(actor, report)
     if category.service_id != report.service_id:
         raise DomainError(_("Die Kategorie gehört zu einer anderen Kommune."), field="category")
-    if not description.strip():
+    too_long = _("Die Beschreibung ist länger als %(n)s Zeichen.")
+    description = _text(description, "description", MAX_DESCRIPTION, too_long)
+    if not description:
         raise DomainError(_("Bitte beschreiben Sie den Mangel."), field="description")
+    if CONTROL_CHARACTERS.search(status_notes):  # published through Open311, where XML cannot carry them
+        raise DomainError(_("Der Text enthält Steuerzeichen, die nicht erlaubt sind."), field="status_notes")
     if status == ReportStatus.CLOSED and not status_notes.strip():
         raise DomainError(_("Bitte begründen Sie den Abschluss in der öffentlichen Antwort."), field="status_notes")
     before = audit.snapshot(report, CASE_FIELDS)
     report.category, report.is_published = category, is_published
-    report.description = description.strip()[:MAX_DESCRIPTION]
+    report.description = description
     _set_status(report, status, status_notes)
     audit.record(
         actor=actor, instance=report, action="update", before=before, after=audit.snapshot(report, CASE_FIELDS)

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpResponse, JsonResponse
 from lxml import etree
 
+from ..services import CONTROL_CHARACTERS
+
 # The XML root and item element of each kind of answer (GeoReport v2).
 XML_NAMES = {
     "services": ("services", "service"),
@@ -33,7 +35,8 @@ def _fill(element: etree._Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     else:
-        element.text = str(value)
+        # XML cannot carry control characters; a text stored before they were refused still renders
+        element.text = CONTROL_CHARACTERS.sub("\ufffd", str(value))
 
 
 def answer(kind: str, data: Any, fmt: str, status: int = 200) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,6 +30,28 @@ from .render import answer, errors
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
+MAX_ID = 2**63 - 1  # the largest primary key (bigint)
+# The longest value each parameter may have. What is stored, as long as its column; what is accepted but not
+# stored (the reporter's name, phone and device: data minimisation), as long as it could sensibly be.
+MAX_LENGTHS = {
+    "jurisdiction_id": DefectService._meta.get_field("slug").max_length or 50,
+    "service_code": Category._meta.get_field("code").max_length or 50,
+    "api_key": 100,
+    "description": services.MAX_DESCRIPTION,
+    "address_string": services.MAX_ADDRESS,
+    "address_id": services.MAX_ADDRESS,
+    "email": services.MAX_EMAIL,
+    "media_url": services.MAX_MEDIA_URL,
+    "lat": 40,
+    "long": 40,
+    "first_name": 150,
+    "last_name": 150,
+    "phone": 40,
+    "device_id": 100,
+    "account_id": 100,
+}
+# What the service calls a field, as a client of this API knows it.
+FIELD_NAMES = {"location": "lat/long or address_string", "address": "address_string"}
 
 
 class Problem(Exception):
@@ -113,10 +136,29 @@ def _media_url(report: Report, photo_id: int | None) -> str | None:
     return report.media_url or None
 
 
-def _handle(fmt: str, build: Any) -> HttpResponse:
+def _check_parameters(request: HttpRequest) -> None:
+    """Every parameter, of a GET or a POST, before anything is read or stored: no control characters
+    (tab and line breaks are fine), not longer than MAX_LENGTHS allows."""
+    params = request.POST if request.method == "POST" else request.GET
+    for name, values in params.lists():
+        shown = services.CONTROL_CHARACTERS.sub("", name)[:50]
+        for value in values:
+            if services.CONTROL_CHARACTERS.search(name) or services.CONTROL_CHARACTERS.search(value):
+                raise Problem(400, _("%(field)s: enthält Steuerzeichen, die nicht erlaubt sind.") % {"field": shown})
+            limit = MAX_LENGTHS.get(name)
+            if limit is not None and len(value) > limit:
+                raise Problem(
+                    400,
+                    _("%(field)s: höchstens %(n)s Zeichen (%(length)s).")
+                    % {"field": name, "n": limit, "length": len(value)},
+                )
+
+
+def _handle(fmt: str, build: Any, request: HttpRequest) -> HttpResponse:
     if fmt not in ("json", "xml"):
         return errors("json", 404, (404, f"format '{fmt}' not supported: use json or xml"))
     try:
+        _check_parameters(request)
         return build()
     except Problem as problem:
         return errors(fmt, problem.status, (problem.status, problem.description))
@@ -142,7 +184,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         }
         return answer("discovery", data, fmt)
 
-    return _handle(fmt, build)
+    return _handle(fmt, build, request)
 
 
 @require_GET
@@ -151,7 +193,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
         service = _jurisdiction(request)
         return answer("services", [_service(c) for c in service.categories.filter(is_active=True)], fmt)
 
-    return _handle(fmt, build)
+    return _handle(fmt, build, request)
 
 
 @require_GET
@@ -162,7 +204,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
             raise Problem(404, f"service_code '{code}' not found")
         return answer("service_definition", {"service_code": category.code, "attributes": []}, fmt)
 
-    return _handle(fmt, build)
+    return _handle(fmt, build, request)
 
 
 def _reports(service: DefectService) -> QuerySet[Report]:
@@ -170,10 +212,32 @@ def _reports(service: DefectService) -> QuerySet[Report]:
 
 
 def _date(raw: str, name: str) -> dt.datetime:
-    moment = parse_datetime(raw.strip().replace(" ", "+"))  # a "+" in a query string arrives as a space
+    try:
+        moment = parse_datetime(raw.strip().replace(" ", "+"))  # a "+" in a query string arrives as a space
+    except ValueError:  # well formed, but no such day or time (2026-02-30, 25:00, +99:00)
+        moment = None
     if moment is None:
         raise Problem(400, f"{name} is not a W3C date-time (e.g. 2026-11-22T10:00:00+01:00)")
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    try:
+        aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        aware.astimezone(dt.UTC)  # the database stores UTC: the years 1 and 9999 may not reach it
+    except (OverflowError, ValueError) as exc:
+        raise Problem(
+            400, _("%(field)s: das Datum liegt außerhalb des möglichen Zeitraums.") % {"field": name}
+        ) from exc
+    return aware
+
+
+def _ids(raw: str) -> list[int]:
+    ids = [i.strip() for i in raw.split(",") if i.strip()]
+    if not all(i.isascii() and i.isdigit() for i in ids):  # "²".isdigit() is True, int("²") fails
+        raise Problem(400, "service_request_id must be a comma-separated list of ids")
+    if len(ids) > MAX_RESULTS:
+        raise Problem(400, _("service_request_id: höchstens %(n)s Nummern auf einmal.") % {"n": MAX_RESULTS})
+    numbers = [int(i) for i in ids]
+    if any(n > MAX_ID for n in numbers):
+        raise Problem(400, _("service_request_id: eine Nummer ist größer als %(max)s.") % {"max": MAX_ID})
+    return numbers
 
 
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -181,10 +245,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     reports = _reports(service).filter(is_published=True)
     params = request.GET
     if params.get("service_request_id"):
-        ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
-        if not all(i.isdigit() for i in ids):
-            raise Problem(400, "service_request_id must be a comma-separated list of ids")
-        reports = reports.filter(pk__in=[int(i) for i in ids])
+        reports = reports.filter(pk__in=_ids(params["service_request_id"]))
         return answer("requests", requests_data(service, reports), fmt)
     if params.get("service_code"):
         reports = reports.filter(category__code__in=[c.strip() for c in params["service_code"].split(",")])
@@ -208,6 +269,8 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    """A new service request: every field is checked (by _check_parameters and the service) before the
+    report is stored, so a refused request leaves nothing behind and a retry makes no duplicate."""
     service = _jurisdiction(request)
     data = request.POST
     client = configuration.api_client_for(service, data.get("api_key", ""))
@@ -215,7 +278,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Problem(403, "api_key is missing or not valid for this jurisdiction")
     if not data.get("service_code"):
         raise Problem(400, "service_code is required")
-    location = data.get("address_string", "") or data.get("address_id", "")
+    address_field = "address_string" if data.get("address_string") else "address_id"
     try:
         report = services.report_create(
             service=service,
@@ -223,14 +286,15 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             description=data.get("description", ""),
             lat=data.get("lat"),
             lon=data.get("long"),
-            address=location,
+            address=data.get(address_field, ""),
             email=data.get("email", ""),
             media_url=data.get("media_url", ""),
             source="open311",
             api_client=client,
         )
     except DomainError as exc:
-        field = {"lat": "lat/long or address_string", "long": "lat/long"}.get(exc.field or "", exc.field or "")
+        names = {**FIELD_NAMES, "address": address_field}
+        field = names.get(exc.field or "", exc.field or "")
         raise Problem(400, f"{field}: {exc.message}" if field else exc.message) from exc
     notice = "Ihre Meldung wird geprüft und dann veröffentlicht."
     return answer("requests", [{"service_request_id": str(report.pk), "service_notice": notice}], fmt, 201)
@@ -239,7 +303,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 @csrf_exempt  # machines post with api_key, without a session
 @require_http_methods(["GET", "POST"])
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _handle(fmt, lambda: _create(request, fmt) if request.method == "POST" else _list(request, fmt))
+    return _handle(fmt, lambda: _create(request, fmt) if request.method == "POST" else _list(request, fmt), request)
 
 
 @require_GET
@@ -251,7 +315,7 @@ def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpRespo
             raise Problem(404, f"service_request_id '{request_id}' not found")
         return answer("requests", requests_data(service, [report]), fmt)
 
-    return _handle(fmt, build)
+    return _handle(fmt, build, request)
 
 
 @require_GET
@@ -262,7 +326,7 @@ def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
             raise Problem(404, f"token '{token_id}' not found")
         return answer("requests", [{"service_request_id": str(report.pk), "token": str(report.token)}], fmt)
 
-    return _handle(fmt, build)
+    return _handle(fmt, build, request)
 
 
 def _uuid(raw: str) -> bool:

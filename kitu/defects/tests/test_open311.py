@@ -135,8 +135,8 @@ def test_post_request_needs_a_key_of_that_town_and_a_location(defect_world: dict
         assert refused.json() == [{"code": 403, "description": "api_key is missing or not valid for this jurisdiction"}]
     cases = [
         ({}, "lat/long or address_string: Bitte den Ort angeben: auf der Karte, als Adresse oder als Koordinaten."),
-        ({"lat": "51.83"}, "lat/long: Bitte Breite und Länge zusammen angeben."),
-        ({"lat": "x", "long": "10.7"}, "lat/long or address_string: lat ist keine Zahl."),
+        ({"lat": "51.83"}, "long: Bitte Breite und Länge zusammen angeben."),
+        ({"lat": "x", "long": "10.7"}, "lat: lat ist keine Zahl."),
         (
             {"lat": "51.05", "long": "12.14"},  # Zeitz, not Wernigerode
             "lat/long or address_string: Der Ort liegt außerhalb von Stadt Wernigerode. "

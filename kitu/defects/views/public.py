@@ -24,6 +24,8 @@ from .common import map_context
 
 RATE_LIMIT = 5  # reports per address and window
 RATE_WINDOW = 600  # seconds
+# The service's name of a field and the form's.
+FORM_FIELDS = {"location": "lat", "long": "lon", "service_code": "category"}
 
 
 def _service(slug: str) -> DefectService:
@@ -69,7 +71,7 @@ def town(request: HttpRequest, slug: str) -> HttpResponse:
                     uploads=[(f, f.name or "", f.size or 0) for f in data["photos"]],
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(form, DomainError(exc.message, field=FORM_FIELDS.get(exc.field or "", exc.field)))
             else:
                 thanks = _("Danke! Ihre Meldung ist eingegangen. Unter dieser Adresse sehen Sie den Stand.")
                 if report.email:

@@ -49,7 +49,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {"reports": shown, "form": form, "more": len(shown) == INBOX_SIZE}
     if len(worked) == 1:
         context |= map_context(worked[0], shown, public=False)
-    return render(request, "defects/inbox.html", context)
+    # a filter that cannot be read is named at its field (the list stays unfiltered)
+    return render(request, "defects/inbox.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
 def _case(request: HttpRequest, report_id: int) -> Report:
