@@ -43,7 +43,12 @@ def parse_area(text: str) -> list[list[float]]:
             lat, lon = (Decimal(p) for p in parts) if len(parts) == 2 else (None, None)
         except InvalidOperation:
             lat = lon = None
-        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if (
+            lat is None
+            or lon is None
+            or not (lat.is_finite() and lon.is_finite())  # NaN cannot even be compared
+            or not (-90 <= lat <= 90 and -180 <= lon <= 180)
+        ):
             raise DomainError(
                 _("Zeile %(n)s: „%(line)s“ ist kein Punkt „Breite, Länge“ (z. B. 51.8352, 10.7853).")
                 % {"n": number, "line": line.strip()},

@@ -159,11 +159,29 @@ class ServiceForm(forms.Form):
             del self.fields["slug"]
 
 
+MAX_ID = 2**63 - 1  # the largest primary key (bigint)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects chosen by id; an id that is no database integer is refused before the query (SQLite
+    cannot even bind one above 2**63 - 1)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value or ():
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["code", "name", "description", "group", "keywords", "department_email", "case_workers", "is_active"]
         widgets = {"case_workers": forms.CheckboxSelectMultiple}
+        field_classes = {"case_workers": IdsChoiceField}
 
     def __init__(self, *args: Any, case_workers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

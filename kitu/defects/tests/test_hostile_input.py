@@ -12,7 +12,7 @@ from django.urls import reverse
 from lxml import etree
 
 from kitu.defects import services
-from kitu.defects.models import Report
+from kitu.defects.models import Category, DefectService, Report
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -299,3 +299,29 @@ def test_case_worker_answers_are_checked_before_they_are_stored(defect_world: di
         response = worker.post(reverse("defects:case", args=[report.pk]), data | extra)
         assert (response.status_code, response.context["form"].errors) == (400, errors), extra
     assert Report.objects.values_list("status", "status_notes", "description").get() == ("open", "", "Laterne")
+
+
+@pytest.mark.parametrize("corner", ["NaN, 10.7", "sNaN, 10.7", "51.8, -NaN", "Infinity, 10.7", "51.8, 1e999"])
+def test_town_area_refuses_corners_that_are_no_number(world: dict[str, Any], client_for: Any, corner: str) -> None:
+    url = reverse("defects:manage_service", args=[world["wernigerode"].pk])
+    area = f"51.8, 10.7\n{corner}\n51.88, 10.85"
+    data = {"slug": "wernigerode", "is_enabled": "on", "area": area, "retention_days": "365"}
+    response = client_for("member_admin").post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "area": [f"Zeile 2: „{corner}“ ist kein Punkt „Breite, Länge“ (z. B. 51.8352, 10.7853)."]
+    }
+    assert DefectService.objects.count() == 0
+
+
+@pytest.mark.parametrize("worker_id", ["99999999999999999999", "9223372036854775808", "²", "-1", "1.0"])
+def test_category_refuses_case_worker_ids_that_are_none(
+    defect_world: dict[str, Any], client_for: Any, worker_id: str
+) -> None:
+    w = defect_world
+    url = reverse("defects:manage_category_new", args=[w["wernigerode"].pk])
+    data = {"code": "gruen", "name": "Grünflächen", "department_email": "gruen@example.org", "is_active": "on"}
+    response = client_for("member_admin").post(url, {**data, "case_workers": [worker_id]})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"case_workers": [f"„{worker_id}“ ist kein gültiger Wert."]}
+    assert not Category.objects.filter(code="gruen").exists()
