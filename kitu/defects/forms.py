@@ -166,14 +166,14 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
     """Several objects chosen by id; an id that is no database integer is refused before the query (SQLite
     cannot even bind one above 2**63 - 1)."""
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value or ():
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
             text = str(pk)
             if not (text.isascii() and text.isdigit() and int(text) <= MAX_ID):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class CategoryForm(forms.ModelForm):
