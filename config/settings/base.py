@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kitu.core.middleware.OwnErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
