@@ -1,7 +1,8 @@
-"""Cross-cutting models: the append-only audit trail."""
+"""Cross-cutting models: the append-only audit trail and the background jobs with their progress."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -64,3 +65,54 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("The audit trail is append-only.")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet")
+    RUNNING = "running", _("läuft")
+    DONE = "done", _("fertig")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+class Job(models.Model):
+    """One piece of long work done by a background task (issuing a billing run, mailing a campaign, an
+    optimiser run …): what it is, for whom, how far it got and where its result is. Its id is in the URL of
+    the progress page, so the page survives a reload."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("Art"), max_length=60, db_index=True)
+    title = models.CharField(_("Vorgang"), max_length=200)
+    unit = models.CharField(_("Einheit"), max_length=60, blank=True)  # plural noun: "Rechnungen"
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.CharField(max_length=40, blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(_("erledigt"), default=0)
+    total = models.PositiveIntegerField(_("insgesamt"), default=0)
+    message = models.TextField(_("Meldung"), blank=True)
+    result_url = models.CharField(_("Ergebnis"), max_length=300, blank=True)
+    result_label = models.CharField(_("Verweis auf das Ergebnis"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    started_at = models.DateTimeField(_("begonnen"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("beendet"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "kind"])]
+        verbose_name = _("Hintergrundvorgang")
+        verbose_name_plural = _("Hintergrundvorgänge")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0
