@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from kitu.core.numbers import format_number
+
 CENT = Decimal("0.01")
 
 
@@ -13,5 +15,4 @@ def money(value: Decimal | int | str) -> Decimal:
 
 def format_eur(value: Decimal) -> str:
     """German notation: 12.345,67 €."""
-    text = f"{money(value):,.2f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") + "\u00a0€"
+    return format_number(money(value), 2) + "\u00a0€"
