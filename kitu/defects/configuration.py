@@ -23,7 +23,7 @@ from kitu.members.models import Member
 from .models import ApiClient, Category, DefectService
 from .policies import can_manage_service
 
-SERVICE_FIELDS = ("is_enabled", "area", "outside_hint", "retention_days")
+SERVICE_FIELDS = ("is_enabled", "area", "outside_hint", "retention_days", "target_days")
 CATEGORY_FIELDS = ("code", "name", "description", "group", "keywords", "department_email", "is_active")
 
 
@@ -74,12 +74,15 @@ def service_save(
     area: list[list[float]],
     outside_hint: str,
     retention_days: int,
+    target_days: int | None = None,
 ) -> DefectService:
     """Enable (first time: with its ``jurisdiction_id``, which never changes after) or change the service."""
     if not has_role(actor, Role.MEMBER_ADMIN, member.organisation_id):
         raise _deny()
     if not 30 <= retention_days <= 3650:
         raise DomainError(_("Die Aufbewahrung liegt zwischen 30 und 3650 Tagen."), field="retention_days")
+    if target_days is not None and not 1 <= target_days <= 365:
+        raise DomainError(_("Das Bearbeitungsziel liegt zwischen 1 und 365 Tagen."), field="target_days")
     service = DefectService.objects.select_for_update().filter(member=member).first()
     before = audit.snapshot(service, SERVICE_FIELDS) if service else {}
     if service is None:
@@ -91,6 +94,8 @@ def service_save(
         service = DefectService(member=member, slug=slug)
     service.is_enabled, service.area, service.outside_hint = is_enabled, area, outside_hint.strip()[:300]
     service.retention_days = retention_days
+    if target_days is not None:  # not given: unchanged (new towns: the model's default)
+        service.target_days = target_days
     service.save()
     audit.record(
         actor=actor,

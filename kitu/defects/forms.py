@@ -152,6 +152,13 @@ class ServiceForm(forms.Form):
         max_value=3650,
         help_text=_("danach werden E-Mail-Adresse, Fotos und interne Notizen gelöscht"),
     )
+    target_days = forms.IntegerField(
+        label=_("Bearbeitungsziel (Tage)"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Meldungen, die danach nicht erledigt sind, erscheinen als überfällig in den Aufgaben"),
+    )
 
     def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

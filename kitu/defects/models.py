@@ -31,6 +31,11 @@ class DefectService(models.Model):
         help_text=_("z. B. welche Stelle für das Gebiet außerhalb zuständig ist"),
     )
     retention_days = models.PositiveIntegerField(_("Aufbewahrung geschlossener Meldungen (Tage)"), default=730)
+    target_days = models.PositiveSmallIntegerField(
+        _("Bearbeitungsziel (Tage)"),
+        default=10,
+        help_text=_("Meldungen, die danach nicht erledigt sind, erscheinen als überfällig in den Aufgaben"),
+    )
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:

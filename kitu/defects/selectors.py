@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import role_pairs
@@ -80,3 +82,45 @@ def managed_members(user: Any) -> QuerySet[Member]:
         .select_related("organisation", "defect_service")
         .order_by("organisation__name")
     )
+
+
+# --- the task inbox (kitu.tasks reads these: one query for the towns, one for the reports) -----------------
+
+
+def _target_cutoffs(user: Any, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(town id, reports submitted before this moment are past the town's target time) for the user's towns."""
+    orgs = {org for org, role in role_pairs(user) if role == Role.CASE_WORKER}
+    if not orgs:
+        return []
+    rows = DefectService.objects.filter(member__organisation_id__in=orgs).values_list("pk", "target_days")
+    return [(pk, now - dt.timedelta(days=days)) for pk, days in rows]
+
+
+def _task_rows(reports: QuerySet[Report]) -> list[dict[str, Any]]:
+    return list(
+        reports.filter(duplicate_of__isnull=True).values(
+            "pk", "service_id", "service__slug", "category__name", "address", "requested_at", "service__target_days"
+        )
+    )
+
+
+def new_report_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Reports of the case worker's towns nobody has taken up yet (status open), within the target time."""
+    cutoffs = _target_cutoffs(user, now or timezone.now())
+    if not cutoffs:
+        return []
+    fresh = Q(pk__in=[])
+    for service_id, cutoff in cutoffs:
+        fresh |= Q(service_id=service_id, requested_at__gte=cutoff)
+    return _task_rows(Report.objects.filter(fresh, status=ReportStatus.OPEN))
+
+
+def overdue_report_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Reports of the case worker's towns not closed within the town's target time (``target_days``)."""
+    cutoffs = _target_cutoffs(user, now or timezone.now())
+    if not cutoffs:
+        return []
+    late = Q(pk__in=[])
+    for service_id, cutoff in cutoffs:
+        late |= Q(service_id=service_id, requested_at__lt=cutoff)
+    return _task_rows(Report.objects.filter(late).exclude(status=ReportStatus.CLOSED))

@@ -44,13 +44,14 @@ def _service(request: HttpRequest, member_id: int) -> DefectService:
 
 
 def _settings_form(current: DefectService | None, data: Any = None) -> ServiceForm:
-    initial: dict[str, Any] = {"is_enabled": True, "retention_days": 730}
+    initial: dict[str, Any] = {"is_enabled": True, "retention_days": 730, "target_days": 10}
     if current is not None:
         initial = {
             "is_enabled": current.is_enabled,
             "area": configuration.format_area(current.area),
             "outside_hint": current.outside_hint,
             "retention_days": current.retention_days,
+            "target_days": current.target_days,
         }
     return ServiceForm(data, initial=initial, creating=current is None)
 
