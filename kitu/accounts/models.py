@@ -44,6 +44,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("Technische Administration"), default=False)
     date_joined = models.DateTimeField(_("angelegt am"), default=timezone.now)
     preferred_language = models.CharField(_("Sprache"), max_length=5, default="de")
+    task_digest = models.BooleanField(
+        _("tägliche Zusammenfassung meiner Aufgaben per E-Mail"),
+        default=False,
+        help_text=_("morgens eine E-Mail, wenn Aufgaben auf Sie warten"),
+    )
 
     objects = UserManager()
 
