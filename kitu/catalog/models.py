@@ -96,6 +96,41 @@ class ArticleSearch(models.Model):
         return f"search index of article {self.pk}"
 
 
+class SynonymGroup(models.Model):
+    """Words the catalog search treats alike, both ways: a query word matching one of them searches for
+    every word of the group ("Laptop" finds notebooks, "Notebook" laptops). Kept by the cooperative's office."""
+
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("Synonymgruppe")
+        verbose_name_plural = _("Synonymgruppen")
+
+    def __str__(self) -> str:
+        return ", ".join(term.word for term in self.terms.all())
+
+
+class SynonymTerm(models.Model):
+    """One word of a synonym group. ``key`` is the word as the search compares it (lower case, stemmed),
+    unique over all groups: a word belongs to one group only."""
+
+    group = models.ForeignKey(SynonymGroup, on_delete=models.CASCADE, related_name="terms")
+    word = models.CharField(_("Begriff"), max_length=50)
+    key = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["group", "pk"]
+        verbose_name = _("Synonym")
+        verbose_name_plural = _("Synonyme")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class ScalePrice(models.Model):
     """A contract price tier: valid from ``lower_bound`` up to the next tier's lower bound."""
 
