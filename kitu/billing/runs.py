@@ -224,18 +224,21 @@ def _next_number(year: int) -> str:
     return f"{year}-{sequence.last:06d}"
 
 
-def _issue(invoice: Invoice, today: dt.date) -> None:
+def _issue(invoice: Invoice, today: dt.date, *, mail: bool = True) -> None:
     invoice.number = _next_number(today.year)
     invoice.status, invoice.issue_date, invoice.issued_at = InvoiceStatus.ISSUED, today, timezone.now()
     invoice.due_date = today + dt.timedelta(days=settings.KITU_PAYMENT_DAYS)
     invoice.save(update_fields=["number", "status", "issue_date", "issued_at", "due_date"])
-    # Mailed after the commit; should the process die before, tasks.resend_unmailed_invoices sends it later.
-    transaction.on_commit(partial(tasks.send_invoice_mail.delay, invoice.pk))
+    # Mailed after the commit (or, with ``mail=False``, by the caller: the job of kitu.billing.jobs); should the
+    # process die before, tasks.resend_unmailed_invoices sends it later.
+    if mail:
+        transaction.on_commit(partial(tasks.send_invoice_mail.delay, invoice.pk))
 
 
 @transaction.atomic
-def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None) -> list[Invoice]:
-    """Issue every draft invoice of a reviewed run (numbers in the order of the members' names)."""
+def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None, mail: bool = True) -> list[Invoice]:
+    """Issue every draft invoice of a reviewed run (numbers in the order of the members' names). Each is mailed
+    after the commit by its own task, unless ``mail`` is False (the caller sends them and reports progress)."""
     _check(actor)
     today = today or timezone.localdate()
     run = BillingRun.objects.select_for_update().get(pk=run.pk)
@@ -248,7 +251,7 @@ def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None) -> l
         .order_by("member__organisation__name", "leitweg_id", "pk")
     )
     for invoice in invoices:
-        _issue(invoice, today)
+        _issue(invoice, today, mail=mail)
     run.status, run.issued_at = RunStatus.ISSUED, timezone.now()
     run.save(update_fields=["status", "issued_at"])
     audit.record(actor=actor, instance=run, action="update", after={"status": run.status, "issued": len(invoices)})

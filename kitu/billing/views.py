@@ -12,15 +12,20 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kitu.core import charts
+from kitu.core import jobs as core_jobs
+from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
-from kitu.core.forms import run_action, run_form_action, save_form
+from kitu.core.forms import errors_text, run_action, run_form_action, save_form
+from kitu.core.money import format_eur
 
-from . import mails, pdf, pricing, receivables, runs, selectors, subscriptions, xrechnung
+from . import jobs, mails, pdf, pricing, receivables, runs, selectors, subscriptions, xrechnung
 from .forms import (
     ChangeRequestForm,
     CreditNoteForm,
@@ -31,7 +36,7 @@ from .forms import (
     PriceForm,
     ServiceForm,
 )
-from .models import BillingRun, InvoiceStatus, RequestStatus, Service, SubscriptionRequest
+from .models import BillingRun, InvoiceStatus, RequestStatus, RunStatus, Service, SubscriptionRequest
 from .policies import can_manage_billing, can_request_for, can_see_all_billing, can_use_billing
 
 
@@ -372,6 +377,29 @@ def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def invoice_reminder(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _require(can_manage_billing(request.user))
     invoice = _invoice(request, invoice_id)
+    if not confirmed(request):
+        to = mails.recipients(invoice)
+        level = receivables.REMINDERS.get(invoice.reminder_level + 1, _("Mahnung"))
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("%(level)s senden?") % {"level": level},
+                consequence=_(
+                    "%(level)s zu Rechnung %(number)s über %(open)s offen an %(member)s senden (%(to)s) – "
+                    "eine verschickte Mahnung lässt sich nicht zurückholen."
+                )
+                % {
+                    "level": level,
+                    "number": invoice.number,
+                    "open": format_eur(receivables.outstanding(invoice)),
+                    "member": invoice.member.name,
+                    "to": ", ".join(to) or _("kein Empfänger"),
+                },
+                button=_("%(level)s senden") % {"level": level},
+                action=reverse("billing:invoice_reminder", args=[invoice.pk]),
+                back=reverse("billing:invoice", args=[invoice.pk]),
+            ),
+        )
     run_action(
         request,
         lambda: receivables.reminder_send(actor=request.user, invoice=invoice),
@@ -385,10 +413,38 @@ def invoice_reminder(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def invoice_credit_note(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _require(can_manage_billing(request.user))
     invoice = _invoice(request, invoice_id)
+    form = CreditNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return redirect("billing:invoice", invoice_id=invoice.pk)
+    if not confirmed(request):
+        to = mails.recipients(invoice)
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Rechnung %(number)s stornieren?") % {"number": invoice.number},
+                consequence=_(
+                    "Eine Gutschrift über %(total)s zu Rechnung %(number)s ausstellen und an %(member)s senden – "
+                    "die Rechnung ist damit vollständig storniert; das lässt sich nicht rückgängig machen."
+                )
+                % {"total": format_eur(invoice.gross_total), "number": invoice.number, "member": invoice.member.name},
+                button=_("Gutschrift ausstellen und verschicken"),
+                action=reverse("billing:invoice_credit_note", args=[invoice.pk]),
+                back=reverse("billing:invoice", args=[invoice.pk]),
+                facts=[
+                    (_("Rechnung"), invoice.number),
+                    (_("Mitglied"), invoice.member.name),
+                    (_("Betrag der Gutschrift"), format_eur(invoice.gross_total)),
+                    (_("Grund"), form.cleaned_data["reason"]),
+                    (_("Empfänger"), ", ".join(to) or _("kein Empfänger")),
+                ],
+                hidden=carried(request.POST),
+            ),
+        )
     created: list[Any] = []
     run_form_action(
         request,
-        CreditNoteForm(request.POST),
+        form,
         lambda data: created.append(runs.credit_note_create(actor=request.user, invoice=invoice, **data)),
         _("Die Gutschrift ist ausgestellt und verschickt."),
     )
@@ -440,7 +496,12 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(
         request,
         "billing/run_detail.html",
-        {"run": run, "invoices": invoices, "unmailed": selectors.unmailed_invoices(request.user)},
+        {
+            "run": run,
+            "invoices": invoices,
+            "unmailed": selectors.unmailed_invoices(request.user),
+            "job": core_jobs.latest_job(jobs.ISSUE, run),
+        },
     )
 
 
@@ -455,13 +516,40 @@ def run_step(request: HttpRequest, run_id: int, step: str) -> HttpResponse:
         run_action(
             request, lambda: runs.run_review(actor=request.user, run=run), _("Der Lauf ist als geprüft markiert.")
         )
-    else:
-        run_action(
-            request,
-            lambda: runs.run_issue(actor=request.user, run=run),
-            _("Die Rechnungen sind ausgestellt und werden an die Mitglieder verschickt."),
+        return redirect("billing:run", run_id=run.pk)
+    if not confirmed(request):
+        if run.status != RunStatus.REVIEWED:
+            messages.error(request, _("Bitte den Lauf erst prüfen; ausgestellt wird nur ein geprüfter Lauf."))
+            return redirect("billing:run", run_id=run.pk)
+        return confirmation_page(request, _issue_confirmation(run))
+    try:
+        job = jobs.run_issue_start(actor=request.user, run=run)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:run", run_id=run.pk)
+    return redirect("core:job", job_id=job.pk)
+
+
+def _issue_confirmation(run: BillingRun) -> Confirmation:
+    preview = jobs.issue_preview(run)
+    invoices = ngettext("%(n)s Rechnung", "%(n)s Rechnungen", preview.invoices) % {"n": preview.invoices}
+    members = ngettext("%(n)s Mitglied", "%(n)s Mitglieder", preview.members) % {"n": preview.members}
+    return Confirmation(
+        title=_("Abrechnungslauf %(period)s ausstellen?") % {"period": run.period},
+        consequence=_(
+            "%(invoices)s ausstellen und an %(members)s senden – das lässt sich nicht rückgängig machen. "
+            "Korrekturen gibt es danach nur noch als Gutschrift."
         )
-    return redirect("billing:run", run_id=run.pk)
+        % {"invoices": invoices, "members": members},
+        button=_("%(invoices)s ausstellen und verschicken") % {"invoices": invoices},
+        action=reverse("billing:run_step", args=[run.pk, "issue"]),
+        back=reverse("billing:run", args=[run.pk]),
+        facts=[
+            (_("Zeitraum"), f"{run.period_start:%d.%m.%Y} – {run.period_end:%d.%m.%Y}"),
+            (_("Rechnungen"), preview.invoices),
+            (_("Mitglieder"), preview.members),
+        ],
+    )
 
 
 @login_required
@@ -469,8 +557,38 @@ def run_step(request: HttpRequest, run_id: int, step: str) -> HttpResponse:
 def unmailed_send(request: HttpRequest) -> HttpResponse:
     """The office sends every issued invoice whose mail has not gone out (the list on the run pages)."""
     _require(can_manage_billing(request.user))
+    run_id = request.POST.get("run", "")
+    if not confirmed(request):
+        unmailed = selectors.unmailed_invoices(request.user)
+        reachable = [row for row in unmailed if row["to"]]
+        members = {row["invoice"].member_id for row in reachable}
+        count = ngettext("%(n)s Rechnung", "%(n)s Rechnungen", len(reachable)) % {"n": len(reachable)}
+        back = reverse("billing:run", args=[int(run_id)]) if run_id.isdigit() else reverse("billing:runs")
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Nicht verschickte Rechnungen jetzt verschicken?"),
+                consequence=_(
+                    "%(count)s an %(members)s senden – eine verschickte Rechnung lässt sich nicht zurückholen."
+                )
+                % {
+                    "count": count,
+                    "members": ngettext("%(n)s Mitglied", "%(n)s Mitglieder", len(members)) % {"n": len(members)},
+                },
+                button=_("%(count)s verschicken") % {"count": count},
+                action=reverse("billing:unmailed_send"),
+                back=back,
+                facts=[
+                    (_("Nummern"), ", ".join(str(row["invoice"].number) for row in reachable) or "–"),
+                    (
+                        _("ohne Empfänger (bleiben liegen)"),
+                        ", ".join(str(row["invoice"].number) for row in unmailed if not row["to"]) or "–",
+                    ),
+                ],
+                hidden=carried(request.POST),
+            ),
+        )
     batch = mails.unmailed_send(actor=request.user)
     notify = messages.warning if batch.failed or batch.no_recipient else messages.success
     notify(request, batch.summary())
-    run_id = request.POST.get("run", "")
     return redirect("billing:run", run_id=int(run_id)) if run_id.isdigit() else redirect("billing:runs")

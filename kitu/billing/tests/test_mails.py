@@ -22,8 +22,11 @@ from django.utils import timezone
 from conftest import ROLES
 from kitu.billing import mails, runs, tasks
 from kitu.billing.models import BillingRun, Invoice
+from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
 from kitu.core.errors import PermissionDenied
 from kitu.core.models import AuditEntry
+
+CONFIRM = {CONFIRM_FIELD: CONFIRM_VALUE}
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -175,13 +178,13 @@ def test_the_office_sees_unmailed_invoices_and_sends_them_now(crashed: dict[str,
         assert ">2026-000001</a>" in page and ">2026-000002</a>" in page and "Jetzt verschicken" in page, url
         assert "rechnungseingang@wernigerode.example" in page and "memberadmin.zeitz@test.example" in page
     assert client.get(f"/leistungen/abrechnung/{crashed['run'].pk}/").content.decode().count("noch nicht<") == 2
-    response = client.post("/leistungen/abrechnung/versand/", {"run": crashed["run"].pk})
+    response = client.post("/leistungen/abrechnung/versand/", {"run": crashed["run"].pk, **CONFIRM})
     assert response["Location"] == f"/leistungen/abrechnung/{crashed['run'].pk}/"
     assert [m.message for m in response.wsgi_request._messages] == [BOTH]  # type: ignore[attr-defined]
     assert len(mail.outbox) == 2 and [m for _n, _t, m in mailed()] == [True, True]
     page = client.get("/leistungen/abrechnung/").content.decode()
     assert "noch nicht verschickt" not in page and "Jetzt verschicken" not in page
-    response = client.post("/leistungen/abrechnung/versand/")
+    response = client.post("/leistungen/abrechnung/versand/", CONFIRM)
     assert response["Location"] == "/leistungen/abrechnung/"
     assert [m.message for m in response.wsgi_request._messages] == [NOTHING]  # type: ignore[attr-defined]
     assert len(mail.outbox) == 2
@@ -195,7 +198,7 @@ def test_sending_unmailed_invoices_permission_matrix(
     if role == "coop_admin":
         return  # the flows above
     before = mailed()
-    response = client_for(role).post("/leistungen/abrechnung/versand/")
+    response = client_for(role).post("/leistungen/abrechnung/versand/", CONFIRM)
     if role is None:
         assert response.status_code == 302 and response["Location"].startswith("/konto/anmelden/")
     else:

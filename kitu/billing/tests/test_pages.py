@@ -13,6 +13,9 @@ from django.core import mail
 from conftest import ROLES
 from kitu.billing import runs
 from kitu.billing.models import BillingRun, Invoice, Price, QuantityChange, Service, SubscriptionRequest
+from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
+
+CONFIRM = {CONFIRM_FIELD: CONFIRM_VALUE}
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -89,8 +92,8 @@ def test_office_actions_permission_matrix(issued: dict[str, Any], client_for: An
     before = snapshot()
     posts = {
         f"/leistungen/rechnungen/{invoice.pk}/zahlung/": {"amount": "100,00", "paid_on": "2026-04-20"},
-        f"/leistungen/rechnungen/{invoice.pk}/mahnung/": {},
-        f"/leistungen/rechnungen/{invoice.pk}/gutschrift/": {"reason": "Test"},
+        f"/leistungen/rechnungen/{invoice.pk}/mahnung/": CONFIRM,
+        f"/leistungen/rechnungen/{invoice.pk}/gutschrift/": {"reason": "Test", **CONFIRM},
         "/leistungen/abrechnung/": {"period": "2026-04"},
         f"/leistungen/abrechnung/{issued['run'].pk}/review/": {},
         f"/leistungen/{invoice.lines.first().service_id}/preis/": {"valid_from": "2027-01-01", "amount": "1"},  # type: ignore[union-attr]
@@ -139,13 +142,13 @@ def test_the_office_records_a_payment_and_sends_reminders(
     )
     assert "Offen sind nur 817.03 €" in " ".join(m.message for m in too_much.wsgi_request._messages)  # type: ignore[attr-defined]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/leistungen/rechnungen/{invoice.pk}/mahnung/")
+        client.post(f"/leistungen/rechnungen/{invoice.pk}/mahnung/", CONFIRM)
     invoice.refresh_from_db()
     assert (invoice.reminder_level, len(mail.outbox)) == (1, 1)
     assert mail.outbox[0].subject == "Zahlungserinnerung: Rechnung 2026-000001"
     assert "ist bis heute 817,03\xa0€ offen" in mail.outbox[0].body
     assert [a[0] for a in mail.outbox[0].attachments] == ["2026-000001.xml", "2026-000001.pdf"]
-    again = client.post(f"/leistungen/rechnungen/{invoice.pk}/mahnung/")
+    again = client.post(f"/leistungen/rechnungen/{invoice.pk}/mahnung/", CONFIRM)
     assert "frühestens nach 14 Tagen" in " ".join(m.message for m in again.wsgi_request._messages)  # type: ignore[attr-defined]
     client.post(f"/leistungen/rechnungen/{invoice.pk}/zahlung/", {"amount": "817,03", "paid_on": "2026-06-01"})
     invoice.refresh_from_db()
@@ -202,6 +205,6 @@ def test_the_office_runs_billing_on_the_pages(
     assert Invoice.objects.filter(status="issued").count() == 0
     client.post(f"/leistungen/abrechnung/{run.pk}/review/")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/leistungen/abrechnung/{run.pk}/issue/")
+        client.post(f"/leistungen/abrechnung/{run.pk}/issue/", CONFIRM)
     assert sorted(Invoice.objects.values_list("number", flat=True)) == ["2026-000001", "2026-000002"]
     assert len(mail.outbox) == 2
