@@ -18,7 +18,9 @@ from kitu.defects.selectors import worked_services
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
+from kitu.orders.planning import cart_line_count
 from kitu.orders.policies import can_see_all_orders, order_member_org_ids, supplier_org_ids
+from kitu.tasks.registry import tasks_of_request
 from kitu.workgroups.policies import is_staff_of_member_or_coop
 
 
@@ -62,4 +64,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
-    return {**demo, "nav_items": [{"url": url, "label": label, "current": url == current} for url, label in items]}
+    return {
+        **demo,
+        "nav_items": [{"url": url, "label": label, "current": url == current} for url, label in items],
+        "task_count": len(tasks_of_request(request)),
+        "cart_count": cart_line_count(user),
+    }

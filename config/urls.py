@@ -1,9 +1,17 @@
 from django.urls import include, path
 
+from kitu.core import urls as core_urls
+from kitu.tasks import views as task_views
+
 from .api import api
 
+# The start page is the task inbox (kitu.tasks); it keeps its name "core:home" next to core's own pages, put
+# together here because core imports no domain app.
+core_patterns = [path("", task_views.home, name="home"), *core_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("kitu.core.urls")),
+    path("", include((core_patterns, "core"))),
+    path("aufgaben/", include("kitu.tasks.urls")),
     path("konto/", include("kitu.accounts.urls")),
     path("mitglieder/", include("kitu.members.urls")),
     path("rahmenvertraege/", include("kitu.contracts.urls")),

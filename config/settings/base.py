@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "kitu.orders",
     "kitu.defects",
     "kitu.billing",
+    "kitu.tasks",
     "kitu.demo",
 ]
 
@@ -209,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
     # every 10 minutes: invoices issued over 10 minutes ago whose mail never went out, each sent once
     "billing-unmailed-invoices": {"task": "kitu.billing.tasks.resend_unmailed_invoices", "schedule": 10 * 60},
     "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
+    # daily at 6:30: the task digest to each user who asked for it (once a day, kitu.tasks.models.DigestSent)
+    "tasks-digest": {"task": "kitu.tasks.tasks.send_digests", "schedule": crontab(hour=6, minute=30)},
 }
 CACHES = {
     "default": (

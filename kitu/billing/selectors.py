@@ -7,14 +7,27 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils import timezone
 
+from kitu.accounts.roles import Role
+from kitu.accounts.selectors import role_pairs
 from kitu.core.errors import NotFound
 from kitu.members.models import Member
 
 from . import mails, receivables
-from .models import Invoice, InvoiceKind, InvoiceStatus, Service, Subscription, SubscriptionRequest
-from .policies import can_see_all_billing, reader_org_ids
+from .models import (
+    BillingRun,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    RequestStatus,
+    RunStatus,
+    Service,
+    Subscription,
+    SubscriptionRequest,
+)
+from .policies import can_manage_billing, can_see_all_billing, reader_org_ids
 
 
 def _scope(user: Any, queryset: QuerySet[Any], member_path: str = "member") -> QuerySet[Any]:
@@ -104,3 +117,67 @@ def reader_members(user: Any) -> list[Member]:
     if can_see_all_billing(user):
         return list(qs.filter(subscriptions__isnull=False).distinct())
     return list(qs.filter(organisation_id__in=reader_org_ids(user)))
+
+
+# --- the task inbox (kitu.tasks reads these; one query each, facts only) ---------------------------------
+
+ANSWERED_TASK_DAYS = 14  # a decided request stays on the member admin's list this long
+
+
+def _admin_org_ids(user: Any) -> set[int]:
+    return {org for org, role in role_pairs(user) if role == Role.MEMBER_ADMIN}
+
+
+def request_tasks(user: Any) -> list[Any]:
+    """Service, quantity and cancellation requests waiting for the office's decision."""
+    if not can_manage_billing(user):
+        return []
+    return list(
+        SubscriptionRequest.objects.filter(status=RequestStatus.PENDING).values(
+            "pk", "kind", "service__name", "member__organisation__name", "requested_at"
+        )
+    )
+
+
+def answered_request_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
+    """Requests of the member admin's members the office decided in the last ANSWERED_TASK_DAYS days."""
+    orgs = _admin_org_ids(user)
+    if not orgs:
+        return []
+    now = now or timezone.now()
+    return list(
+        SubscriptionRequest.objects.filter(
+            member__organisation_id__in=orgs,
+            status__in=(RequestStatus.APPROVED, RequestStatus.REJECTED),
+            decided_at__gte=now - dt.timedelta(days=ANSWERED_TASK_DAYS),
+        ).values("pk", "kind", "status", "service__name", "decided_at")
+    )
+
+
+def overdue_invoice_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+    """Issued invoices of the member admin's members past their due date, not paid in full, not cancelled."""
+    orgs = _admin_org_ids(user)
+    if not orgs:
+        return []
+    today = today or timezone.localdate()
+    overdue = state_filter(Invoice.objects.filter(member__organisation_id__in=orgs), receivables.OVERDUE, today)
+    return list(overdue.values("pk", "number", "due_date", "gross_total", "paid_amount"))
+
+
+def run_tasks(user: Any) -> list[Any]:
+    """Billing runs to review (draft) or to issue (reviewed)."""
+    if not can_manage_billing(user):
+        return []
+    return list(
+        BillingRun.objects.filter(status__in=(RunStatus.DRAFT, RunStatus.REVIEWED)).values(
+            "pk", "period", "status", "created_at"
+        )
+    )
+
+
+def unmailed_tasks(user: Any) -> dict[str, Any] | None:
+    """The issued invoices whose mail has not gone out: how many and since when (None: none)."""
+    if not can_manage_billing(user):
+        return None
+    row = Invoice.objects.unmailed().aggregate(count=Count("pk"), since=Min("issued_at"))
+    return row if row["count"] else None

@@ -4,15 +4,18 @@ report. Also the aggregate of the demand and the optimiser's input built from re
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitu.accounts.roles import Role
 from kitu.accounts.selectors import organisation_ids
 from kitu.contracts.models import Supplier
 from kitu.core.errors import NotFound
@@ -311,3 +314,48 @@ def infeasible_text(message: str) -> str:
             groups = [*match.groups(), "", ""]
             return str(text) % {"item": groups[0].replace("'", ""), "demand": groups[1], "capacity": groups[2]}
     return message
+
+
+# --- the task inbox (kitu.tasks reads these; one query each, facts only) ---------------------------------
+
+# Who gets "report your demand" as a task: the people who order for the member (budget holders may answer
+# too, but the task would be the same one twice at the same town).
+REPORT_TASK_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN)
+
+
+def report_due_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+    """Open campaigns the user's member may answer and has not answered yet (one row per campaign and member)."""
+    orgs = organisation_ids(user, roles=REPORT_TASK_ROLES)
+    if not orgs:
+        return []
+    today = today or timezone.localdate()
+    answered = DemandReport.objects.filter(campaign_id=OuterRef("campaign_id"), member_id=OuterRef("member_id"))
+    return list(
+        Campaign.eligible_members.through.objects.filter(
+            member__organisation_id__in=orgs,
+            campaign__state=CampaignState.OPEN,
+            campaign__opens_on__lte=today,
+            campaign__closes_on__gte=today,
+        )
+        .exclude(Exists(answered))
+        .values(
+            "campaign_id",
+            "campaign__title",
+            "campaign__opens_on",
+            "campaign__opened_at",
+            "campaign__closes_on",
+            "member__organisation__name",
+        )
+    )
+
+
+def evaluation_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+    """Campaigns past their deadline that are not evaluated yet (still open or closed)."""
+    if not can_manage_campaigns(user):
+        return []
+    today = today or timezone.localdate()
+    return list(
+        Campaign.objects.filter(
+            Q(state=CampaignState.OPEN, closes_on__lt=today) | Q(state=CampaignState.CLOSED)
+        ).values("pk", "title", "closes_on", "state")
+    )

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Lookup, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
 from django.utils.translation import gettext as _
@@ -387,3 +387,23 @@ def articles_to_compare(user: Any, ids: list[int]) -> list[Article]:
 
 def imports_of(contract_id: int) -> QuerySet[CatalogImport]:
     return CatalogImport.objects.filter(contract_id=contract_id).select_related("started_by").order_by("-started_at")
+
+
+# --- the task inbox (kitu.tasks reads this) -------------------------------------------------------------
+
+
+def failed_import_tasks(user: Any) -> list[Any]:
+    """Failed catalog imports (not dry runs) with no successful import of the same contract after them."""
+    if not can_manage_contracts(user):
+        return []
+    fixed = CatalogImport.objects.filter(
+        contract_id=OuterRef("contract_id"),
+        status=CatalogImport.Status.SUCCEEDED,
+        dry_run=False,
+        started_at__gt=OuterRef("started_at"),
+    )
+    return list(
+        CatalogImport.objects.filter(status=CatalogImport.Status.FAILED, dry_run=False)
+        .exclude(Exists(fixed))
+        .values("pk", "filename", "contract__number", "started_at", "finished_at")
+    )

@@ -3,9 +3,12 @@ suppliers their own contracts, members the published contracts they are eligible
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import organisation_ids
@@ -65,3 +68,57 @@ def contract_quotas(user: Any, contract: FrameworkContract) -> QuerySet[MemberQu
     its users, none for suppliers."""
     qs = contract.quotas.select_related("member__organisation").order_by("member__organisation__name", "article_pid")
     return qs if can_manage_contracts(user) else qs.filter(member_id__in=own_member_ids(user))
+
+
+# --- the task inbox (kitu.tasks reads these; one query each, facts only) ---------------------------------
+
+VOLUME_TASK_PERCENT = 80
+ENDING_TASK_DAYS = 90
+
+
+def volume_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+    """Volume limits of running published contracts used (consumed and reserved) to VOLUME_TASK_PERCENT % or
+    more, by quantity or value; ``since`` is the first warning at that level (else the publication)."""
+    if not can_manage_contracts(user):
+        return []
+    today = today or timezone.localdate()
+    share = VOLUME_TASK_PERCENT
+    used = Q(max_quantity__gt=0, used_q__gte=F("max_quantity") * share) | Q(
+        max_value__gt=0, used_v__gte=F("max_value") * share
+    )
+    warned = VolumeWarning.objects.filter(limit_id=OuterRef("pk"), percent__gte=share).order_by("created_at")
+    return list(
+        VolumeLimit.objects.filter(contract__published_at__isnull=False, contract__ends_on__gte=today)
+        .annotate(
+            used_q=(F("consumed_quantity") + F("reserved_quantity")) * 100,
+            used_v=(F("consumed_value") + F("reserved_value")) * 100,
+        )
+        .filter(used)
+        .annotate(since=Coalesce(Subquery(warned.values("created_at")[:1]), "contract__published_at"))
+        .values(
+            "pk",
+            "contract_id",
+            "contract__number",
+            "lot__number",
+            "article_pid",
+            "since",
+            "max_quantity",
+            "max_value",
+            "consumed_quantity",
+            "reserved_quantity",
+            "consumed_value",
+            "reserved_value",
+        )
+    )
+
+
+def ending_contract_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+    """Published contracts whose term ends within ENDING_TASK_DAYS days (follow-up tender or extension)."""
+    if not can_manage_contracts(user):
+        return []
+    today = today or timezone.localdate()
+    return list(
+        FrameworkContract.objects.filter(
+            published_at__isnull=False, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=ENDING_TASK_DAYS)
+        ).values("pk", "number", "title", "ends_on")
+    )

@@ -1,4 +1,4 @@
-"""Start page, the progress page of background jobs and the health check."""
+"""The progress page of background jobs and the health check."""
 
 from __future__ import annotations
 
@@ -12,15 +12,9 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from kitu.accounts.policies import is_coop_staff
-from kitu.workgroups.selectors import start_widgets
 
 from . import jobs
 from .errors import NotFound
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", start_widgets(request.user))
 
 
 @login_required

@@ -194,3 +194,17 @@ def membership_statistics(*, until: dt.date | None = None) -> Statistics:
                 counts[m["member_type"]][i] += 1
     totals = [sum(counts[c][i] for c, _ in types) for i in range(len(dates))]
     return Statistics(dates, types, counts, totals)
+
+
+# --- the task inbox (kitu.tasks reads this) -------------------------------------------------------------
+
+
+def application_tasks(user: Any) -> list[Any]:
+    """Applications for membership the office has not decided yet (neither admitted nor rejected)."""
+    if not policies.can_record_events(user):
+        return []
+    return list(
+        Member.objects.filter(joined_on__isnull=True, rejected_on__isnull=True).values(
+            "pk", "organisation__name", "created_at"
+        )
+    )

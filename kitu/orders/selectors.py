@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitu.accounts.roles import Role
+from kitu.accounts.selectors import role_pairs
 from kitu.catalog.models import Article
 from kitu.core.errors import DomainError, NotFound
 
-from .models import PLACED_STATUSES, Approver, Cart, CartLine, Order, OrderStatus, StandardBasket
+from .fulfilment import CONFIRMABLE, SHIPPABLE
+from .models import (
+    PLACED_STATUSES,
+    Approver,
+    Cart,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Shipment,
+    StandardBasket,
+)
 from .policies import (
     can_manage_baskets,
     can_see_all_orders,
@@ -118,3 +134,102 @@ def savings_by_member_year(orders: QuerySet[Order]) -> list[SavingsRow]:
 def visible_baskets(user: Any) -> QuerySet[StandardBasket]:
     qs = StandardBasket.objects.prefetch_related("lines__article__contract", "lines__article__scale_prices")
     return qs if can_manage_baskets(user) else qs.filter(is_active=True)
+
+
+# --- the task inbox (kitu.tasks reads these; one query each, facts only) ---------------------------------
+
+
+def approval_tasks(user: Any) -> list[Any]:
+    """Pending orders whose next step ``user`` may approve (as approver or substitute of that step), never
+    the user's own and none whose earlier step the user approved; ``since`` is when the order reached the
+    step (its last approval, else its submission)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    my_step = Approver.objects.filter(user=user, member_id=OuterRef("member_id"), step=OuterRef("steps_done") + 1)
+    approved = OrderEvent.objects.filter(order_id=OuterRef("pk"), status=OrderStatus.APPROVED)
+    return list(
+        Order.objects.filter(status=OrderStatus.PENDING, member__organisation_id__in=order_member_org_ids(user))
+        .filter(Exists(my_step))
+        .exclude(requester=user)
+        .exclude(Exists(approved.filter(actor=user)))
+        .annotate(since=Coalesce(Subquery(approved.order_by("-at").values("at")[:1]), "created_at"))
+        .values("pk", "number", "total", "since", "steps_done", "member__organisation__name", "requester__full_name")
+    )
+
+
+def _own_or_member_orders(user: Any, path: str = "") -> Q:
+    """Orders a requester placed, and all orders of the members the user administers."""
+    pairs = role_pairs(user)
+    requester_orgs = {org for org, role in pairs if role == Role.REQUESTER}
+    admin_orgs = {org for org, role in pairs if role == Role.MEMBER_ADMIN}
+    return Q(**{f"{path}member__organisation_id__in": admin_orgs}) | Q(
+        **{f"{path}member__organisation_id__in": requester_orgs, f"{path}requester": user}
+    )
+
+
+def receipt_tasks(user: Any) -> list[Any]:
+    """Shipments whose goods receipt is not booked: of the user's own orders, or (member admin) of the member."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Shipment.objects.filter(_own_or_member_orders(user, "order__"), received_on__isnull=True)
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .values(
+            "pk",
+            "number",
+            "shipped_on",
+            "delivery_note",
+            "order_id",
+            "order__number",
+            "order__supplier__organisation__name",
+        )
+    )
+
+
+REJECTED_TASK_DAYS = 30
+
+
+def rejected_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
+    """Orders rejected in the last REJECTED_TASK_DAYS days (by an approver, or by the supplier for every line)
+    that were not submitted again: no later order of the same requester from the same contract."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    rejected_at = OrderEvent.objects.filter(order_id=OuterRef("pk"), status=OrderStatus.REJECTED).order_by("-at")
+    later = Order.objects.filter(
+        requester_id=OuterRef("requester_id"),
+        member_id=OuterRef("member_id"),
+        contract_id=OuterRef("contract_id"),
+        created_at__gt=OuterRef("since"),
+    )
+    return list(
+        Order.objects.filter(_own_or_member_orders(user), status=OrderStatus.REJECTED)
+        .annotate(since=Subquery(rejected_at.values("at")[:1]), reason=Subquery(rejected_at.values("note")[:1]))
+        .filter(since__gte=now - dt.timedelta(days=REJECTED_TASK_DAYS))
+        .exclude(Exists(later))
+        .values("pk", "number", "since", "reason", "contract__number")
+    )
+
+
+def supplier_confirm_tasks(user: Any) -> list[Any]:
+    """Orders approved (and sent) to the user's supplier that it has not confirmed yet."""
+    return list(
+        Order.objects.filter(supplier__organisation_id__in=supplier_org_ids(user), status__in=CONFIRMABLE).values(
+            "pk", "number", "approved_at", "member__organisation__name"
+        )
+    )
+
+
+def supplier_ship_tasks(user: Any) -> list[Any]:
+    """Confirmed orders of the user's supplier with something left to ship."""
+    return list(
+        Order.objects.filter(supplier__organisation_id__in=supplier_org_ids(user), status__in=SHIPPABLE)
+        .filter(
+            Exists(
+                OrderLine.objects.filter(
+                    order_id=OuterRef("pk"), rejected_reason="", shipped_quantity__lt=F("quantity")
+                )
+            )
+        )
+        .values("pk", "number", "confirmed_at", "delivery_date", "member__organisation__name")
+    )

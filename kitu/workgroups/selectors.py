@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kitu.accounts.models import Organisation, User
@@ -182,3 +182,48 @@ def unbilled_fees_by_organisation() -> list[dict[str, Any]]:
         .annotate(count=Count("pk"), total=Sum("fee"))
         .order_by("organisation__name")
     )
+
+
+# --- the task inbox (kitu.tasks reads these; one query each, facts only) ---------------------------------
+
+
+def action_item_tasks(user: Any) -> list[Any]:
+    """The user's open action items from minutes; ``since`` is the end of the meeting that assigned them."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        MinutesItem.objects.filter(kind=MinutesItemKind.ACTION, owner=user, done_on__isnull=True).values(
+            "pk", "text", "due_on", "meeting_id", "meeting__title", "meeting__ends_at"
+        )
+    )
+
+
+def registration_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
+    """Upcoming meetings of the user's groups with the invitation out and no registration of the user
+    (neither registered nor waiting)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    mine = GroupMembership.objects.filter(group_id=OuterRef("group_id"), user=user, status=MembershipStatus.ACTIVE)
+    registered = Registration.objects.filter(meeting_id=OuterRef("pk"), user=user).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    return list(
+        Meeting.objects.filter(invited_at__isnull=False, starts_at__gt=now, group__isnull=False)
+        .filter(Exists(mine))
+        .exclude(Exists(registered))
+        .values("pk", "title", "starts_at", "invited_at", "group__name")
+    )
+
+
+def join_request_tasks(user: Any) -> list[Any]:
+    """Requests to join a group: all for the office, those of the groups they coordinate for coordinators."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    pending = GroupMembership.objects.filter(status=MembershipStatus.PENDING)
+    if not can_manage_groups(user):
+        coordinated = GroupMembership.objects.filter(
+            group_id=OuterRef("group_id"), user=user, is_coordinator=True, status=MembershipStatus.ACTIVE
+        )
+        pending = pending.filter(Exists(coordinated))
+    return list(pending.values("pk", "group_id", "group__name", "user__full_name", "user__email", "created_at"))
