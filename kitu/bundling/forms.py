@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.catalog.models import Article
 from kitu.contracts.models import LegalBasis, Supplier
-from kitu.core.forms import DATE_INPUT
+from kitu.core.forms import DATE_INPUT, select_all_field, take_all
 from kitu.members.models import CostCentre, Member
 
 from .models import Campaign, CampaignItem, OptimisationRun, Quarter
@@ -36,12 +36,20 @@ class CampaignForm(forms.Form):
         initial=130,
         help_text=_("Üblich sind 130 %; die Höchstmenge begrenzt die Abrufe aus dem späteren Rahmenvertrag."),
     )
+    eligible_members_all = select_all_field(
+        _("alle auswählen"), _("Alle unten aufgeführten Mitglieder nehmen an der Abfrage teil.")
+    )
     eligible_members = forms.ModelMultipleChoiceField(
         label=_("teilnahmeberechtigte Mitglieder"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         queryset=Member.objects.with_name().filter(joined_on__isnull=False, left_on__isnull=True),
     )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        take_all(self, "eligible_members")
+        return self.cleaned_data
 
 
 class ItemForm(forms.Form):

@@ -19,6 +19,7 @@ from kitu.contracts.models import Supplier
 from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error, errors_text, run_action
+from kitu.core.numbers import format_number
 
 from . import selectors, services, xlsx
 from .forms import AwardForm, CampaignForm, ImportForm, ItemForm, OfferForm, OfferLotForm, ReportForm
@@ -84,6 +85,7 @@ def _members_chart(agg: selectors.Aggregate) -> Any:
             charts.Series(f"{t.item.code} {t.item.title}", [row.quantities[i] for row in rows])
             for i, t in enumerate(agg.items)
         ],
+        axis_label=_("gemeldete Menge"),
     )
 
 
@@ -422,14 +424,22 @@ def run_detail(request: HttpRequest, campaign_id: int, run_id: int) -> HttpRespo
     result = selectors.run_report(run)
     chart = None
     if run.status == "optimal" and result.members:
-        chart = charts.stacked_bars(
+        chart = charts.horizontal_bars(
             title=_("Kosten gebündelt und Einsparung je Mitglied (EUR)"),
-            description=_("Je Mitglied: Kosten in der Bündelung und die Einsparung gegenüber dem Einzelkauf."),
+            description=_(
+                "Je Mitglied ein Balken: Kosten in der Bündelung und daran anschließend die Einsparung gegenüber "
+                "dem Einzelkauf; die Länge des ganzen Balkens sind die Kosten allein. Die Zahlen stehen in der "
+                "Tabelle unter dem Diagramm."
+            ),
             categories=[m.member for m in result.members],
             series=[
-                charts.Series(_("Kosten gebündelt"), [int(m.spend) for m in result.members]),
-                charts.Series(_("Einsparung"), [max(int(m.savings), 0) for m in result.members]),
+                charts.Series(_("Kosten gebündelt"), [round(m.spend) for m in result.members]),
+                charts.Series(_("Einsparung"), [max(round(m.savings), 0) for m in result.members]),
             ],
+            unit="€",
+            axis_label=_("Kosten in € (netto)"),
+            label_width=260,
+            row=28,
         )
     current = run.instance == selectors.optimiser_instance(campaign)
     return render(
@@ -442,9 +452,19 @@ def run_detail(request: HttpRequest, campaign_id: int, run_id: int) -> HttpRespo
             "chart": chart,
             "current": current,
             "reason": selectors.infeasible_text(run.result["message"]) if run.status != "optimal" else "",
+            "gap_text": _gap_text(run.status, run.result.get("gap") or 0),
             "alone_estimated": "bought alone" in run.result["message"],
         },
     )
+
+
+def _gap_text(status: str, gap: float) -> str:
+    """The optimiser's gap in words, only when the result is not proven cheapest."""
+    if status == "optimal" or not gap:
+        return ""
+    return _("Die beste gefundene Vergabe ist höchstens %(pct)s %% teurer als die günstigste mögliche.") % {
+        "pct": format_number(gap * 100, 1)
+    }
 
 
 @login_required

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kitu.core.forms import DATE_INPUT
+from kitu.core.forms import DATE_INPUT, select_all_field, take_all
 from kitu.members.models import Member
 
 from .models import CallOffMode, LegalBasis, Lot, Supplier
@@ -44,6 +44,9 @@ class ContractForm(forms.Form):
         queryset=Supplier.objects.select_related("organisation").order_by("organisation__name"),
         widget=forms.CheckboxSelectMultiple,
     )
+    eligible_members_all = select_all_field(
+        _("alle auswählen"), _("Alle unten aufgeführten Mitglieder werden abrufberechtigt.")
+    )
     eligible_members = forms.ModelMultipleChoiceField(
         label=_("abrufberechtigte Mitglieder"),
         required=False,
@@ -51,6 +54,11 @@ class ContractForm(forms.Form):
         queryset=Member.objects.with_name().filter(joined_on__isnull=False),
         help_text=_("Nur die in der Ausschreibung genannten Auftraggeber dürfen abrufen."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        take_all(self, "eligible_members")
+        return self.cleaned_data
 
 
 class LotForm(forms.Form):

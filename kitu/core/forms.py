@@ -83,3 +83,23 @@ def save_form(
         return None
     messages.success(request, success)
     return done(saved)
+
+
+ALL_SUFFIX = "_all"
+
+
+def select_all_field(label: Any, help_text: Any = "") -> forms.BooleanField:
+    """The "alle" box of a multiple choice: name it ``<field>_all`` and call :func:`take_all` in ``clean()``.
+    Without JavaScript ticking it selects every choice on the server; with core/select-all.js it also ticks
+    and unticks the boxes on the page."""
+    return forms.BooleanField(label=label, required=False, help_text=help_text)
+
+
+def take_all(form: forms.BaseForm, field: str) -> None:
+    """When ``<field>_all`` is ticked, ``field`` gets every choice of its queryset. The flag itself leaves
+    ``cleaned_data`` so views can pass the rest to a service."""
+    data = form.cleaned_data
+    if data.pop(field + ALL_SUFFIX, False):
+        choices = form.fields[field]
+        assert isinstance(choices, forms.ModelMultipleChoiceField) and choices.queryset is not None
+        data[field] = list(choices.queryset)
