@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import legal, views
 
 app_name = "core"
 urlpatterns = [
     path("fortschritt/<uuid:job_id>/", views.job_detail, name="job"),
     path("healthz", views.healthz, name="healthz"),
+    re_path(r"^(?P<page>impressum|datenschutz|barrierefreiheit)/$", legal.page, name="legal"),
 ]

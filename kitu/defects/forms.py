@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kitu.core.forms import DATE_INPUT
 
 from . import photos
-from .models import Category, DefectService, ReportStatus
+from .models import LEGAL_TEXT_MAX, Category, DefectService, ReportStatus
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,13 +32,15 @@ class PhotosField(forms.FileField):
 class ReportForm(forms.Form):
     """A citizen's report (the template adds the honeypot field ``website``, which people never see)."""
 
-    category = forms.ChoiceField(label=_("Was ist los?"))
+    category = forms.ChoiceField(
+        label=_("Was ist los?"), error_messages={"required": _("Wählen Sie aus, was los ist.")}
+    )
     description = forms.CharField(label=_("Beschreibung"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     address = forms.CharField(
         label=_("Ort (Straße, Hausnummer oder Beschreibung)"),
         max_length=250,
         required=False,
-        help_text=_("oder Koordinaten unten angeben"),
+        help_text=_("z. B. „Marktstraße 5“ oder „Spielplatz am Teich“ – oder die Stelle auf der Karte"),
     )
     lat = forms.CharField(label=_("Breite (z. B. 51.8352)"), max_length=20, required=False)
     lon = forms.CharField(label=_("Länge (z. B. 10.7853)"), max_length=20, required=False)
@@ -55,10 +57,14 @@ class ReportForm(forms.Form):
         help_text=_("freiwillig; nach Ihrer Bestätigung schreiben wir Ihnen, wenn sich der Stand ändert"),
     )
 
+    # Phone first: where, then what (the map and "Meinen Standort verwenden" stand above the address).
+    field_order = ["address", "lat", "lon", "category", "description", "photos", "email"]
+
     def __init__(self, *args: Any, service: DefectService, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [  # type: ignore[attr-defined]
-            (c.code, c.name) for c in service.categories.filter(is_active=True).order_by("name")
+            ("", _("Bitte wählen")),  # nothing preselected: the citizen decides
+            *((c.code, c.name) for c in service.categories.filter(is_active=True).order_by("name")),
         ]
 
 
@@ -197,3 +203,41 @@ class CategoryForm(forms.ModelForm):
 
 class ApiClientForm(forms.Form):
     name = forms.CharField(label=_("Name der Anwendung"), max_length=100)
+
+
+class TownPageForm(forms.Form):
+    """A town's coat of arms and legal texts (shown on its public pages, linked in their footer)."""
+
+    coat_of_arms = forms.FileField(
+        label=_("Wappen"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("PNG, JPEG oder WebP, höchstens 1 MB; wir verkleinern es auf 400 Bildpunkte"),
+    )
+    remove_arms = forms.BooleanField(label=_("Wappen entfernen"), required=False)
+    imprint = forms.CharField(
+        label=_("Impressum"),
+        required=False,
+        max_length=LEGAL_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Anbieter mit Anschrift, Vertretung, Kontakt; Absätze durch Leerzeilen"),
+    )
+    privacy = forms.CharField(
+        label=_("Datenschutzerklärung"),
+        required=False,
+        max_length=LEGAL_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("wird auf dem Meldeformular vor dem Absenden verlinkt"),
+    )
+    accessibility = forms.CharField(
+        label=_("Erklärung zur Barrierefreiheit"),
+        required=False,
+        max_length=LEGAL_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Stand der Vereinbarkeit, nicht barrierefreie Inhalte, Schlichtungsverfahren (BITV 2.0)"),
+    )
+    accessibility_email = forms.EmailField(
+        label=_("E-Mail für Rückmeldungen zur Barrierefreiheit"),
+        required=False,
+        help_text=_("Pflicht, sobald eine Erklärung zur Barrierefreiheit eingetragen ist"),
+    )

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.members.models import Member
 
+LEGAL_TEXT_MAX = 20000
+
+
+def arms_path(instance: models.Model, filename: str) -> str:
+    """A fresh name per upload, so that a changed coat of arms is never served from a cache."""
+    return f"defects/arms/{uuid.uuid4().hex}.png"
+
 
 class DefectService(models.Model):
     """A member town that runs the defect reporter; its slug is the Open311 ``jurisdiction_id``."""
@@ -37,6 +44,15 @@ class DefectService(models.Model):
         help_text=_("Meldungen, die danach nicht erledigt sind, erscheinen als überfällig in den Aufgaben"),
     )
     is_demo = models.BooleanField(_("Demodaten"), default=False)
+    # What the town's public pages show: its coat of arms (checked and re-encoded, see arms.py) and its own
+    # legal texts (plain text; the footer of its pages links them).
+    coat_of_arms = models.FileField(_("Wappen"), upload_to=arms_path, blank=True)
+    arms_width = models.PositiveIntegerField(default=0)
+    arms_height = models.PositiveIntegerField(default=0)
+    imprint = models.TextField(_("Impressum"), max_length=LEGAL_TEXT_MAX, blank=True)
+    privacy = models.TextField(_("Datenschutzerklärung"), max_length=LEGAL_TEXT_MAX, blank=True)
+    accessibility = models.TextField(_("Erklärung zur Barrierefreiheit"), max_length=LEGAL_TEXT_MAX, blank=True)
+    accessibility_email = models.EmailField(_("E-Mail für Rückmeldungen zur Barrierefreiheit"), blank=True)
 
     class Meta:
         ordering = ["slug"]

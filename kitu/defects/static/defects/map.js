@@ -39,14 +39,46 @@
     var lonInput = document.getElementById(element.dataset.lonInput || "");
     if (latInput && lonInput) {
       var pin = null;
+      var store = function (latlng) {
+        latInput.value = latlng.lat.toFixed(6);
+        lonInput.value = latlng.lng.toFixed(6);
+      };
       var place = function (lat, lon) {
-        if (pin) { pin.setLatLng([lat, lon]); } else { pin = L.marker([lat, lon], { keyboard: false }).addTo(map); }
+        if (pin) { pin.setLatLng([lat, lon]); return; }
+        // a pin the citizen can drag to the exact spot; its place goes into the (hidden) coordinate fields
+        pin = L.marker([lat, lon], { keyboard: false, draggable: true, autoPan: true }).addTo(map);
+        pin.on("dragend", function () { store(pin.getLatLng()); });
       };
       map.on("click", function (event) {
-        latInput.value = event.latlng.lat.toFixed(6);
-        lonInput.value = event.latlng.lng.toFixed(6);
+        store(event.latlng);
         place(event.latlng.lat, event.latlng.lng);
       });
+      // The raw coordinates are for people without JavaScript: with the map they hide (unless refused).
+      [latInput, lonInput].forEach(function (input) {
+        var field = input.closest(".kern-form-input");
+        if (field && !field.classList.contains("kern-form-input--error")) { field.hidden = true; }
+      });
+      var locate = document.getElementById(element.dataset.locate || "");
+      if (locate && navigator.geolocation) {
+        var button = locate.querySelector("button");
+        var status = locate.querySelector("[role=status]");
+        locate.hidden = false;
+        button.addEventListener("click", function () {
+          status.textContent = status.dataset.busy;
+          button.disabled = true;
+          navigator.geolocation.getCurrentPosition(function (position) {
+            var lat = position.coords.latitude, lon = position.coords.longitude;
+            store(L.latLng(lat, lon));
+            place(lat, lon);
+            map.setView([lat, lon], 17);
+            status.textContent = status.dataset.done.replace("%(m)s", Math.round(position.coords.accuracy));
+            button.disabled = false;
+          }, function (error) {
+            status.textContent = error.code === 1 ? status.dataset.denied : status.dataset.failed;
+            button.disabled = false;
+          }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+        });
+      }
       var typed = function () {
         var lat = number(latInput), lon = number(lonInput);
         if (lat !== null && lon !== null) { place(lat, lon); map.panTo([lat, lon]); }
