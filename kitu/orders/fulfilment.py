@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitu.core import audit
+from kitu.core import audit, units
 from kitu.core.errors import DomainError, PermissionDenied
 
 from . import records
@@ -146,7 +146,7 @@ def ship(
     note = _("Lieferung %(n)s vom %(date)s") % {"n": shipment.number, "date": f"{shipped_on:%d.%m.%Y}"}
     if shipment.delivery_note:
         note += ", " + _("Lieferschein %(note)s") % {"note": shipment.delivery_note}
-    parts = [f"Pos. {lines[i].position}: {q} {lines[i].order_unit}" for i, q in shipped.items()]
+    parts = [f"Pos. {lines[i].position}: {units.quantity(q, lines[i].order_unit)}" for i, q in shipped.items()]
     records.event(order, order.status, actor, f"{note} ({', '.join(parts)})")
     order.save(update_fields=["status"])
     audit.record(

@@ -148,7 +148,7 @@ def test_partial_shipments_and_goods_receipt(
         )
     order.refresh_from_db()
     assert (order.status, first.number) == (OrderStatus.PARTLY_SHIPPED, 1)
-    assert order.events.last().note == "Lieferung 1 vom 22.11.2026, Lieferschein LS-4711 (Pos. 1: 2 C62, Pos. 2: 4 C62)"
+    assert order.events.last().note == "Lieferung 1 vom 22.11.2026, Lieferschein LS-4711 (Pos. 1: 2 Stück, Pos. 2: 4 Stück)"
     assert mail.outbox[0].subject == f"Bestellung {order.number}: teilweise geliefert"
     # the member books the receipt of the first shipment; the supplier cannot
     with pytest.raises(PermissionDenied):
