@@ -25,7 +25,7 @@ from kitu.contracts.models import FrameworkContract, Supplier
 from kitu.defects import configuration as defect_config
 from kitu.defects.models import Category, DefectService
 from kitu.members import services as member_services
-from kitu.members.models import CostCentre, Member
+from kitu.members.models import CostCentre, Member, Site
 from kitu.orders import approval_rules
 from kitu.workgroups import services as workgroup_services
 
@@ -268,7 +268,14 @@ def order_world(contract_world: dict[str, Any]) -> dict[str, Any]:
     )
     approval_rules.approver_set(actor=member_admin, member=wernigerode, user=users["approver"], step=1)
     approval_rules.approver_set(actor=member_admin, member=wernigerode, user=approver2, step=2)
+    site = member_services.subrecord_save(  # the first site becomes the default delivery site
+        actor=member_admin,
+        member=wernigerode,
+        instance=Site(),
+        data={"name": "Rathaus", "street": "Marktplatz 1", "postcode": "38855", "city": "Wernigerode"},
+    )
     return {
+        "site": site,
         **w,
         "notebook": notebook,
         "dock": dock,

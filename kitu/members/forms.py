@@ -114,6 +114,30 @@ class EventForm(forms.Form):
         field.queryset = Member.objects.with_name().filter(joined_on__isnull=False).exclude(pk=member.pk)
 
 
+class OrderSettingsForm(forms.Form):
+    """Order settings of a member, set by its admins."""
+
+    default_site = forms.ModelChoiceField(
+        label=_("Standard-Lieferort"),
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label=_("– keiner –"),
+        help_text=_("Ist in jedem Warenkorb vorausgewählt; die Bestellenden können einen anderen Standort wählen."),
+    )
+    cost_centre_required = forms.BooleanField(
+        label=_("Kostenstelle bei Bestellungen erforderlich"),
+        required=False,
+        help_text=_("Ohne Kostenstelle kann dann nicht bestellt werden."),
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["default_site"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = member.sites.all()  # type: ignore[attr-defined]
+        field.label_from_instance = lambda site: f"{site.name} ({site.street}, {site.postcode} {site.city})"
+
+
 class RegisterForm(forms.Form):
     as_of = forms.DateField(label=_("Stand"), widget=DATE_INPUT, required=False)
     include_former = forms.BooleanField(label=_("ausgeschiedene Mitglieder einbeziehen"), required=False)

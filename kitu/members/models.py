@@ -79,6 +79,17 @@ class Member(models.Model):
         verbose_name=_("Rechtsnachfolger"),
     )
     is_demo = models.BooleanField(_("Demodaten"), default=False)
+    # Order settings, set by the member's admins: the delivery site preselected in carts, and whether
+    # every order line needs a cost centre.
+    default_site = models.ForeignKey(
+        "Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Standard-Lieferort"),
+    )
+    cost_centre_required = models.BooleanField(_("Kostenstelle bei Bestellungen erforderlich"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

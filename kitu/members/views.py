@@ -21,7 +21,15 @@ from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error
 
 from . import exports, policies, selectors, services
-from .forms import SUBRECORD_FORMS, ApplicationForm, EventForm, MemberEditForm, MemberSearchForm, RegisterForm
+from .forms import (
+    SUBRECORD_FORMS,
+    ApplicationForm,
+    EventForm,
+    MemberEditForm,
+    MemberSearchForm,
+    OrderSettingsForm,
+    RegisterForm,
+)
 from .models import Member, MembershipEvent
 
 
@@ -133,6 +141,24 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     return render(
         request, "members/member_form.html", {"form": form, "member": member, "title": _("Stammdaten bearbeiten")}
     )
+
+
+@login_required
+def order_settings(request: HttpRequest, member_id: int) -> HttpResponse:
+    """The member's order settings: the preselected delivery site and whether a cost centre is required."""
+    member = _member(request, member_id)
+    _require(policies.can_manage_subrecords(request.user, member))
+    initial = {"default_site": member.default_site_id, "cost_centre_required": member.cost_centre_required}
+    form = OrderSettingsForm(request.POST or None, initial=initial, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_settings_save(actor=request.user, member=member, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Die Bestellvorgaben sind gespeichert."))
+            return redirect("members:detail", member_id=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member, "title": _("Bestellvorgaben")})
 
 
 @login_required

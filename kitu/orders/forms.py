@@ -42,11 +42,24 @@ class LineForm(forms.Form):
 
 
 class DefaultsForm(LineForm):
+    """The cart's delivery site (required; the member's default preselected) and cost centre (required
+    where the member's settings say so) for all lines without their own."""
+
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, member=member, **kwargs)
         del self.fields["quantity"]
-        self.fields["cost_centre"].empty_label = _("– keine –")  # type: ignore[attr-defined]
-        self.fields["site"].empty_label = _("– keiner –")  # type: ignore[attr-defined]
+        site, centre = self.fields["site"], self.fields["cost_centre"]
+        site.required, site.empty_label = True, _("– bitte wählen –")  # type: ignore[attr-defined]
+        site.error_messages["required"] = _("Wählen Sie einen Lieferort.")
+        site.label_from_instance = lambda s: f"{s.name} ({s.street}, {s.postcode} {s.city})"  # type: ignore[attr-defined]
+        if member.cost_centre_required:
+            centre.required, centre.empty_label = True, _("– bitte wählen –")  # type: ignore[attr-defined]
+            centre.error_messages["required"] = _("Wählen Sie eine Kostenstelle; %(member)s verlangt sie.") % {
+                "member": member.name
+            }
+        else:
+            centre.empty_label = _("– keine –")  # type: ignore[attr-defined]
+            centre.label = _("Kostenstelle (optional)")
 
 
 class RejectForm(forms.Form):

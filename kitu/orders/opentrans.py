@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePath
+from typing import Any
 
 from django.utils import timezone
 from lxml import etree
@@ -35,15 +36,41 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _party(parties: etree._Element, party_id: str, role: str, name: str, lines: list[tuple[str, str]]) -> None:
+def _party(
+    parties: etree._Element,
+    party_id: str,
+    role: str,
+    name: str,
+    lines: list[tuple[str, str]],
+    *,
+    name2: str = "",
+    contact: Any = None,
+) -> None:
     party = _el(parties, OT, "PARTY")
     _el(party, BM, "PARTY_ID", party_id, type="buyer_specific")
     _el(party, OT, "PARTY_ROLE", role)
     address = _el(party, OT, "ADDRESS")
     _el(address, BM, "NAME", name[:50])
+    if name2:
+        _el(address, BM, "NAME2", name2[:50])
+    if contact is not None:
+        _contact(address, contact)
     for tag, value in lines:
         if value:
             _el(address, BM, tag, value)
+
+
+def _contact(address: etree._Element, user: Any) -> None:
+    """The requester as the contact for questions: surname, first name, phone, e-mail."""
+    first, _sep, last = (user.full_name or "").strip().rpartition(" ")
+    details = _el(address, OT, "CONTACT_DETAILS")
+    _el(details, BM, "CONTACT_NAME", (last or user.email)[:50])
+    if first:
+        _el(details, BM, "FIRST_NAME", first[:50])
+    _el(details, OT, "CONTACT_ROLE", "Besteller/in", type="commercial")
+    if user.phone:
+        _el(details, BM, "PHONE", user.phone[:50], type="office")
+    _el(_el(details, BM, "EMAILS"), BM, "EMAIL", user.email)
 
 
 def order_xml(order: Order) -> bytes:
@@ -72,6 +99,7 @@ def order_xml(order: Order) -> bytes:
             ("COUNTRY_CODED", "DE"),
             ("EMAIL", member.invoice_email),
         ],
+        contact=order.requester,
     )
     _party(
         parties,
@@ -89,17 +117,22 @@ def order_xml(order: Order) -> bytes:
     )
     lines = list(order.lines.select_related("cost_centre", "site"))
     sites: dict[int, Site] = {ln.site.pk: ln.site for ln in lines if ln.site is not None}
-    for site in sites.values():
+    for site in sites.values():  # the delivery address, with the requester to ask
         _party(
             parties,
             f"KITU-L{site.pk}",
             "delivery",
-            f"{member.name}, {site.name}",
+            member.name,
             [("STREET", site.street), ("ZIP", site.postcode), ("CITY", site.city), ("COUNTRY_CODED", "DE")],
+            name2=site.name,
+            contact=order.requester,
         )
     refs = _el(info, OT, "ORDER_PARTIES_REFERENCE")
     _el(refs, BM, "BUYER_IDREF", buyer_id, type="buyer_specific")
     _el(refs, BM, "SUPPLIER_IDREF", supplier_id, type="buyer_specific")
+    if len(sites) == 1:  # one delivery address for the whole order
+        shipment_refs = _el(refs, OT, "SHIPMENT_PARTIES_REFERENCE")
+        _el(shipment_refs, OT, "DELIVERY_IDREF", f"KITU-L{next(iter(sites))}", type="buyer_specific")
     _el(info, BM, "CURRENCY", "EUR")
     _el(info, OT, "PARTIAL_SHIPMENT_ALLOWED", "true")
     items = _el(root, OT, "ORDER_ITEM_LIST")

@@ -9,7 +9,6 @@ back. A refused checkout changes nothing (one transaction)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 from pathlib import PurePath
@@ -17,22 +16,19 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.models import FrameworkContract, Lot, VolumeLimit
+from kitu.contracts.models import Lot, VolumeLimit
 from kitu.contracts.services import VolumeExhausted
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 from kitu.members.models import CostCentre, Member, Site
 
-from . import records, selectors, tasks
+from . import planning, records, tasks
 from .models import (
-    PLACED_STATUSES,
-    ZERO,
     ApprovalPolicy,
     Approver,
     Cart,
@@ -42,65 +38,17 @@ from .models import (
     OrderNumberSequence,
     OrderStatus,
 )
+from .planning import DIRECT_AWARD_LIMIT, PLACEHOLDER_UNIT, check_quantity
+from .planning import callable_from as _callable
+from .planning import orderable as _orderable
 from .policies import can_manage_rules, can_order_for
 
-DIRECT_AWARD_LIMIT = Decimal("15000")  # Sachsen-Anhalt, AwVO 2025 (net)
+__all__ = ["DIRECT_AWARD_LIMIT", "PLACEHOLDER_UNIT", "ReviewOutdated", "check_quantity"]
 
 
 def _require_orderer(actor: Any, member: Member) -> None:
     if not can_order_for(actor, member):
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
-
-
-def check_quantity(article: Article, quantity: int) -> None:
-    """Minimum quantity and order interval of the catalog (BMEcat QUANTITY_MIN / QUANTITY_INTERVAL)."""
-    if quantity <= 0:
-        raise DomainError(_("Die Menge muss mindestens 1 sein."), field="quantity")
-    if quantity < article.quantity_min:
-        raise DomainError(
-            _("Mindestbestellmenge von %(pid)s: %(min)s.")
-            % {"pid": article.supplier_pid, "min": article.quantity_min.normalize()},
-            field="quantity",
-        )
-    if article.quantity_interval and (Decimal(quantity) - article.quantity_min) % article.quantity_interval:
-        raise DomainError(
-            _("%(pid)s wird in Schritten von %(step)s bestellt (ab %(min)s).")
-            % {
-                "pid": article.supplier_pid,
-                "step": article.quantity_interval.normalize(),
-                "min": article.quantity_min.normalize(),
-            },
-            field="quantity",
-        )
-
-
-def _orderable(article: Article, member: Member, day: dt.date) -> None:
-    if not article.is_active:
-        raise DomainError(_("Der Artikel %(pid)s ist nicht mehr im Katalog.") % {"pid": article.supplier_pid})
-    if article.price_on_request or article.price is None:
-        raise DomainError(
-            _("Der Artikel %(pid)s hat keinen Festpreis (Preis auf Anfrage).") % {"pid": article.supplier_pid}
-        )
-    _callable(article.contract, member, day)
-
-
-def _callable(contract: FrameworkContract, member: Member, day: dt.date) -> None:
-    if contract.state_on(day) != "active" or not contract.eligible_members.filter(pk=member.pk).exists():
-        raise DomainError(
-            _("Aus dem Rahmenvertrag %(number)s kann %(member)s nicht abrufen.")
-            % {"number": contract.number, "member": member.name}
-        )
-
-
-def _check_line(line: CartLine, member: Member, day: dt.date) -> FrameworkContract:
-    """A cart line may still be ordered; its contract."""
-    if line.article is None:
-        assert line.lot is not None  # constraint orders_cartline_article_or_placeholder
-        _callable(line.lot.contract, member, day)
-        return line.lot.contract
-    _orderable(line.article, member, day)
-    check_quantity(line.article, line.quantity)
-    return line.article.contract
 
 
 def _not_exhausted(article: Article) -> None:
@@ -161,7 +109,6 @@ def cart_quick_add(*, actor: Any, member: Member, supplier_pid: str, quantity: i
     return cart_add(actor=actor, member=member, article=articles[0], quantity=quantity)
 
 
-PLACEHOLDER_UNIT = "C62"  # UN/ECE rec. 20 "one" (piece)
 QUOTATION_TYPES = {".pdf", ".odt", ".ods", ".docx", ".doc", ".xlsx", ".xls", ".png", ".jpg", ".jpeg", ".txt"}
 QUOTATION_MAX_BYTES = 10 * 1024 * 1024
 
@@ -259,43 +206,6 @@ def _next_number(year: int) -> str:
     return f"B-{year}-{seq.last:06d}"
 
 
-def _warnings(order: Order, member: Member, lines: list[OrderLine], year: int) -> list[str]:
-    warnings = []
-    if order.total > DIRECT_AWARD_LIMIT:
-        warnings.append(
-            _(
-                "Der Auftragswert von %(total)s EUR übersteigt die Wertgrenze für Direktaufträge (%(limit)s EUR); "
-                "der Abruf stützt sich auf den Rahmenvertrag %(number)s."
-            )
-            % {"total": order.total, "limit": DIRECT_AWARD_LIMIT, "number": order.contract.number}
-        )
-    by_centre: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        if line.cost_centre_id is not None:
-            by_centre[line.cost_centre_id] += line.total
-    for centre in CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False):
-        spent = (
-            OrderLine.objects.filter(
-                cost_centre=centre,
-                order__created_at__year=year,
-                order__status__in=(OrderStatus.PENDING, *PLACED_STATUSES),
-                rejected_reason="",
-            )
-            .exclude(order=order)
-            .aggregate(s=Sum("total"))["s"]
-            or ZERO
-        )
-        if spent + by_centre[centre.pk] > (centre.annual_budget or ZERO):
-            warnings.append(
-                _(
-                    "Kostenstelle %(centre)s: mit dieser Bestellung %(sum)s EUR "
-                    "von %(budget)s EUR Haushaltsansatz %(year)s."
-                )
-                % {"centre": centre, "sum": spent + by_centre[centre.pk], "budget": centre.annual_budget, "year": year}
-            )
-    return warnings
-
-
 def _approvers_to_notify(order: Order, step: int) -> list[int]:
     return list(
         Approver.objects.filter(member=order.member, step=step, is_substitute=False)
@@ -325,97 +235,45 @@ def mark_sent(*, order: Order, recipient: str) -> Order:
     return order
 
 
-def _order_line(order: Order, position: int, line: CartLine, cart: Cart) -> OrderLine:
-    """The order line of a cart line: the contract (scale) price and the savings against the list price,
-    or for a placeholder the quoted price, its description and the quotation."""
-    article = line.article
-    common = {
-        "order": order,
-        "position": position,
-        "quantity": line.quantity,
-        "cost_centre": line.cost_centre or cart.cost_centre,
-        "site": line.site or cart.site,
-    }
-    if article is None:
-        assert line.lot is not None and line.unit_price is not None
-        return OrderLine(
-            **common,
-            lot=line.lot,
-            supplier_pid="",
-            description=line.description,
-            order_unit=PLACEHOLDER_UNIT,
-            unit_price=line.unit_price,
-            total=money(line.unit_price * line.quantity),
-            attachment=line.attachment.name,
-        )
-    price = selectors.unit_price(article, line.quantity)
-    assert price is not None  # _orderable
-    return OrderLine(
-        **common,
-        article=article,
-        lot=article.lot,
-        supplier_pid=article.supplier_pid,
-        description=article.description_short,
-        order_unit=article.order_unit,
-        unit_price=price,
-        list_price=article.list_price,
-        total=money(price * line.quantity),
-        savings=money((article.list_price - price) * line.quantity)
-        if article.list_price and article.list_price > price
-        else ZERO,
-    )
+class ReviewOutdated(DomainError):
+    """The cart (or a price, a default, the approval rule) changed since the review the submit came from."""
 
 
 @transaction.atomic
-def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> list[Order]:
+def checkout(
+    *, actor: Any, member: Member, now: dt.datetime | None = None, review_token: str | None = None
+) -> list[Order]:
     """Turn the cart into one call-off order per framework contract and supplier. Reserves the volume,
-    applies the member's approval rule and empties the cart — or refuses and changes nothing."""
+    applies the member's approval rule and empties the cart — or refuses and changes nothing.
+
+    ``review_token`` (from the review page): the cart must be exactly as it was reviewed, else
+    :class:`ReviewOutdated`. Machines (the API) check out without one; the same required fields apply."""
     _require_orderer(actor, member)
     now = now or timezone.now()
     day = timezone.localdate(now)
     cart = Cart.objects.select_for_update().filter(user=actor, member=member).first()
-    cart_lines = (
-        list(
-            CartLine.objects.filter(cart=cart)
-            .select_related("article__contract", "article__lot", "lot__contract")
-            .prefetch_related("article__scale_prices")
-        )
-        if cart
-        else []
-    )
-    if not cart_lines:
+    lines = planning.cart_lines(cart)
+    if not lines:
         raise DomainError(_("Der Warenkorb ist leer."))
     assert cart is not None
-    policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
-    groups: dict[tuple[int, int], list[CartLine]] = defaultdict(list)
-    contracts = {}
-    for line in cart_lines:
-        contract = _check_line(line, member, day)
-        contracts[contract.pk] = contract
-        lot = line.article.lot if line.article else line.lot
-        assert lot is not None
-        groups[(contract.pk, lot.supplier_id)].append(line)
-    orders = []
-    for (contract_id, supplier_id), group in sorted(groups.items()):
-        contract = contracts[contract_id]
-        order = Order.objects.create(
-            number=_next_number(day.year),
-            member=member,
-            contract=contract,
-            supplier_id=supplier_id,
-            requester=actor,
-            status=OrderStatus.PENDING,
-            legal_basis=_("Abruf aus Rahmenvertrag %(number)s (%(basis)s)")
-            % {"number": contract.number, "basis": contract.get_legal_basis_display()},
-            total=ZERO,
+    plan = planning.build(actor, member, cart, lines, day)
+    if review_token is not None and not planning.token_matches(plan, review_token):
+        raise ReviewOutdated(
+            _(
+                "Der Warenkorb hat sich seit der Prüfung geändert (oder wurde nicht geprüft). "
+                "Bitte prüfen Sie die Bestellung noch einmal; es wurde nichts bestellt."
+            )
         )
-        lines = [_order_line(order, position, cart_line, cart) for position, cart_line in enumerate(group, 1)]
-        OrderLine.objects.bulk_create(lines)
-        records.move_volume(order, "reserve", lines)
-        order.total = sum((line.total for line in lines), ZERO)
-        order.savings = sum((line.savings for line in lines), ZERO)
-        order.steps_required = policy.steps_for(order.total)
-        order.warnings = _warnings(order, member, lines, day.year)
+    if plan.problems:
+        raise plan.problems[0]
+    policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
+    orders = []
+    for planned in plan.orders:
+        order = planned.order
+        order.number = _next_number(day.year)
+        order.save()
+        OrderLine.objects.bulk_create(planned.lines)
+        records.move_volume(order, "reserve", planned.lines)
         records.event(order, OrderStatus.PENDING, actor)
         if order.steps_required == 0:
             _finish_approval(order, now)
@@ -427,16 +285,7 @@ def checkout(*, actor: Any, member: Member, now: dt.datetime | None = None) -> l
                 mail=False,  # the requester sees it on the page they submitted from
             )
         else:
-            to_notify = _approvers_to_notify(order, 1)
-            if not to_notify and not Approver.objects.filter(member=member, step=1).exclude(user=actor).exists():
-                raise DomainError(
-                    _(
-                        "Für %(member)s ist niemand zur Freigabe eingetragen; "
-                        "bitte die Administration des Mitglieds fragen."
-                    )
-                    % {"member": member.name}
-                )
-            records.notify(order, "approval_needed", to_notify)
+            records.notify(order, "approval_needed", _approvers_to_notify(order, 1))
         order.save()
         audit.record(
             actor=actor, instance=order, action="create", after={"total": str(order.total), "status": order.status}

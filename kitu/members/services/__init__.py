@@ -21,6 +21,7 @@ from .master_data import (
     leitweg_ids_replace,
     member_apply,
     member_update,
+    order_settings_save,
     subrecord_delete,
     subrecord_save,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "merger_record",
     "next_member_number",
     "notice_record",
+    "order_settings_save",
     "paid_in_on",
     "settlement_record",
     "share_payment_record",

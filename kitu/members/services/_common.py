@@ -38,6 +38,8 @@ MEMBER_AUDIT_FIELDS = (
     "left_on",
     "rejected_on",
     "successor",
+    "default_site",
+    "cost_centre_required",
 )
 # Fields a member's own administrators may change; the rest is the cooperative's.
 MEMBER_SELF_SERVICE_FIELDS = ("invoice_email", "phone", "website")

@@ -20,6 +20,7 @@ from ..models import (
     EventKind,
     LeitwegId,
     Member,
+    Site,
 )
 from ._common import (
     MEMBER_COOP_FIELDS,
@@ -118,6 +119,22 @@ def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
     return _save_member(actor=actor, member=member, before=before)
 
 
+@transaction.atomic
+def order_settings_save(*, actor: Any, member: Member, default_site: Site | None, cost_centre_required: bool) -> Member:
+    """The member's order settings (its admins or the cooperative): the delivery site preselected in
+    carts, and whether every order needs a cost centre."""
+    if not policies.can_manage_subrecords(actor, member):
+        raise PermissionDenied(_("Sie dürfen dieses Mitglied nicht ändern."))
+    if default_site is not None and default_site.member_id != member.pk:
+        raise DomainError(_("Der Standort gehört nicht zu diesem Mitglied."), field="default_site")
+    member = _locked(member)
+    before = _member_snapshot(member)
+    member.default_site, member.cost_centre_required = default_site, cost_centre_required
+    member.save(update_fields=["default_site", "cost_centre_required", "updated_at"])
+    audit.record(actor=actor, instance=member, action="update", before=before, after=_member_snapshot(member))
+    return member
+
+
 # --- contacts, sites, cost centres, Leitweg-IDs -------------------------------------------------
 
 
@@ -139,6 +156,10 @@ def subrecord_save(*, actor: Any, member: Member, instance: models.Model, data: 
     if isinstance(instance, LeitwegId) and instance.is_default:
         LeitwegId.objects.filter(member=member).exclude(pk=instance.pk).update(is_default=False)
     instance.save()
+    if isinstance(instance, Site) and created and member.default_site_id is None:
+        # the first delivery site is preselected in carts until the member's admins choose another
+        Member.objects.filter(pk=member.pk, default_site__isnull=True).update(default_site=instance)
+        member.default_site = instance
     audit.record(
         actor=actor,
         instance=instance,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -169,6 +170,14 @@ def test_order_pages_permission_matrix(order_world: dict[str, Any], client_for: 
     assert _state() == before, role
 
 
+def submit_reviewed(client: Any, member: Any) -> Any:
+    """Open the review page and send what it shows (with its review token), following to the confirmation."""
+    page = client.get(reverse("orders:review") + f"?mitglied={member.pk}").content.decode()
+    token = re.search(r'name="review_token" value="([0-9a-f]+)"', page)
+    assert token is not None, page
+    return client.post(reverse("orders:checkout"), {"member": member.pk, "review_token": token[1]}, follow=True)
+
+
 def test_requester_orders_on_the_pages_and_the_approver_approves(order_world: dict[str, Any], client_for: Any) -> None:
     w = order_world
     requester, approver = client_for("requester"), client_for("approver")
@@ -177,12 +186,14 @@ def test_requester_orders_on_the_pages_and_the_approver_approves(order_world: di
     requester.post(reverse("orders:quick_order"), {"supplier_pid": "MON-1", "quantity": 1})
     page = requester.get(reverse("orders:cart")).content.decode()
     assert "Notebook 14 Zoll" in page and "Monitor 27 Zoll" in page and "1.900,00" in page
-    response = requester.post(reverse("orders:checkout"), {"member": w["wernigerode"].pk}, follow=True)
-    text = response.content.decode()
+    response = submit_reviewed(requester, w["wernigerode"])
+    text = response.content.decode().replace("\xa0", " ")
     numbers = list(Order.objects.order_by("pk").values_list("number", "status"))
     assert numbers[0][1] == "pending" and numbers[1][1] == "approved"
-    assert f"Bestellung {numbers[0][0]} wartet auf Freigabe." in text
-    assert f"Bestellung {numbers[1][0]} ist freigegeben." in text
+    assert "2 Bestellungen abgesendet" in text
+    assert f"{numbers[0][0]}</a> (Beispiel IT GmbH, 1.600,00 €):" in text
+    assert "wartet auf Freigabe (Stufe 1 von 1) durch approver." in text
+    assert "ist ohne Freigabe freigegeben und wird an Harz Monitore GmbH übermittelt." in text
     pending = Order.objects.get(number=numbers[0][0])
     assert approver.post(reverse("orders:approve", args=[pending.pk]), {"next": "approvals"})["Location"] == reverse(
         "orders:approvals"
@@ -202,8 +213,8 @@ def test_cart_defaults_on_the_page(order_world: dict[str, Any], client_for: Any)
     requester = client_for("requester")
     page = requester.post(reverse("orders:cart_defaults"), {"cost_centre": foreign.pk}, follow=True).content.decode()
     # not among the member's cost centres: the form refuses it and the cart keeps no default
-    assert "Kostenstelle: Bitte eine gültige Auswahl treffen. Dies ist keine gültige Auswahl." in page
-    requester.post(reverse("orders:cart_defaults"), {"cost_centre": centre.pk})
+    assert "Kostenstelle (optional): Bitte eine gültige Auswahl treffen. Dies ist keine gültige Auswahl." in page
+    requester.post(reverse("orders:cart_defaults"), {"cost_centre": centre.pk, "site": w["site"].pk})
     services.cart_add(actor=w["users"]["requester"], member=w["wernigerode"], article=w["notebook"], quantity=1)
     (order,) = services.checkout(actor=w["users"]["requester"], member=w["wernigerode"])
     assert [line.cost_centre for line in order.lines.all()] == [centre]

@@ -18,6 +18,7 @@ from conftest import ROLES, STAFF
 from kitu.core.models import AuditEntry
 from kitu.orders import baskets, fulfilment, services
 from kitu.orders.models import CartLine, Order, OrderLine, Shipment, StandardBasket, StandardBasketLine
+from kitu.orders.tests.test_api_pages import submit_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +208,7 @@ def test_placeholder_and_basket_on_the_pages(order_world: dict[str, Any], client
         ("", "DS-1", 6),
         ("Notebook mit LTE-Modem", None, 2),
     ]
-    requester.post(reverse("orders:checkout"), {"member": w["wernigerode"].pk})
+    submit_reviewed(requester, w["wernigerode"])
     order = Order.objects.get()
     line = order.lines.get(article__isnull=True)
     download = client_for("approver").get(reverse("orders:attachment", args=[order.pk, line.pk]))

@@ -19,7 +19,9 @@ def test_order_is_a_valid_opentrans_release_naming_the_agreement(order_world: di
     w = order_world
     u, member = w["users"], w["wernigerode"]
     centre = member.cost_centres.create(code="10-IT", name="IT")
-    site = member.sites.create(name="Rathaus", street="Marktplatz 1", postcode="38855", city="Wernigerode")
+    site = member.sites.create(name="Bauhof", street="Am Bauhof 3", postcode="38855", city="Wernigerode")
+    u["requester"].full_name, u["requester"].phone = "Erika Mustermann", "03943 654-0"
+    u["requester"].save()
     services.cart_add(actor=u["requester"], member=member, article=w["notebook"], quantity=5)
     line = services.cart_add(actor=u["requester"], member=member, article=w["dock"], quantity=2)
     services.cart_line_update(actor=u["requester"], line=line, quantity=2, cost_centre=centre, site=site)
@@ -36,7 +38,22 @@ def test_order_is_a_valid_opentrans_release_naming_the_agreement(order_world: di
     assert text("ot:ORDER_HEADER/ot:ORDER_INFO/ot:ORDER_ID") == [order.number]
     assert text("//ot:PARTY[ot:PARTY_ROLE='buyer']/ot:ADDRESS/bm:NAME") == ["Stadt Wernigerode"]
     assert text("//ot:PARTY[ot:PARTY_ROLE='supplier']/ot:ADDRESS/bm:NAME") == ["Beispiel IT GmbH"]
-    assert text("//ot:PARTY[ot:PARTY_ROLE='delivery']/ot:ADDRESS/bm:STREET") == ["Marktplatz 1"]
+    # two delivery addresses (the cart's default site and the dock's own), each with the requester to ask
+    delivery = "//ot:PARTY[ot:PARTY_ROLE='delivery']/ot:ADDRESS"
+    assert text(f"{delivery}/bm:NAME") == ["Stadt Wernigerode", "Stadt Wernigerode"]
+    assert text(f"{delivery}/bm:NAME2") == ["Rathaus", "Bauhof"]
+    assert text(f"{delivery}/bm:STREET") == ["Marktplatz 1", "Am Bauhof 3"]
+    assert text(f"{delivery}/bm:ZIP") == ["38855", "38855"]
+    assert text(f"{delivery}/bm:CITY") == ["Wernigerode", "Wernigerode"]
+    assert text(f"{delivery}/ot:CONTACT_DETAILS/bm:CONTACT_NAME") == ["Mustermann", "Mustermann"]
+    assert text(f"{delivery}/ot:CONTACT_DETAILS/bm:FIRST_NAME") == ["Erika", "Erika"]
+    assert text(f"{delivery}/ot:CONTACT_DETAILS/bm:PHONE") == ["03943 654-0", "03943 654-0"]
+    assert text(f"{delivery}/ot:CONTACT_DETAILS/bm:EMAILS/bm:EMAIL") == ["requester@test.example"] * 2
+    assert text("//ot:ORDER_ITEM/ot:SHIPMENT_PARTIES_REFERENCE/ot:DELIVERY_IDREF") == [
+        f"KITU-L{w['site'].pk}",
+        f"KITU-L{site.pk}",
+    ]
+    assert text("//ot:ORDER_PARTIES_REFERENCE/ot:SHIPMENT_PARTIES_REFERENCE/ot:DELIVERY_IDREF") == []
     assert text("//ot:ORDER_ITEM/ot:PRODUCT_ID/bm:SUPPLIER_PID") == ["NB-1", "DS-1"]
     assert text("//ot:ORDER_ITEM/ot:QUANTITY") == ["5", "2"]
     assert text("//ot:ORDER_ITEM/ot:PRODUCT_PRICE_FIX/bm:PRICE_AMOUNT") == ["750.00", "150.00"]
@@ -50,6 +67,25 @@ def test_order_is_a_valid_opentrans_release_naming_the_agreement(order_world: di
     assert out.getvalue().encode() == xml.decode().encode()
     with pytest.raises(CommandError, match="Keine Bestellung B-1999-000001"):
         call_command("export_order", "B-1999-000001", stdout=io.StringIO())
+
+
+def test_one_delivery_site_is_named_for_the_whole_order(order_world: dict[str, Any]) -> None:
+    w = order_world
+    u, member = w["users"], w["wernigerode"]
+    services.cart_add(actor=u["requester"], member=member, article=w["notebook"], quantity=1)
+    (order,) = services.checkout(actor=u["requester"], member=member)
+    xml = opentrans.order_xml(order)
+    assert opentrans.validate(xml) == []
+    root = etree.fromstring(xml)
+    refs = root.xpath("//ot:ORDER_PARTIES_REFERENCE/ot:SHIPMENT_PARTIES_REFERENCE/ot:DELIVERY_IDREF", namespaces=NS)
+    assert [e.text for e in refs] == [f"KITU-L{w['site'].pk}"]
+    address = root.xpath("//ot:PARTY[ot:PARTY_ROLE='delivery']/ot:ADDRESS", namespaces=NS)[0]
+    assert [e.text for e in address.xpath("bm:NAME2|bm:STREET|bm:ZIP|bm:CITY", namespaces=NS)] == [
+        "Rathaus",
+        "Marktplatz 1",
+        "38855",
+        "Wernigerode",
+    ]
 
 
 def test_the_validator_reports_where_a_document_breaks_the_schema() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -73,12 +74,17 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     member_side = can_order_for(user, order.member)
     shipments = list(order.shipments.prefetch_related("lines__line").select_related("shipped_by", "received_by"))
     today = timezone.localdate()
+    delivery: dict[int, tuple[Any, list[int]]] = {}
+    for ln in lines:
+        if ln.site is not None:
+            delivery.setdefault(ln.site.pk, (ln.site, []))[1].append(ln.position)
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
             "lines": lines,
+            "delivery": list(delivery.values()),
             "events": order.events.select_related("actor"),
             "may_approve": selectors.awaiting_approval(user).filter(pk=order.pk).exists(),
             "reject_form": RejectForm(),

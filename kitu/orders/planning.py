@@ -1,0 +1,358 @@
+"""What a checkout will create, worked out without writing anything: one planned order per framework
+contract and supplier with its lines, prices, delivery sites and cost centres, the approval path that
+will apply (and who approves), the warnings, and what still keeps it from being sent (a missing
+delivery site or required cost centre, a contract that cannot be called off, nobody to approve).
+
+The review page shows the plan; ``services.checkout`` builds the same plan under lock and writes it.
+The review token is a keyed hash of everything the plan rests on: a submit whose token differs from
+the cart's current one was not reviewed in that state and is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from kitu.catalog.models import Article
+from kitu.contracts.models import FrameworkContract
+from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.money import money
+from kitu.members.models import CostCentre, Member, Site
+
+from . import selectors
+from .models import (
+    PLACED_STATUSES,
+    ZERO,
+    ApprovalPolicy,
+    Approver,
+    Cart,
+    CartLine,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from .policies import can_order_for, ordering_members
+
+DIRECT_AWARD_LIMIT = Decimal("15000")  # Sachsen-Anhalt, AwVO 2025 (net)
+PLACEHOLDER_UNIT = "C62"  # UN/ECE rec. 20 "one" (piece)
+TOKEN_SALT = "kitu.orders.planning.review"  # noqa: S105 - a salt for the keyed hash, not a secret
+
+
+def check_quantity(article: Article, quantity: int) -> None:
+    """Minimum quantity and order interval of the catalog (BMEcat QUANTITY_MIN / QUANTITY_INTERVAL)."""
+    if quantity <= 0:
+        raise DomainError(_("Die Menge muss mindestens 1 sein."), field="quantity")
+    if quantity < article.quantity_min:
+        raise DomainError(
+            _("Mindestbestellmenge von %(pid)s: %(min)s.")
+            % {"pid": article.supplier_pid, "min": article.quantity_min.normalize()},
+            field="quantity",
+        )
+    if article.quantity_interval and (Decimal(quantity) - article.quantity_min) % article.quantity_interval:
+        raise DomainError(
+            _("%(pid)s wird in Schritten von %(step)s bestellt (ab %(min)s).")
+            % {
+                "pid": article.supplier_pid,
+                "step": article.quantity_interval.normalize(),
+                "min": article.quantity_min.normalize(),
+            },
+            field="quantity",
+        )
+
+
+def orderable(article: Article, member: Member, day: dt.date) -> None:
+    if not article.is_active:
+        raise DomainError(_("Der Artikel %(pid)s ist nicht mehr im Katalog.") % {"pid": article.supplier_pid})
+    if article.price_on_request or article.price is None:
+        raise DomainError(
+            _("Der Artikel %(pid)s hat keinen Festpreis (Preis auf Anfrage).") % {"pid": article.supplier_pid}
+        )
+    callable_from(article.contract, member, day)
+
+
+def callable_from(contract: FrameworkContract, member: Member, day: dt.date) -> None:
+    if contract.state_on(day) != "active" or not contract.eligible_members.filter(pk=member.pk).exists():
+        raise DomainError(
+            _("Aus dem Rahmenvertrag %(number)s kann %(member)s nicht abrufen.")
+            % {"number": contract.number, "member": member.name}
+        )
+
+
+def check_line(line: CartLine, member: Member, day: dt.date) -> FrameworkContract:
+    """A cart line may still be ordered; its contract."""
+    if line.article is None:
+        assert line.lot is not None  # constraint orders_cartline_article_or_placeholder
+        callable_from(line.lot.contract, member, day)
+        return line.lot.contract
+    orderable(line.article, member, day)
+    check_quantity(line.article, line.quantity)
+    return line.article.contract
+
+
+def effective_site(line: CartLine, cart: Cart, member: Member) -> Site | None:
+    """Where a line is delivered: its own site, else the cart's, else the member's default site."""
+    return line.site or cart.site or member.default_site
+
+
+def effective_cost_centre(line: CartLine, cart: Cart) -> CostCentre | None:
+    return line.cost_centre or cart.cost_centre
+
+
+def required_fields(member: Member, cart: Cart, lines: list[CartLine]) -> list[DomainError]:
+    """The delivery site is always required; the cost centre where the member's settings say so."""
+    problems = []
+    if any(effective_site(line, cart, member) is None for line in lines):
+        problems.append(
+            DomainError(_("Bitte wählen Sie einen Lieferort: ohne Lieferort kann nicht bestellt werden."), field="site")
+        )
+    if member.cost_centre_required and any(effective_cost_centre(line, cart) is None for line in lines):
+        problems.append(
+            DomainError(
+                _("Bitte wählen Sie eine Kostenstelle: %(member)s verlangt bei jeder Bestellung eine Kostenstelle.")
+                % {"member": member.name},
+                field="cost_centre",
+            )
+        )
+    return problems
+
+
+def order_line(order: Order, position: int, line: CartLine, cart: Cart, member: Member) -> OrderLine:
+    """The order line of a cart line: the contract (scale) price and the savings against the list price,
+    or for a placeholder the quoted price, its description and the quotation."""
+    article = line.article
+    common: dict[str, Any] = {
+        "order": order,
+        "position": position,
+        "quantity": line.quantity,
+        "cost_centre": effective_cost_centre(line, cart),
+        "site": effective_site(line, cart, member),
+    }
+    if article is None:
+        assert line.lot is not None and line.unit_price is not None
+        return OrderLine(
+            **common,
+            lot=line.lot,
+            supplier_pid="",
+            description=line.description,
+            order_unit=PLACEHOLDER_UNIT,
+            unit_price=line.unit_price,
+            total=money(line.unit_price * line.quantity),
+            attachment=line.attachment.name,
+        )
+    price = selectors.unit_price(article, line.quantity)
+    assert price is not None  # orderable()
+    return OrderLine(
+        **common,
+        article=article,
+        lot=article.lot,
+        supplier_pid=article.supplier_pid,
+        description=article.description_short,
+        order_unit=article.order_unit,
+        unit_price=price,
+        list_price=article.list_price,
+        total=money(price * line.quantity),
+        savings=money((article.list_price - price) * line.quantity)
+        if article.list_price and article.list_price > price
+        else ZERO,
+    )
+
+
+def warnings_for(
+    order: Order, member: Member, lines: list[OrderLine], year: int, earlier: dict[int, Decimal]
+) -> list[str]:
+    """Above the direct-award limit; a cost centre's annual budget passed (counting the orders of the
+    year, and ``earlier``: what the orders planned before this one in the same checkout put on it)."""
+    warnings = []
+    if order.total > DIRECT_AWARD_LIMIT:
+        warnings.append(
+            _(
+                "Der Auftragswert von %(total)s EUR übersteigt die Wertgrenze für Direktaufträge (%(limit)s EUR); "
+                "der Abruf stützt sich auf den Rahmenvertrag %(number)s."
+            )
+            % {"total": order.total, "limit": DIRECT_AWARD_LIMIT, "number": order.contract.number}
+        )
+    by_centre: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.cost_centre_id is not None:
+            by_centre[line.cost_centre_id] += line.total
+    for centre in CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False):
+        spent = (
+            OrderLine.objects.filter(
+                cost_centre=centre,
+                order__created_at__year=year,
+                order__status__in=(OrderStatus.PENDING, *PLACED_STATUSES),
+                rejected_reason="",
+            ).aggregate(s=Sum("total"))["s"]
+            or ZERO
+        ) + earlier.get(centre.pk, ZERO)
+        if spent + by_centre[centre.pk] > (centre.annual_budget or ZERO):
+            warnings.append(
+                _(
+                    "Kostenstelle %(centre)s: mit dieser Bestellung %(sum)s EUR "
+                    "von %(budget)s EUR Haushaltsansatz %(year)s."
+                )
+                % {"centre": centre, "sum": spent + by_centre[centre.pk], "budget": centre.annual_budget, "year": year}
+            )
+    for centre_id, amount in by_centre.items():
+        earlier[centre_id] = earlier.get(centre_id, ZERO) + amount
+    return warnings
+
+
+@dataclass
+class PlannedOrder:
+    """One order the checkout will create (unsaved), with the cart lines it comes from."""
+
+    order: Order
+    lines: list[OrderLine]
+    cart_lines: list[CartLine]
+    approvers: list[list[Approver]]  # per approval step, who approves (substitutes last)
+
+    @property
+    def sites(self) -> list[Site]:
+        return list({ln.site.pk: ln.site for ln in self.lines if ln.site is not None}.values())
+
+    @property
+    def cost_centres(self) -> list[CostCentre]:
+        return list({ln.cost_centre.pk: ln.cost_centre for ln in self.lines if ln.cost_centre is not None}.values())
+
+    @property
+    def lines_without_cost_centre(self) -> int:
+        return sum(1 for ln in self.lines if ln.cost_centre is None)
+
+
+@dataclass
+class Plan:
+    member: Member
+    cart: Cart
+    orders: list[PlannedOrder] = field(default_factory=list)
+    problems: list[DomainError] = field(default_factory=list)
+    token: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return sum((p.order.total for p in self.orders), ZERO)
+
+
+def review_token(actor: Any, member: Member, cart: Cart, lines: list[CartLine], policy: ApprovalPolicy) -> str:
+    """A keyed hash of the cart's content, its defaults, the member's settings and approval rule, and the
+    prices: it changes whenever anything the review showed would change."""
+    parts: list[Any] = [
+        actor.pk,
+        member.pk,
+        member.default_site_id,
+        member.cost_centre_required,
+        cart.pk,
+        cart.site_id,
+        cart.cost_centre_id,
+        policy.auto_approve_up_to,
+        policy.second_step_from,
+    ]
+    for line in lines:
+        parts += [
+            line.pk,
+            line.article_id,
+            line.lot_id,
+            line.description,
+            line.quantity,
+            selectors.line_price(line),
+            line.cost_centre_id,
+            line.site_id,
+        ]
+    return salted_hmac(TOKEN_SALT, repr(parts)).hexdigest()
+
+
+def token_matches(plan: Plan, token: str) -> bool:
+    return bool(token) and constant_time_compare(plan.token, token)
+
+
+def cart_lines(cart: Cart | None) -> list[CartLine]:
+    if cart is None or cart.pk is None:
+        return []
+    return list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("article__contract", "article__lot", "lot__contract", "site", "cost_centre")
+        .prefetch_related("article__scale_prices")
+    )
+
+
+def build(actor: Any, member: Member, cart: Cart, lines: list[CartLine], day: dt.date) -> Plan:
+    """The plan of the checkout of ``lines``: what every order will be, and what keeps it from being sent."""
+    if not can_order_for(actor, member):
+        raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
+    member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
+    policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
+    plan = Plan(member=member, cart=cart, token=review_token(actor, member, cart, lines, policy))
+    if not lines:
+        plan.problems.append(DomainError(_("Der Warenkorb ist leer.")))
+        return plan
+    plan.problems += required_fields(member, cart, lines)
+    groups: dict[tuple[int, int], list[CartLine]] = defaultdict(list)
+    contracts: dict[int, FrameworkContract] = {}
+    for line in lines:
+        try:
+            contract = check_line(line, member, day)
+        except DomainError as exc:
+            plan.problems.append(exc)
+            continue
+        contracts[contract.pk] = contract
+        lot = line.article.lot if line.article else line.lot
+        assert lot is not None
+        groups[(contract.pk, lot.supplier_id)].append(line)
+    approvers = list(
+        Approver.objects.filter(member=member)
+        .exclude(user=actor)
+        .select_related("user")
+        .order_by("step", "is_substitute")
+    )
+    spent: dict[int, Decimal] = {}
+    for (contract_id, supplier_id), group in sorted(groups.items()):
+        contract = contracts[contract_id]
+        order = Order(
+            member=member,
+            contract=contract,
+            supplier_id=supplier_id,
+            requester=actor,
+            status=OrderStatus.PENDING,
+            legal_basis=_("Abruf aus Rahmenvertrag %(number)s (%(basis)s)")
+            % {"number": contract.number, "basis": contract.get_legal_basis_display()},
+            total=ZERO,
+        )
+        order_lines = [order_line(order, position, cl, cart, member) for position, cl in enumerate(group, 1)]
+        order.total = sum((ln.total for ln in order_lines), ZERO)
+        order.savings = sum((ln.savings for ln in order_lines), ZERO)
+        order.steps_required = policy.steps_for(order.total)
+        order.warnings = warnings_for(order, member, order_lines, day.year, spent)
+        steps = [[a for a in approvers if a.step == step] for step in range(1, order.steps_required + 1)]
+        if steps and not steps[0]:
+            plan.problems.append(
+                DomainError(
+                    _(
+                        "Für %(member)s ist niemand zur Freigabe eingetragen; "
+                        "bitte die Administration des Mitglieds fragen."
+                    )
+                    % {"member": member.name}
+                )
+            )
+        plan.orders.append(PlannedOrder(order=order, lines=order_lines, cart_lines=group, approvers=steps))
+    return plan
+
+
+def review(actor: Any, member: Member) -> Plan:
+    """The plan of the user's cart for the member as it is now (for the review page; nothing is locked)."""
+    cart = selectors.cart_of(actor, member) or Cart(user=actor, member=member)
+    return build(actor, member, cart, cart_lines(cart), timezone.localdate())
+
+
+def cart_line_count(user: Any) -> int | None:
+    """Lines in the user's carts (all members they order for), for the header; None for people who do
+    not order."""
+    if not getattr(user, "is_authenticated", False) or not ordering_members(user):
+        return None
+    return CartLine.objects.filter(cart__user=user).count()
