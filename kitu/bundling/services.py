@@ -15,12 +15,13 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, MemberQuota, Supplier
-from kitu.core import audit
+from kitu.core import audit, jobs
 from kitu.core.errors import DomainError, PermissionDenied, full_clean
 from kitu.members.models import CostCentre, Member
 
@@ -183,7 +184,17 @@ def campaign_open(*, actor: Any, campaign: Campaign, today: dt.date | None = Non
     if today > campaign.closes_on:
         raise DomainError(_("Der Meldeschluss ist schon vorbei."), field="closes_on")
     _transition(actor, campaign, CampaignState.OPEN, opened_at=timezone.now())
-    transaction.on_commit(lambda: tasks.send_campaign_mails.delay(campaign.pk, member_ids, "open"))
+    job = jobs.job_create(
+        actor=actor,
+        kind=tasks.OPEN_MAILS,
+        title=_("Bedarfsabfrage „%(title)s“: Mitglieder benachrichtigen") % {"title": campaign.title},
+        unit=_("Mitgliedern"),
+        total=len(member_ids),
+        subject=campaign,
+        back_url=reverse("bundling:detail", args=[campaign.pk]),
+        back_label=_("Zur Bedarfsabfrage"),
+    )
+    transaction.on_commit(partial(tasks.send_campaign_mails.delay, campaign.pk, member_ids, "open", str(job.pk)))
     return campaign
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kitu.accounts.models import User
+from kitu.core import jobs
 from kitu.members.models import Member
 
 from .models import Campaign
 from .policies import ANSWER_ROLES
+
+OPEN_MAILS = "bundling.open_mails"  # the job of mailing the members when a campaign opens
 
 SUBJECTS = {
     "open": "Bedarfsabfrage „{title}“: bitte melden Sie Ihren Bedarf bis {closes}",
@@ -46,10 +52,7 @@ def recipients(member: Member) -> list[str]:
     )
 
 
-@shared_task
-def send_campaign_mails(campaign_id: int, member_ids: list[int], kind: str) -> int:
-    """Mail the answering users of each member; returns the number of mails sent (one per member)."""
-    campaign = Campaign.objects.get(pk=campaign_id)
+def _messages(campaign: Campaign, member_ids: list[int], kind: str) -> list[EmailMessage]:
     url = settings.KITU_BASE_URL.rstrip("/") + reverse("bundling:report", args=[campaign.pk])
     closes = f"{campaign.closes_on:%d.%m.%Y}"
     messages = []
@@ -60,9 +63,38 @@ def send_campaign_mails(campaign_id: int, member_ids: list[int], kind: str) -> i
         body = BODY.format(lead=LEADS[kind].format(member=member.name), title=campaign.title, closes=closes, url=url)
         subject = SUBJECTS[kind].format(title=campaign.title, closes=closes)
         messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    return messages
+
+
+@shared_task
+def send_campaign_mails(campaign_id: int, member_ids: list[int], kind: str, job_id: str | None = None) -> int:
+    """Mail the answering users of each member; returns the number of mails sent (one per member). With a
+    job (the opening, started on the page), each member's mail is counted on its progress page."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    messages = _messages(campaign, member_ids, kind)
+    if job_id is None:
+        if messages:
+            get_connection().send_messages(messages)
+        return len(messages)
+    sent: list[Any] = []
+
+    def work(progress: jobs.Progress) -> jobs.Outcome:
+        progress.set_total(len(messages))
+        with get_connection() as connection:
+            for message in messages:
+                connection.send_messages([message])
+                sent.append(message)
+                progress.advance()
+        people = len({address for message in sent for address in message.to})
+        return jobs.Outcome(
+            url=reverse("bundling:detail", args=[campaign.pk]),
+            label=_("Zur Bedarfsabfrage „%(title)s“") % {"title": campaign.title},
+            message=_("%(members)s Mitglieder benachrichtigt (%(people)s Personen).")
+            % {"members": len(sent), "people": people},
+        )
+
+    jobs.job_run(job_id, work)
+    return len(sent)
 
 
 @shared_task

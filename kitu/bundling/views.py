@@ -10,18 +10,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kitu.contracts.models import Supplier
 from kitu.core import charts
+from kitu.core import jobs as core_jobs
+from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error, errors_text, run_action
+from kitu.core.money import format_eur
 from kitu.core.numbers import format_number
 
-from . import selectors, services, xlsx
+from . import jobs, selectors, services, tasks, xlsx
 from .forms import AwardForm, CampaignForm, ImportForm, ItemForm, OfferForm, OfferLotForm, ReportForm
 from .models import Campaign, CampaignState, DemandReport, Offer, OfferLot, Quarter
 from .policies import can_manage_campaigns
@@ -198,9 +202,68 @@ def transition(request: HttpRequest, campaign_id: int, action: str) -> HttpRespo
     campaign = _managed(request, campaign_id)
     if action not in TRANSITIONS:
         raise Http404
+    if not confirmed(request):
+        return confirmation_page(request, _transition_confirmation(campaign, action))
     service, success = TRANSITIONS[action]
-    run_action(request, lambda: service(actor=request.user, campaign=campaign), str(success))
+    done = run_action(request, lambda: service(actor=request.user, campaign=campaign), str(success))
+    if done and action == "oeffnen":
+        job = core_jobs.latest_job(tasks.OPEN_MAILS, campaign)
+        if job is not None:
+            return redirect("core:job", job_id=job.pk)
     return redirect("bundling:detail", campaign_id=campaign.pk)
+
+
+def _members(n: int) -> str:
+    return ngettext("%(n)s Mitglied", "%(n)s Mitgliedern", n) % {"n": n}
+
+
+def _transition_confirmation(campaign: Campaign, action: str) -> Confirmation:
+    back = reverse("bundling:detail", args=[campaign.pk])
+    target = reverse("bundling:transition", args=[campaign.pk, action])
+    eligible = campaign.eligible_members.count()
+    answered = jobs.reported(campaign)
+    if action == "oeffnen":
+        preview = jobs.open_preview(campaign)
+        people = ngettext("%(n)s Person", "%(n)s Personen", preview.people) % {"n": preview.people}
+        consequence = _(
+            "Bedarfsabfrage öffnen und %(people)s aus %(members)s benachrichtigen – eine verschickte "
+            "Benachrichtigung lässt sich nicht zurückholen."
+        ) % {"people": people, "members": _members(preview.reached)}
+        if preview.reached < preview.members:
+            consequence += " " + _(
+                "%(n)s der berechtigten Mitglieder haben niemanden, der benachrichtigt werden kann."
+            ) % {"n": preview.members - preview.reached}
+        return Confirmation(
+            title=_("Bedarfsabfrage „%(title)s“ öffnen?") % {"title": campaign.title},
+            consequence=consequence,
+            button=_("Öffnen und %(people)s benachrichtigen") % {"people": people},
+            action=target,
+            back=back,
+            facts=[
+                (_("Meldeschluss"), f"{campaign.closes_on:%d.%m.%Y}"),
+                (_("teilnahmeberechtigte Mitglieder"), preview.members),
+                (_("Personen, die eine Mail erhalten"), preview.people),
+            ],
+        )
+    if action == "schliessen":
+        consequence = _(
+            "Die Abfrage vor dem Meldeschluss schließen: %(answered)s von %(eligible)s Mitgliedern haben gemeldet; "
+            "danach sind keine Meldungen mehr möglich. Das lässt sich nicht rückgängig machen."
+        ) % {"answered": answered, "eligible": eligible}
+        button = _("Abfrage jetzt schließen")
+    else:
+        consequence = _(
+            "Die Meldungen von %(answered)s Mitgliedern als endgültigen Bedarf festschreiben; danach folgen "
+            "Ausschreibung und Angebote. Das lässt sich nicht rückgängig machen."
+        ) % {"answered": answered}
+        button = _("Auswertung abschließen")
+    return Confirmation(
+        title=_("Bedarfsabfrage „%(title)s“: %(button)s?") % {"title": campaign.title, "button": button},
+        consequence=consequence,
+        button=button,
+        action=target,
+        back=back,
+    )
 
 
 def _report_initial(report: DemandReport | None) -> dict[str, Any]:
@@ -403,11 +466,11 @@ def offers_template(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def optimise(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _managed(request, campaign_id)
     try:
-        run = services.optimiser_run(actor=request.user, campaign=campaign)
+        job = jobs.optimiser_start(actor=request.user, campaign=campaign)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("bundling:offers", campaign_id=campaign.pk)
-    return redirect("bundling:run", campaign_id=campaign.pk, run_id=run.pk)
+    return redirect("core:job", job_id=job.pk)
 
 
 def _run(request: HttpRequest, campaign_id: int, run_id: int) -> tuple[Campaign, Any]:
@@ -481,6 +544,8 @@ def award(request: HttpRequest, campaign_id: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
+        if form.is_valid() and not confirmed(request):
+            return confirmation_page(request, _award_confirmation(request, campaign, form.cleaned_data))
         if form.is_valid():
             try:
                 contract = services.campaign_award(actor=request.user, campaign=campaign, **form.cleaned_data)
@@ -491,3 +556,35 @@ def award(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 return redirect("contracts:detail", contract_id=contract.pk)
         status = 400
     return render(request, "bundling/award.html", {"campaign": campaign, "form": form}, status=status)
+
+
+def _award_confirmation(request: HttpRequest, campaign: Campaign, data: dict[str, Any]) -> Confirmation:
+    preview = jobs.award_preview(data["run"])
+    return Confirmation(
+        title=_("Rahmenvertrag %(number)s anlegen?") % {"number": data["number"]},
+        consequence=_(
+            "Rahmenvertrag %(number)s im Entwurf anlegen: %(suppliers)s, %(items)s, %(members)s mit Kontingenten – "
+            "die Bedarfsabfrage ist danach vergeben; das lässt sich nicht rückgängig machen."
+        )
+        % {
+            "number": data["number"],
+            "suppliers": ngettext(
+                "%(n)s Los für einen Lieferanten", "%(n)s Lose für je einen Lieferanten", preview.suppliers
+            )
+            % {"n": preview.suppliers},
+            "items": ngettext("%(n)s Position", "%(n)s Positionen", preview.items) % {"n": preview.items},
+            "members": ngettext(
+                "%(n)s abrufberechtigtes Mitglied", "%(n)s abrufberechtigte Mitglieder", preview.members
+            )
+            % {"n": preview.members},
+        },
+        button=_("Rahmenvertrag anlegen und Abfrage vergeben"),
+        action=reverse("bundling:award", args=[campaign.pk]),
+        back=reverse("bundling:award", args=[campaign.pk]),
+        facts=[
+            (_("Titel"), data["title"]),
+            (_("Laufzeit"), f"{data['starts_on']:%d.%m.%Y} – {data['ends_on']:%d.%m.%Y}"),
+            (_("Gesamtkosten laut Berechnung"), format_eur(data["run"].total_cost)),
+        ],
+        hidden=carried(request.POST),
+    )

@@ -16,9 +16,12 @@ from kitu.accounts.models import Organisation
 from kitu.bundling import services, xlsx
 from kitu.bundling.models import Campaign, CampaignItem, DemandLine, DemandReport, Offer, OfferLot, OptimisationRun
 from kitu.contracts.models import FrameworkContract, MemberQuota
-from kitu.core.models import AuditEntry
+from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
+from kitu.core.models import AuditEntry, Job
 
 from .test_campaigns import enter_offers, offer_workbook, report_demo, second_supplier
+
+CONFIRM = {CONFIRM_FIELD: CONFIRM_VALUE}
 
 pytestmark = pytest.mark.django_db
 ANSWER = {"member_admin", "requester", "approver"}  # Wernigerode's
@@ -92,13 +95,13 @@ def test_denied_writes_change_nothing(campaign_world: dict[str, Any], client_for
         (reverse("bundling:edit", args=[draft.pk]), {"title": "Hack"}),
         (reverse("bundling:item_add", args=[draft.pk]), {"code": "9", "title": "X", "unit": "Stück"}),
         (reverse("bundling:item_remove", args=[draft.pk, item.pk]), {}),
-        (reverse("bundling:transition", args=[draft.pk, "oeffnen"]), {}),
-        (reverse("bundling:transition", args=[c.pk, "auswerten"]), {}),
+        (reverse("bundling:transition", args=[draft.pk, "oeffnen"]), CONFIRM),
+        (reverse("bundling:transition", args=[c.pk, "auswerten"]), CONFIRM),
         (reverse("bundling:offers", args=[c.pk]), {"supplier": w["supplier"].pk, "item": offer.item_id}),
         (reverse("bundling:offer_remove", args=[c.pk, offer.pk]), {}),
         (reverse("bundling:offers_import", args=[c.pk]), {"file": offer_workbook([])}),
         (reverse("bundling:optimise", args=[c.pk]), {}),
-        (reverse("bundling:award", args=[c.pk]), {"run": run.pk, "number": "RV-H"}),
+        (reverse("bundling:award", args=[c.pk]), {"run": run.pk, "number": "RV-H", **CONFIRM}),
         (reverse("bundling:report", args=[c.pk]), report_post(w["items"], **{"01": (5, 1)})),
     ]
     for url, data in posts:
@@ -107,7 +110,7 @@ def test_denied_writes_change_nothing(campaign_world: dict[str, Any], client_for
 
 
 def test_every_bundling_xlsx_neutralises_text_and_keeps_numbers(
-    campaign_world: dict[str, Any], client_for: Any
+    campaign_world: dict[str, Any], client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """A member, a supplier and a position with formula-like names go through the tender export, the offer
     template (which still imports, filled in), and the result export: text as "'"-prefixed strings,
@@ -120,8 +123,8 @@ def test_every_bundling_xlsx_neutralises_text_and_keeps_numbers(
     Organisation.objects.filter(pk=b.organisation_id).update(name="+Harz Büro GmbH")
     CampaignItem.objects.filter(pk=w["items"]["01"].pk).update(code="-1", title="@SUM(A1)")
     report_demo(w, w["today"])
-    staff.post(reverse("bundling:transition", args=[c.pk, "schliessen"]))
-    staff.post(reverse("bundling:transition", args=[c.pk, "auswerten"]))
+    staff.post(reverse("bundling:transition", args=[c.pk, "schliessen"]), CONFIRM)
+    staff.post(reverse("bundling:transition", args=[c.pk, "auswerten"]), CONFIRM)
 
     def text(cell: Any, value: str) -> None:
         assert (cell.value, cell.data_type) == ("'" + value, "s")
@@ -161,7 +164,8 @@ def test_every_bundling_xlsx_neutralises_text_and_keeps_numbers(
         ("Beispiel IT GmbH", "02"),
     ]
 
-    staff.post(reverse("bundling:optimise", args=[c.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(reverse("bundling:optimise", args=[c.pk]))
     run = OptimisationRun.objects.get()
     result = load_workbook(io.BytesIO(staff.get(reverse("bundling:run_export", args=[c.pk, run.pk])).content))
     award = result["Zuschlag"][2]
@@ -249,8 +253,8 @@ def test_cooperative_runs_the_campaign_through_the_pages(
     assert "<title>Stadt Wernigerode: 02 Monitor 24 Zoll 20</title>" in detail
     assert "<title>Stadt Zeitz: 01 Notebook 14 Zoll Standardkonfiguration 10</title>" in detail
     assert "Stadt Zeitz: 02" not in detail
-    assert staff.post(reverse("bundling:transition", args=[c.pk, "schliessen"])).status_code == 302
-    assert staff.post(reverse("bundling:transition", args=[c.pk, "auswerten"])).status_code == 302
+    assert staff.post(reverse("bundling:transition", args=[c.pk, "schliessen"]), CONFIRM).status_code == 302
+    assert staff.post(reverse("bundling:transition", args=[c.pk, "auswerten"]), CONFIRM).status_code == 302
     assert Campaign.objects.get(pk=c.pk).state == "evaluated"
     export = staff.get(reverse("bundling:tender_export", args=[c.pk]))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -271,27 +275,41 @@ def test_cooperative_runs_the_campaign_through_the_pages(
     upload.name = "angebote.xlsx"
     assert staff.post(reverse("bundling:offers_import", args=[c.pk]), {"file": upload}).status_code == 302
     assert Offer.objects.count() == 4
-    response = staff.post(reverse("bundling:optimise", args=[c.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(reverse("bundling:optimise", args=[c.pk]))
     run = OptimisationRun.objects.get()
-    assert response.url == reverse("bundling:run", args=[c.pk, run.pk])
-    page = staff.get(response.url).content.decode()
+    job = Job.objects.get(kind="bundling.optimise")
+    assert response.url == f"/fortschritt/{job.pk}/"
+    assert (job.status, job.done, job.total, job.result_url) == (
+        "done",
+        1,
+        1,
+        reverse("bundling:run", args=[c.pk, run.pk]),
+    )
+    assert "Die nachweislich günstigste Vergabe ist berechnet." in staff.get(response.url).content.decode()
+    page = staff.get(job.result_url).content.decode()
     assert "35.400,00" in page and "1.000,00" in page and "<svg" in page and "771,19" in page
     result = load_workbook(io.BytesIO(staff.get(reverse("bundling:run_export", args=[c.pk, run.pk])).content))
     assert list(result["Zuschlag"].iter_rows(min_row=2, values_only=True)) == [
         (b.name, "01", "Notebook 14 Zoll Standardkonfiguration", 40, 810, 32400),
         (b.name, "02", "Monitor 24 Zoll", 20, 150, 3000),
     ]
-    award = staff.post(
-        reverse("bundling:award", args=[c.pk]),
-        {
-            "run": run.pk,
-            "number": "RV-2027-05",
-            "title": "IT 2027",
-            "legal_basis": "uvgo15",
-            "starts_on": "2027-01-01",
-            "ends_on": "2030-12-31",
-        },
+    award_data = {
+        "run": run.pk,
+        "number": "RV-2027-05",
+        "title": "IT 2027",
+        "legal_basis": "uvgo15",
+        "starts_on": "2027-01-01",
+        "ends_on": "2030-12-31",
+    }
+    confirm = staff.post(reverse("bundling:award", args=[c.pk]), award_data)
+    assert confirm.status_code == 200 and not FrameworkContract.objects.filter(number="RV-2027-05").exists()
+    assert (
+        "Rahmenvertrag RV-2027-05 im Entwurf anlegen: 1 Los für einen Lieferanten, 2 Positionen, "
+        "2 abrufberechtigte Mitglieder mit Kontingenten" in confirm.content.decode()
     )
+    assert Campaign.objects.get(pk=c.pk).state == "evaluated"
+    award = staff.post(reverse("bundling:award", args=[c.pk]), {**award_data, **CONFIRM})
     contract = FrameworkContract.objects.get(number="RV-2027-05")
     assert award.url == reverse("contracts:detail", args=[contract.pk])
     assert MemberQuota.objects.filter(contract=contract).count() == 3
