@@ -26,7 +26,8 @@ NOT_TOWN_ADMINS = [r for r in ROLES if r != "member_admin"]
 
 def png(size: tuple[int, int] = (200, 240), mode: str = "RGBA", fmt: str = "PNG") -> bytes:
     out = io.BytesIO()
-    colour = {"RGBA": (200, 30, 30, 255), "RGB": (200, 30, 30), "L": 90}[mode]
+    colours: dict[str, tuple[int, ...] | int] = {"RGBA": (200, 30, 30, 255), "RGB": (200, 30, 30), "L": 90}
+    colour = colours[mode]
     Image.new(mode, size, colour).save(out, fmt)
     return out.getvalue()
 
@@ -92,7 +93,14 @@ def test_the_service_refuses_everyone_but_the_town_admin(defect_world: dict[str,
     actor = defect_world["users"][role] if role else AnonymousUser()
     before = state()
     with pytest.raises(PermissionDenied):
-        townpage.legal_save(actor=actor, service=defect_world["w_service"], **DATA)
+        townpage.legal_save(
+            actor=actor,
+            service=defect_world["w_service"],
+            imprint=DATA["imprint"],
+            privacy=DATA["privacy"],
+            accessibility=DATA["accessibility"],
+            accessibility_email=DATA["accessibility_email"],
+        )
     assert state() == before
 
 
@@ -137,7 +145,7 @@ def test_coat_of_arms_is_scaled_re_encoded_and_served(defect_world: dict[str, An
     service = DefectService.objects.get(slug="wernigerode")
     assert (service.arms_width, service.arms_height) == (300, 400)
     response = Client().get(reverse("defects:arms", args=["wernigerode"]))
-    body = b"".join(response.streaming_content)
+    body = response.getvalue()
     assert (response.status_code, response["Content-Type"], response["X-Content-Type-Options"]) == (
         200,
         "image/png",
