@@ -10,12 +10,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from kitu.core import units
 from kitu.core.money import format_eur
 
 from .models import Invoice, InvoiceKind
@@ -38,6 +40,11 @@ def title_of(invoice: Invoice) -> str:
 
 
 def render(invoice: Invoice) -> bytes:
+    with translation.override("de"):  # an invoice is a German document, whoever asks for it
+        return _render(invoice)
+
+
+def _render(invoice: Invoice) -> bytes:
     if not invoice.number or not invoice.issue_date:
         raise NotIssued(f"invoice {invoice.pk} is a draft: only issued invoices have a PDF")
     seller, member = settings.KITU_SELLER, invoice.member
@@ -95,13 +102,13 @@ def render(invoice: Invoice) -> bytes:
             [
                 str(line.position),
                 p(text),
-                f"{_number(line.quantity)} {line.unit_code}",
+                units.quantity(line.quantity, line.unit_code),  # the word; the XRechnung keeps the code
                 format_eur(line.unit_price.quantize(Decimal("0.01"))),
                 _rate(line.vat_rate),
                 format_eur(line.net_amount),
             ]
         )
-    table = Table(rows, repeatRows=1, colWidths=[11 * mm, 82 * mm, 20 * mm, 24 * mm, 14 * mm, 24 * mm])
+    table = Table(rows, repeatRows=1, colWidths=[11 * mm, 74 * mm, 28 * mm, 24 * mm, 14 * mm, 24 * mm])
     table.setStyle(
         TableStyle(
             [

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import is_coop_admin
-from kitu.core import audit
+from kitu.core import audit, units
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import format_eur
 
@@ -64,13 +64,13 @@ def timeline_of(subscription: Subscription) -> pricing.Timeline:
 
 
 def _describe(subscription: Subscription, line: pricing.Line) -> str:
-    """E.g. "Betriebsführung, 01.03.2026–31.03.2026, 55 Arbeitsplatz à 22,50 € je Monat" (", anteilig"
+    """E.g. "Betriebsführung, 01.03.2026–31.03.2026, 55 Arbeitsplätze à 22,50 € je Monat" (", anteilig"
     when part of an interval is billed)."""
     service = subscription.service
     text = f"{service.name}, {line.start:%d.%m.%Y}–{line.end:%d.%m.%Y}"
     recurring = service.pricing != pricing.ONE_OFF
     if service.pricing == pricing.PER_UNIT or line.quantity != 1:
-        text += f", {line.quantity} {service.unit_label} à {format_eur(line.unit_amount)}"
+        text += f", {units.counted(line.quantity, service.unit_label)} à {format_eur(line.unit_amount)}"
         if recurring:
             with translation.override("de"):  # invoices are German documents, whoever runs the billing
                 text += f" je {service.get_interval_display()}"

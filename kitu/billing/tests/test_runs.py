@@ -37,12 +37,12 @@ def test_a_quarterly_run_with_price_and_quantity_changes(billing_world: dict[str
     wernigerode = Invoice.objects.get(member=w["wernigerode"])
     assert lines_of(wernigerode) == [
         (
-            "Betriebsführung je Arbeitsplatz, 01.01.2026–28.02.2026, 40 Arbeitsplatz à 25,00\xa0€ je Monat",
+            "Betriebsführung je Arbeitsplatz, 01.01.2026–28.02.2026, 40 Arbeitsplätze à 25,00\xa0€ je Monat",
             Decimal("2000.00"),
             Decimal("19.00"),
         ),
         (
-            "Betriebsführung je Arbeitsplatz, 01.03.2026–31.03.2026, 55 Arbeitsplatz à 22,50\xa0€ je Monat",
+            "Betriebsführung je Arbeitsplatz, 01.03.2026–31.03.2026, 55 Arbeitsplätze à 22,50\xa0€ je Monat",
             Decimal("1237.50"),
             Decimal("19.00"),
         ),
@@ -57,7 +57,7 @@ def test_a_quarterly_run_with_price_and_quantity_changes(billing_world: dict[str
             Decimal("591.78"),
             Decimal("0.00"),
         ),  # 90/365 × 2400
-        ("Schulungstag, 10.03.2026–10.03.2026, 2 Tag à 480,00\xa0€", Decimal("960.00"), Decimal("7.00")),
+        ("Schulungstag, 10.03.2026–10.03.2026, 2 Tage à 480,00\xa0€", Decimal("960.00"), Decimal("7.00")),
     ]
     _net, _vat, rates = pricing.totals(list(wernigerode.lines.all()))
     assert rates == {
