@@ -106,6 +106,7 @@ def test_alle_auswaehlen_on_the_page_creates_the_campaign_for_all(
     response = client.post(reverse("bundling:create"), _campaign_data(eligible_members_all="on"))
     assert response.status_code == 302
     campaign = Campaign.objects.get(title="Alle")
-    assert campaign.eligible_members.count() == Member.objects.filter(
-        joined_on__isnull=False, left_on__isnull=True
-    ).count()
+    assert (
+        campaign.eligible_members.count()
+        == Member.objects.filter(joined_on__isnull=False, left_on__isnull=True).count()
+    )
