@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kitu.accounts import policies as account_policies
 from kitu.accounts.selectors import users_of_organisation
 from kitu.core import charts
+from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error
 
@@ -30,7 +34,9 @@ from .forms import (
     OrderSettingsForm,
     RegisterForm,
 )
-from .models import Member, MembershipEvent
+from .models import EventKind, Member, MembershipEvent
+from .rules import business_year_end_on_or_after
+from .services.lifecycle import member_number_preview
 
 
 def _member(request: HttpRequest, member_id: int) -> Member:
@@ -167,7 +173,13 @@ def event_add(request: HttpRequest, member_id: int) -> HttpResponse:
     _require(policies.can_record_events(request.user))
     form = EventForm(request.POST or None, request.FILES or None, member=member)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        if data["kind"] in CONFIRMED_EVENTS:
+            if not confirmed(request):
+                return confirmation_page(request, _event_confirmation(request, member, data))
+            if data["kind"] == EventKind.ADMISSION:
+                expected = request.POST.get("expected_number", "")
+                data["expected_number"] = int(expected) if expected.isascii() and expected.isdigit() else None
         try:
             event = services.event_record(actor=request.user, member=member, kind=data["kind"], data=data)
         except DomainError as exc:
@@ -176,6 +188,68 @@ def event_add(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(request, _("Vorgang „%(event)s“ ist erfasst.") % {"event": event})
             return redirect("members:detail", member_id=member.pk)
     return render(request, "members/event_form.html", {"form": form, "member": member})
+
+
+# Irreversible steps of a membership: the form shows a confirmation page first.
+CONFIRMED_EVENTS = (EventKind.ADMISSION, EventKind.REJECTION, EventKind.EXCLUSION, EventKind.MERGER, EventKind.EXIT)
+
+
+class _DocumentAgainForm(forms.Form):
+    document = forms.FileField(label=_("Dokument (optional, bitte erneut wählen)"), required=False)
+
+
+def _event_confirmation(request: HttpRequest, member: Member, data: dict[str, Any]) -> Confirmation:
+    kind, day = data["kind"], data["effective_date"]
+    name, hidden = member.name, carried(request.POST)
+    extra = None
+    if kind == EventKind.ADMISSION:
+        number = member_number_preview(data.get("member_number"))
+        shares = data.get("share_delta") or 1
+        title = _("%(name)s zulassen?") % {"name": name}
+        consequence = _(
+            "Mitgliedsnummer %(number)s wird vergeben: %(name)s ist ab %(day)s Mitglied mit %(shares)s. "
+            "Eine vergebene Nummer wird nie wieder verwendet – das lässt sich nicht rückgängig machen."
+        ) % {
+            "number": number,
+            "name": name,
+            "day": f"{day:%d.%m.%Y}",
+            "shares": ngettext("%(n)s Geschäftsanteil", "%(n)s Geschäftsanteilen", shares) % {"n": shares},
+        }
+        button = _("Zulassen und Mitgliedsnummer %(number)s vergeben") % {"number": number}
+        hidden.append(("expected_number", str(number)))
+    elif kind == EventKind.REJECTION:
+        contacts = member.contacts.count()
+        documents = member.events.exclude(document="").count()
+        title = _("Beitrittsantrag von %(name)s ablehnen?") % {"name": name}
+        consequence = _(
+            "Den Antrag zum %(day)s ablehnen und die personenbezogenen Daten löschen: %(contacts)s, "
+            "%(documents)s, Bemerkungen, Telefon und Rechnungsadresse – das lässt sich nicht rückgängig machen."
+        ) % {
+            "day": f"{day:%d.%m.%Y}",
+            "contacts": ngettext("%(n)s Ansprechperson", "%(n)s Ansprechpersonen", contacts) % {"n": contacts},
+            "documents": ngettext("%(n)s Dokument", "%(n)s Dokumente", documents) % {"n": documents},
+        }
+        button = _("Ablehnen und Daten löschen")
+    else:
+        leaves = day if kind == EventKind.EXIT else business_year_end_on_or_after(day)
+        label = dict(EventKind.choices)[kind]
+        title = _("%(event)s von %(name)s erfassen?") % {"event": label, "name": name}
+        consequence = _(
+            "%(event)s zum %(day)s erfassen: %(name)s scheidet zum %(leaves)s aus – das lässt sich nicht "
+            "rückgängig machen."
+        ) % {"event": label, "day": f"{day:%d.%m.%Y}", "name": name, "leaves": f"{leaves:%d.%m.%Y}"}
+        button = _("%(event)s erfassen") % {"event": label}
+        if kind == EventKind.EXCLUSION:
+            extra = _DocumentAgainForm()
+    return Confirmation(
+        title=title,
+        consequence=consequence,
+        button=button,
+        action=reverse("members:event_add", args=[member.pk]),
+        back=reverse("members:detail", args=[member.pk]),
+        hidden=hidden,
+        extra_form=extra,
+    )
 
 
 @login_required

@@ -72,6 +72,17 @@ def next_member_number(requested: int | None = None) -> int:
     return number
 
 
+def member_number_preview(requested: int | None = None) -> int:
+    """The number an admission would draw now (for the confirmation page): what :func:`next_member_number`
+    gives, read without the lock. Should another admission draw it first, :func:`member_admit` with
+    ``expected_number`` refuses, and the page asks again with the new number."""
+    if requested is not None:
+        return requested
+    sequence = MemberNumberSequence.objects.filter(pk=1).first()
+    highest = max(sequence.last_number if sequence else 0, Member.objects.aggregate(m=Max("member_number"))["m"] or 0)
+    return highest + 1
+
+
 @transaction.atomic
 def member_admit(
     *,
@@ -81,8 +92,10 @@ def member_admit(
     shares: int = 1,
     member_number: int | None = None,
     note: str = "",
+    expected_number: int | None = None,
 ) -> Member:
-    """Admission by the cooperative: a member number, the joining date and the first shares."""
+    """Admission by the cooperative: a member number, the joining date and the first shares.
+    ``expected_number``: the number the person confirmed; if the draw gives another, nothing is saved."""
     member = _locked(member)
     _require_status(
         member, effective_date, (MemberStatus.APPLICANT,), _("Nur offene Beitrittsanträge können zugelassen werden.")
@@ -98,6 +111,15 @@ def member_admit(
         raise DomainError(_("Mindestens ein Geschäftsanteil ist zu zeichnen."), field="shares")
     before = _member_snapshot(member)
     member.member_number = next_member_number(member_number)
+    if expected_number is not None and member.member_number != expected_number:
+        raise DomainError(
+            _(
+                "Mitgliedsnummer %(expected)s ist inzwischen vergeben; die nächste freie ist %(number)s. "
+                "Bitte bestätigen Sie die Zulassung noch einmal."
+            )
+            % {"expected": expected_number, "number": member.member_number},
+            field="member_number",
+        )
     member.joined_on = effective_date
     _save_member(actor=actor, member=member, before=before)
     _add_event(
@@ -355,6 +377,7 @@ def event_record(*, actor: Any, member: Member, kind: str, data: dict[str, Any])
             shares=data.get("share_delta") or 1,
             member_number=data.get("member_number"),
             note=note,
+            expected_number=data.get("expected_number"),
         )
         return member.events.get(kind=EventKind.ADMISSION)
     if kind == EventKind.REJECTION:

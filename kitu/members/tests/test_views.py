@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kitu.accounts.models import Organisation
+from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
 from kitu.members import services
 from kitu.members.models import EventKind, Member
 
@@ -32,9 +33,13 @@ def test_coop_admin_records_application_and_admission_through_forms(world: dict[
     )
     member = Member.objects.get(organisation__name="Stadt Halberstadt")
     assert response.status_code == 302 and response["Location"] == reverse("members:detail", args=[member.pk])
+    admission = {"kind": "admission", "effective_date": "2026-04-01", "share_delta": "2"}
+    confirm = client.post(reverse("members:event_add", args=[member.pk]), admission)
+    assert confirm.status_code == 200 and "Mitgliedsnummer 59 wird vergeben" in confirm.content.decode()
+    assert Member.objects.get(pk=member.pk).member_number is None
     response = client.post(
         reverse("members:event_add", args=[member.pk]),
-        {"kind": "admission", "effective_date": "2026-04-01", "share_delta": "2"},
+        {**admission, "expected_number": "59", CONFIRM_FIELD: CONFIRM_VALUE},
     )
     assert response.status_code == 302
     member.refresh_from_db()
