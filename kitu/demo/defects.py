@@ -87,6 +87,28 @@ ANSWERS = {
 }
 
 
+def legal_texts(member: Member, domain: str) -> dict[str, str]:
+    """Demo legal texts of a town (the pages mark them as demo)."""
+    address = f"{member.name}\n{member.street}\n{member.postcode} {member.city}"
+    return {
+        "imprint": (
+            f"Demo-Text\n\n{address}\n\nVertreten durch die Bürgermeisterin (Demo)\nE-Mail: info@{domain}.example"
+        ),
+        "privacy": (
+            f"Demo-Text\n\nVerantwortlich: {address}\n\nWir speichern Ihre Meldung (Kategorie, Beschreibung, Ort, "
+            "Fotos ohne Standort- und Kameradaten) und, wenn Sie sie angeben, Ihre E-Mail-Adresse, um Ihnen den Stand "
+            "zu schreiben. Zwei Jahre nach der Erledigung löschen wir E-Mail-Adresse, Fotos und interne Notizen.\n\n"
+            f"Datenschutzbeauftragte: datenschutz@{domain}.example (Demo)"
+        ),
+        "accessibility": (
+            "Demo-Text\n\nDer Mängelmelder ist mit der BITV 2.0 teilweise vereinbar: Die Stelle lässt sich auf der "
+            "Karte nicht mit der Tastatur setzen; geben Sie stattdessen eine Adresse ein oder verwenden Sie Ihren "
+            "Standort."
+        ),
+        "accessibility_email": f"barrierefreiheit@{domain}.example",
+    }
+
+
 def seed_defects() -> int:
     """The three towns' reporters, unless they exist; returns the number of reports created."""
     rng = random.Random(2026)  # noqa: S311 - the same demo every time, nothing secret
@@ -98,7 +120,13 @@ def seed_defects() -> int:
         if member is None or DefectService.objects.filter(member=member).exists():
             continue
         service = DefectService.objects.create(
-            member=member, slug=slug, area=area, outside_hint=hint, retention_days=730, is_demo=True
+            member=member,
+            slug=slug,
+            area=area,
+            outside_hint=hint,
+            retention_days=730,
+            is_demo=True,
+            **legal_texts(member, domain),
         )
         categories = []
         for code, name, description, group, mailbox in CATEGORIES:
