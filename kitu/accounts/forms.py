@@ -47,6 +47,14 @@ class TokenForm(forms.Form):
     )
 
 
+class TaskDigestForm(forms.Form):
+    task_digest = forms.BooleanField(
+        label=_("Tägliche Zusammenfassung meiner Aufgaben per E-Mail"),
+        required=False,
+        help_text=_("Jeden Morgen eine E-Mail mit Ihren offenen Aufgaben – nur an Tagen, an denen welche warten."),
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Bezeichnung"), max_length=100, help_text=_("Wofür wird das Token benutzt?"))
 

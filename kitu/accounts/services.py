@@ -74,6 +74,19 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
 
 
 @transaction.atomic
+def task_digest_set(*, actor: Any, user: User, enabled: bool) -> User:
+    """Opt in to (or out of) the daily task digest mail; only for oneself."""
+    if getattr(actor, "pk", None) is None or actor.pk != user.pk:
+        raise PermissionDenied(_("Die tägliche Zusammenfassung bestellt jede Person nur für sich selbst."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"task_digest": user.task_digest}
+    user.task_digest = enabled
+    user.save(update_fields=["task_digest"])
+    audit.record(actor=actor, instance=user, action="update", before=before, after={"task_digest": enabled})
+    return user
+
+
+@transaction.atomic
 def role_grant(*, actor: Any, user: User, organisation: Organisation, role: str) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError(_("Unbekannte Rolle."), field="role")

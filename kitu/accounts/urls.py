@@ -38,6 +38,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", views.profile, name="profile"),
+    path("aufgaben-zusammenfassung/", views.task_digest, name="task_digest"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/widerrufen/", views.api_token_revoke, name="api_token_revoke"),
     path("organisation/<int:org_id>/benutzer/", views.organisation_users, name="organisation_users"),

@@ -26,7 +26,14 @@ from kitu.core.forms import add_domain_error
 from kitu.core.models import AuditEntry
 
 from . import policies, selectors, services
-from .forms import ApiTokenForm, AuditFilterForm, EmailAuthenticationForm, OrganisationUserForm, TokenForm
+from .forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    EmailAuthenticationForm,
+    OrganisationUserForm,
+    TaskDigestForm,
+    TokenForm,
+)
 from .models import Organisation, User
 
 
@@ -101,8 +108,26 @@ def profile(request: HttpRequest) -> HttpResponse:
             "assignments": assignments,
             "has_device": user_has_device(user),
             "manageable": manageable,
+            "digest_form": TaskDigestForm(initial={"task_digest": user.task_digest}),  # type: ignore[union-attr]
         },
     )
+
+
+@login_required
+@require_POST
+def task_digest(request: HttpRequest) -> HttpResponse:
+    """The opt-in for the daily task digest (always the signed-in user's own)."""
+    form = TaskDigestForm(request.POST)
+    form.is_valid()  # a checkbox: absent means off
+    user = cast(User, request.user)
+    services.task_digest_set(actor=user, user=user, enabled=bool(form.cleaned_data.get("task_digest")))
+    messages.success(
+        request,
+        _("Sie erhalten die tägliche Zusammenfassung Ihrer Aufgaben.")
+        if form.cleaned_data.get("task_digest")
+        else _("Sie erhalten keine tägliche Zusammenfassung mehr."),
+    )
+    return redirect("accounts:profile")
 
 
 @login_required
