@@ -361,17 +361,20 @@ def test_order_from_cart_to_goods_receipt(browser: Any, live_server: Any, order_
     check_accessibility(requester)  # results with their quantity and cart button per row
     requester.get_by_label(re.compile("Dockingstation: Menge")).fill("4")
     requester.get_by_role("button", name=re.compile("^In den Warenkorb ?: Dockingstation$")).click()
-    assert requester.get_by_text("Dockingstation ist im Warenkorb.").count() == 1
+    assert requester.get_by_text("In den Warenkorb gelegt: 4 × Dockingstation").count() == 1
     requester.goto(live_server.url + reverse("catalog:article", args=[w["notebook"].pk]))
     requester.get_by_label("Menge").fill("2")
     requester.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
-    assert requester.get_by_text("Notebook 14 Zoll ist im Warenkorb.").count() == 1
+    assert requester.get_by_text("In den Warenkorb gelegt: 2 × Notebook 14 Zoll").count() == 1  # stays on the page
+    requester.goto(live_server.url + reverse("orders:cart"))
     requester.get_by_label("Artikelnummer des Lieferanten").fill("MON-1")
     requester.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
     check_accessibility(requester)  # the cart with its per-line forms
-    requester.get_by_role("button", name="Bestellung absenden").click()
-    assert requester.get_by_text("wartet auf Freigabe.").count() == 1
-    check_accessibility(requester)  # the order list
+    requester.get_by_role("link", name="Weiter zur Prüfung").click()
+    check_accessibility(requester)  # the review
+    requester.get_by_role("button", name="2 Bestellungen verbindlich absenden").click()
+    assert requester.get_by_text("2 Bestellungen abgesendet").count() == 1
+    check_accessibility(requester)  # the confirmation
     order = Order.objects.get(status="pending")
     assert sorted(Order.objects.values_list("status", flat=True)) == ["pending", "sent"]  # the small one went out
 
