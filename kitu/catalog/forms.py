@@ -25,6 +25,17 @@ class SearchForm(forms.Form):
     eclass = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class SynonymForm(forms.Form):
+    terms = forms.CharField(
+        label=_("Begriffe"),
+        max_length=600,
+        help_text=_(
+            "Wörter mit gleicher Bedeutung, durch Komma getrennt, z. B. „Beamer, Projektor“. "
+            "Die Suche nach einem davon findet die Artikel aller."
+        ),
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("BMEcat-Datei (XML oder ZIP mit Bildern)"))
     dry_run = forms.BooleanField(label=_("nur prüfen (Probelauf, ändert nichts)"), required=False)

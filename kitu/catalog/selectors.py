@@ -1,7 +1,8 @@
 """Catalog reads: which articles a user may see, and the search over them.
 
 One selector, two engines: PostgreSQL full-text search (german configuration, GIN index, pg_trgm for
-typos) and SQLite FTS5 over stemmed words (snowball German, the same stemmer at import and query)."""
+typos) and SQLite FTS5 over stemmed words (snowball German, the same stemmer at import and query). On both,
+synonym groups widen the query and unknown words are corrected when nothing is found (vocabulary.py)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,15 @@ from django.utils.translation import gettext as _
 
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import organisation_ids
-from kitu.contracts.models import ContractState
+from kitu.contracts.models import ContractState, Supplier
 from kitu.contracts.policies import can_manage_contracts
 from kitu.contracts.selectors import visible_contracts
+from kitu.core import eclass as eclass_names
 from kitu.core.errors import DomainError, NotFound
+from kitu.core.money import format_eur
 
-from .models import Article, ArticleSearch, CatalogImport
+from . import vocabulary
+from .models import Article, ArticleSearch, CatalogImport, SynonymGroup
 from .text import stem, words
 
 SORTS = ("relevance", "price_asc", "price_desc")
@@ -96,6 +100,7 @@ class SearchResult:
     total: int
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     typo_tolerant: bool = False
+    suggestion: str = ""  # the corrected query whose articles these are ("Meinten Sie …?")
 
 
 def _chunks(q: str) -> list[list[str]]:
@@ -104,18 +109,38 @@ def _chunks(q: str) -> list[list[str]]:
     return [parts for chunk in q.split() if (parts := words(chunk))]
 
 
-def _fts_match(q: str) -> str:
-    """FTS5 query: every part required, stemmed, its last word as a prefix."""
-    return " AND ".join('"' + " ".join(stem(w) for w in parts) + '"*' for parts in _chunks(q))
+Synonyms = dict[str, list[str]]  # a query word (lower case) → the words of its synonym group
 
 
-def _pg_query(q: str) -> SearchQuery | None:
+def _fts_match(q: str, synonyms: Synonyms | None = None) -> str:
+    """FTS5 query: every part required, stemmed, its last word as a prefix; a one-word part in a synonym
+    group matches any word of the group."""
+    synonyms = synonyms or {}
+
+    def part(parts: list[str]) -> str:
+        if len(parts) == 1 and parts[0].lower() in synonyms:
+            alternatives = dict.fromkeys(stem(w) for w in synonyms[parts[0].lower()])
+            return "(" + " OR ".join(f'"{a}"*' for a in alternatives) + ")"
+        return '"' + " ".join(stem(w) for w in parts) + '"*'
+
+    return " AND ".join(part(parts) for parts in _chunks(q))
+
+
+def _pg_query(q: str, synonyms: Synonyms | None = None) -> SearchQuery | None:
     """The tsquery for ``q``: the german (stemmed) reading or the simple one (article numbers, stop
-    words); PostgreSQL normalises both, and one is dropped where they are the same."""
+    words); PostgreSQL normalises both, and one is dropped where they are the same. A one-word part in a
+    synonym group matches any word of the group."""
+    synonyms = synonyms or {}
     chunks = [[w.lower() for w in parts] for parts in _chunks(q)]
     if not chunks:
         return None
-    raw = " & ".join("(" + " <-> ".join([*parts[:-1], parts[-1] + ":*"]) + ")" for parts in chunks)
+
+    def part(parts: list[str]) -> str:
+        if len(parts) == 1 and parts[0] in synonyms:
+            return "(" + " | ".join(f"{w}:*" for w in synonyms[parts[0]]) + ")"
+        return "(" + " <-> ".join([*parts[:-1], parts[-1] + ":*"]) + ")"
+
+    raw = " & ".join(part(parts) for parts in chunks)
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_tsquery('german', %s)::text, to_tsquery('simple', %s)::text", [raw, raw])
         readings = [r for r in dict.fromkeys(cursor.fetchone() or ()) if r]
@@ -124,10 +149,10 @@ def _pg_query(q: str) -> SearchQuery | None:
     return SearchQuery(" | ".join(f"({r})" for r in readings), config="simple", search_type="raw")
 
 
-def _fts_ids(q: str) -> tuple[RawSQL, dict[int, int]] | None:
+def _fts_ids(q: str, synonyms: Synonyms) -> tuple[RawSQL, dict[int, int]] | None:
     """SQLite: the ids matching ``q`` (a subquery) and each id's position in FTS5's bm25 order (sorting
     in Python is cheaper there than a correlated bm25 subquery)."""
-    match = _fts_match(q)
+    match = _fts_match(q, synonyms)
     if not match:
         return None
     with connection.cursor() as cursor:
@@ -139,15 +164,19 @@ def _fts_ids(q: str) -> tuple[RawSQL, dict[int, int]] | None:
     return RawSQL("SELECT rowid FROM catalog_article_fts WHERE catalog_article_fts MATCH %s", [match]), positions
 
 
-def _infix(qs: QuerySet[Article], q: str) -> QuerySet[Article]:
-    """Every word of ``q`` inside the description: German compounds ("Drucker" in
+def _infix(qs: QuerySet[Article], q: str, synonyms: Synonyms | None = None) -> QuerySet[Article]:
+    """Every word of ``q`` (or one of its synonyms) inside the description: German compounds ("Drucker" in
     "Multifunktionsdrucker") that full-text search, matching word starts, cannot find. PostgreSQL
     answers ILIKE from the trigram index."""
     terms = words(q)
     if not terms:
         return qs.none()
+    synonyms = synonyms or {}
     for term in terms:
-        qs = qs.filter(_ILike(F("description_short"), "%" + term.replace("_", "\\_") + "%"))
+        condition = Q()
+        for alternative in synonyms.get(term.lower(), [term]):
+            condition |= Q(_ILike(F("description_short"), "%" + alternative.replace("_", "\\_") + "%"))
+        qs = qs.filter(condition)
     # earlier in the description ranks higher (and the ordering needs the trigram index, not the price index)
     return qs.annotate(rank=-StrIndex(Lower("description_short"), Value(terms[0].lower())))
 
@@ -267,8 +296,12 @@ def search_articles(
     page: int = 1,
     per_page: int = 20,
     facets: bool = True,
+    correct: bool = True,
 ) -> SearchResult:
     """Articles ``user`` may see matching ``q`` and the filters, one page of them with the total and facets.
+    Query words in a synonym group also find the group's other words. Where nothing matches, the words
+    inside descriptions, then (``correct``) the query with its unknown words corrected (``suggestion``),
+    then on PostgreSQL similar spellings.
     Any input is answered: a query of operators or symbols only finds nothing, ids and price bounds
     out of range match nothing (or bound nothing), a page past the end is the last page; only a NUL
     character raises DomainError."""
@@ -293,10 +326,11 @@ def search_articles(
     base = visible_articles(user, scope).filter(**filters)
     qs, typo = base, False
     ids: Sequence[int] | None = None
+    synonyms = vocabulary.synonyms_for(terms) if q else {}
     if not (priced and _is_id(contract) and _is_id(supplier)):
         qs, ids, terms = base.none(), [], []  # ids or prices out of range: nothing can match
     elif q and connection.vendor == "postgresql":
-        query = _pg_query(q)
+        query = _pg_query(q, synonyms)
         if query is None:
             # no word (only operators, punctuation, symbols such as ' ! & | :* \\ or emoji) or none with a
             # lexeme ("²"): no full-text search; the look inside the descriptions below takes the words
@@ -309,7 +343,7 @@ def search_articles(
             ids = _PageIds(_ordered(index, q, sort), page, per_page)
             qs = base.filter(pk__in=index.values("pk"))
     elif q:
-        found = _fts_ids(q)
+        found = _fts_ids(q, synonyms)
         if found is None:
             qs = base.none()
         else:
@@ -320,9 +354,30 @@ def search_articles(
     if ids is None:
         ids = _PageIds(_ordered(qs, q, sort), page, per_page)
     if terms and not len(ids):
-        # nothing starts with the words: look inside words, then (PostgreSQL) for similar spellings
-        qs = _infix(base, q)
+        # nothing starts with the words: look inside words, then correct the spelling, then (PostgreSQL)
+        # look for similar spellings
+        qs = _infix(base, q, synonyms)
         ids = _PageIds(_ordered(qs, q, sort), page, per_page)
+        suggestion = vocabulary.correction(q, _known) if correct and not len(ids) else None
+        if suggestion:
+            fixed = search_articles(
+                user,
+                q=suggestion,
+                contract=contract,
+                supplier=supplier,
+                eclass=eclass,
+                manufacturer=manufacturer,
+                price_min=price_min,
+                price_max=price_max,
+                sort=sort,
+                page=page,
+                per_page=per_page,
+                facets=facets,
+                correct=False,
+            )
+            if fixed.total:
+                fixed.suggestion, fixed.typo_tolerant = suggestion, True
+                return fixed
         if not len(ids) and connection.vendor == "postgresql":
             qs, typo = _similar(base, q), True
             ids = _PageIds(_ordered(qs, q, sort), page, per_page)
@@ -330,6 +385,22 @@ def search_articles(
     if facets:
         result.facets = _facets(qs.order_by())
     return result
+
+
+def _known(word: str) -> bool:
+    """Whether ``word`` finds any article of any catalog: at a word start (full-text) or inside a word."""
+    if connection.vendor == "postgresql":
+        query = _pg_query(word)
+        if query is not None and ArticleSearch.objects.filter(vector=query).exists():
+            return True
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM catalog_article_fts WHERE catalog_article_fts MATCH %s LIMIT 1", [_fts_match(word)]
+            )
+            if cursor.fetchone():
+                return True
+    return _infix(Article.objects.all(), word).exists()
 
 
 def _ordered(qs: QuerySet[Any], q: str, sort: str) -> QuerySet[Any]:
@@ -371,6 +442,50 @@ def _facets(base: QuerySet[Article]) -> dict[str, list[Facet]]:
             .order_by("contract__number")
         ],
     }
+
+
+def synonym_groups() -> list[SynonymGroup]:
+    """The synonym list of the search, each group with its words (the office's page)."""
+    return list(SynonymGroup.objects.prefetch_related("terms").select_related("created_by"))
+
+
+@dataclass
+class Chip:
+    """An active filter of the search: the parameter removing it takes away, and its label in words."""
+
+    name: str
+    label: str
+
+
+def filter_chips(user: Any, params: dict[str, Any]) -> list[Chip]:
+    """The active filters among the valid search ``params``, labelled as the user reads them (contract
+    and supplier by name, where the user sees them)."""
+    chips = []
+    if (contract := params.get("contract")) is not None and _is_id(contract):
+        found = visible_contracts(user).filter(pk=contract).values_list("number", "title").first()
+        name = f"{found[0]} {found[1]}" if found else _("unbekannt")
+        chips.append(Chip("contract", _("Rahmenvertrag: %(name)s") % {"name": name}))
+    if (supplier := params.get("supplier")) is not None and _is_id(supplier):
+        supplier_name = (
+            Supplier.objects.filter(pk=supplier, contracts__in=visible_contracts(user).values("pk"))
+            .values_list("organisation__name", flat=True)
+            .first()
+        )
+        chips.append(Chip("supplier", _("Lieferant: %(name)s") % {"name": supplier_name or _("unbekannt")}))
+    if manufacturer := params.get("manufacturer"):
+        chips.append(Chip("manufacturer", _("Hersteller: %(name)s") % {"name": manufacturer}))
+    if eclass := params.get("eclass"):
+        chips.append(Chip("eclass", _("Warengruppe: %(name)s") % {"name": eclass_names.label(eclass)}))
+    if (price_min := params.get("price_min")) is not None:
+        chips.append(Chip("price_min", _("Preis ab %(amount)s") % {"amount": _amount(price_min)}))
+    if (price_max := params.get("price_max")) is not None:
+        chips.append(Chip("price_max", _("Preis bis %(amount)s") % {"amount": _amount(price_max)}))
+    return chips
+
+
+def _amount(value: Decimal) -> str:
+    """A price bound in German notation; one no price column can hold ("1e30") as typed."""
+    return format_eur(value) if value.is_finite() and value.copy_abs() <= PRICE_LIMIT else f"{value} €"
 
 
 def articles_to_compare(user: Any, ids: list[int]) -> list[Article]:

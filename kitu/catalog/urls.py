@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("artikel/<int:article_id>/", views.article, name="article"),
     path("vergleich/", views.compare, name="compare"),
+    path("synonyme/", views.synonyms, name="synonyms"),
+    path("synonyme/<int:group_id>/loeschen/", views.synonym_delete, name="synonym_delete"),
     path("import/<int:contract_id>/", views.imports, name="imports"),
     path("import/ergebnis/<int:import_id>/", views.import_result, name="import_result"),
 ]

@@ -1,4 +1,5 @@
-"""Catalog pages: search, article, comparison, and the import pages for contract managers."""
+"""Catalog pages: search, article, comparison, the synonym list of the office, and the import pages for
+contract managers."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kitu.contracts.policies import can_manage_contracts
 from kitu.contracts.selectors import contract_for, visible_contracts
 from kitu.core.errors import DomainError, NotFound
+from kitu.core.forms import save_form
 from kitu.orders.policies import ordering_members
 
 from . import selectors, services
-from .forms import ImportForm, SearchForm
+from .forms import ImportForm, SearchForm, SynonymForm
 from .models import CatalogImport
+from .policies import can_edit_synonyms
 from .tasks import progress_key
 
 
@@ -44,6 +50,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     template = "catalog/_results.html" if request.htmx else "catalog/search.html"  # type: ignore[attr-defined]
     members = ordering_members(request.user)
+    chips = [
+        (chip.label, _search_url(request, remove=chip.name)) for chip in selectors.filter_chips(request.user, params)
+    ]
     return render(
         request,
         template,
@@ -54,8 +63,34 @@ def search(request: HttpRequest) -> HttpResponse:
             "params": params,
             # results go into the cart of the first member one orders for (the cart page switches members)
             "order_member": members[0] if members else None,
+            # this page of results: article links and cart forms come back to it
+            "here": _search_url(request),
+            "chips": chips,
+            "suggestion_url": _search_url(request, q=result.suggestion) if result.suggestion else "",
+            "can_edit_synonyms": can_edit_synonyms(request.user),
         },
     )
+
+
+def _search_url(request: HttpRequest, *, remove: str = "", q: str = "") -> str:
+    """The search page with the request's parameters: ``remove`` taken out (and the page with it), or the
+    query ``q`` instead of the typed one (from the first page)."""
+    query = request.GET.copy()
+    if remove or q:
+        query.pop("page", None)
+    if remove:
+        query.pop(remove, None)
+    if q:
+        query["q"] = q
+    url = reverse("catalog:search")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _local_url(request: HttpRequest, url: str) -> str:
+    """``url`` where it is a path on this site (a results page to go back to), else ""."""
+    if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return ""
+    return url
 
 
 @login_required
@@ -79,6 +114,8 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
             "limits": limits,
             "order_members": order_members,
             "exhausted": any(lim.is_exhausted for lim in limits),
+            # the results page the user came from (search, filters, page), where the link says so
+            "back": _local_url(request, request.GET.get("back", "")),
         },
     )
 
@@ -89,6 +126,38 @@ def compare(request: HttpRequest) -> HttpResponse:
     if len(ids) > selectors.MAX_COMPARE:
         messages.info(request, _("Es werden höchstens vier Artikel verglichen."))
     return render(request, "catalog/compare.html", {"articles": selectors.articles_to_compare(request.user, ids)})
+
+
+@login_required
+def synonyms(request: HttpRequest) -> HttpResponse:
+    """The office's synonym list of the search: the groups, a form to add one, a button to delete each."""
+    if not can_edit_synonyms(request.user):
+        raise DjangoPermissionDenied
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST":
+        done = save_form(
+            request,
+            form,
+            lambda data: services.synonym_group_add(actor=request.user, terms=data["terms"]),
+            _("Die Synonymgruppe ist angelegt."),
+            lambda _group: redirect("catalog:synonyms"),
+        )
+        if done is not None:
+            return done
+    return render(request, "catalog/synonyms.html", {"form": form, "groups": selectors.synonym_groups()})
+
+
+@login_required
+@require_POST
+def synonym_delete(request: HttpRequest, group_id: int) -> HttpResponse:
+    if not can_edit_synonyms(request.user):
+        raise DjangoPermissionDenied
+    try:
+        removed = services.synonym_group_delete(actor=request.user, group_id=group_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, _("Die Synonymgruppe „%(words)s“ ist gelöscht.") % {"words": ", ".join(removed)})
+    return redirect("catalog:synonyms")
 
 
 @login_required
