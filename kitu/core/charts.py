@@ -129,8 +129,9 @@ def horizontal_bars(
     step = _nice_step(peak)
     x_max = step * -(-peak // step)
     suffix = f"\u00a0{unit}" if unit else ""
-    parts = [
-        f'<svg class="kitu-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    parts = [  # width and height give the aspect ratio when CSS sets the width (kitu-chart-scroll on phones)
+        f'<svg class="kitu-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
         f'aria-labelledby="hchart-title hchart-desc"><title id="hchart-title">{escape(title)}</title>'
         f'<desc id="hchart-desc">{escape(description)}</desc>'
     ]
