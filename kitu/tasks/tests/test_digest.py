@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kitu.accounts.models import User
 from kitu.billing.models import BillingRun
+from kitu.core.actors import SYSTEM
 from kitu.core.errors import PermissionDenied
 from kitu.tasks import services, tasks
 from kitu.tasks.models import DigestSent
@@ -36,8 +37,10 @@ def test_the_digest_goes_once_a_day_to_opted_in_users_with_tasks(digest_world: d
     assert f"{settings.KITU_BASE_URL}/leistungen/abrechnung/{run.pk}/\n" in message.body
     assert "/konto/" in message.body  # how to unsubscribe
     assert list(DigestSent.objects.values_list("user__email", "day", "tasks")) == [("admin@test.example", today, 1)]
-    # a second run the same day sends nothing
+    # a second run the same day sends nothing, nor does a direct call for the user
     assert services.digests_send(today=today) == 0
+    admin = digest_world["users"]["coop_admin"]
+    assert services.digest_send(actor=SYSTEM, user=User.objects.get(pk=admin.pk), today=today) is False
     assert len(mail.outbox) == 1
     # the next day again (the task is still open)
     assert services.digests_send(today=today + dt.timedelta(days=1)) == 1

@@ -60,6 +60,16 @@ def test_the_second_step_is_the_second_approvers_task_from_the_first_approval(or
     assert tasks_of(w["approver2"], "order_approval") == []
 
 
+def test_who_approved_the_first_step_has_no_task_for_the_second(order_world: dict[str, Any]) -> None:
+    w = order_world
+    approver = w["users"]["approver"]
+    approval_rules.approver_set(actor=w["users"]["member_admin"], member=w["wernigerode"], user=approver, step=2)
+    order = _order(w, "monitor", 40)
+    services.approve(actor=approver, order=order)
+    assert tasks_of(approver, "order_approval") == []  # the second approval must be another person's
+    assert len(tasks_of(w["approver2"], "order_approval")) == 1
+
+
 def test_goods_receipt_and_the_suppliers_tasks_follow_the_order(order_world: dict[str, Any]) -> None:
     w = order_world
     users = w["users"]
