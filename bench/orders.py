@@ -66,6 +66,7 @@ from kitu.contracts import services as contract_services  # noqa: E402
 from kitu.contracts.models import Supplier, VolumeLimit  # noqa: E402
 from kitu.core.actors import SYSTEM  # noqa: E402
 from kitu.members import services as member_services  # noqa: E402
+from kitu.members.models import Site  # noqa: E402
 from kitu.orders.models import ApprovalPolicy, Order  # noqa: E402
 
 
@@ -85,6 +86,12 @@ def build() -> dict[str, Any]:
         council_resolution_date=dt.date(2013, 6, 1),
     )
     member_services.member_admit(actor=admin, member=member, effective_date=dt.date(2013, 9, 1), shares=1)
+    member_services.subrecord_save(  # the delivery site every order needs (the first site is the default)
+        actor=admin,
+        member=member,
+        instance=Site(),
+        data={"name": "Rathaus", "street": "Marktplatz 1", "postcode": "38855", "city": "Wernigerode"},
+    )
     supplier = Supplier.objects.create(
         organisation=Organisation.objects.create(kind=OrgKind.SUPPLIER, name="Elbe-IT Systemhaus GmbH"),
         street="Hafenstraße 1",

@@ -134,8 +134,8 @@ class OrderSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["default_site"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = member.sites.all()  # type: ignore[attr-defined]
-        field.label_from_instance = lambda site: f"{site.name} ({site.street}, {site.postcode} {site.city})"
+        field.queryset = member.sites.all()
+        field.label_from_instance = lambda site: f"{site.name} ({site.street}, {site.postcode} {site.city})"  # type: ignore[method-assign,assignment]
 
 
 class RegisterForm(forms.Form):
