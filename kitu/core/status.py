@@ -35,6 +35,7 @@ STATUSES: dict[str, dict[str, Status]] = {
     # An invoice as the receivables see it (billing.receivables.state_of), plus the draft.
     "invoice": {
         "draft": Status(_("Entwurf"), INFO),
+        "issued": Status(_("ausgestellt"), INFO),
         "open": Status(_("offen"), INFO),
         "overdue": Status(_("überfällig"), DANGER),
         "paid": Status(_("bezahlt"), SUCCESS),

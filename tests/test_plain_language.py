@@ -1,0 +1,112 @@
+"""Plain language and numbers (issue 18.7) across the apps: every status a model can have is in the core
+status table (so no page ever shows a code), and the pages show words and German numbers — units, ECLASS
+names, quantities with thousands separators, status badges, "alle auswählen"."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from kitu.billing.models import InvoiceStatus, RequestStatus, RunStatus
+from kitu.billing.receivables import STATES
+from kitu.bundling.models import CampaignState
+from kitu.catalog.models import Article, CatalogImport, ScalePrice
+from kitu.contracts import services as contract_services
+from kitu.contracts.forms import ContractForm
+from kitu.contracts.models import ContractState
+from kitu.core.status import STATUSES
+from kitu.defects.models import ReportStatus
+from kitu.members.models import Member, MemberStatus
+from kitu.orders.models import OrderStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("kind", "codes"),
+    [
+        ("order", OrderStatus.values),
+        ("invoice", [*InvoiceStatus.values, *STATES]),
+        ("billing_run", RunStatus.values),
+        ("request", RequestStatus.values),
+        ("campaign", CampaignState.values),
+        ("member", MemberStatus.values),
+        ("contract", ContractState.values),
+        ("defect", ReportStatus.values),
+        ("catalog_import", CatalogImport.Status.values),
+        ("campaign_report", ["open", "no_demand", "reported"]),
+        ("optimiser_run", ["optimal", "infeasible"]),
+    ],
+)
+def test_every_status_has_words_and_a_tone(kind: str, codes: list[str]) -> None:
+    table = STATUSES[kind]
+    missing = [code for code in codes if code not in table]
+    assert missing == []
+    for code in codes:
+        assert str(table[code].label) and table[code].label != code
+        assert table[code].tone in ("", "info", "success", "warning", "danger")
+
+
+def test_article_page_speaks_units_and_classes(order_world: dict[str, Any], client_for: Any) -> None:
+    notebook = Article.objects.get(supplier_pid="NB-1")
+    notebook.eclass_system, notebook.eclass_group = "ECLASS-13.0", "19030104"
+    notebook.save()
+    ScalePrice.objects.create(article=notebook, lower_bound=Decimal("1000"), amount=Decimal("700.00"))
+    page = client_for("requester").get(reverse("catalog:article", args=[notebook.pk])).content.decode()
+    assert 'Notebook <span class="kitu-code">(ECLASS 19-03-01-04)</span>' in page
+    assert "800,00\xa0€ je Stück" in page
+    assert '<dd class="kern-description-list-item__value">Stück <span class="kitu-code">(C62)</span></dd>' in page
+    assert '<td class="kern-table__cell">5 Stück</td>' in page  # scale price from 5 pieces
+    assert '<td class="kern-table__cell">1.000 Stück</td>' in page
+    assert ">C62<" not in page and "19030104<" not in page
+
+
+def test_search_results_and_compare_show_words(order_world: dict[str, Any], client_for: Any) -> None:
+    Article.objects.filter(supplier_pid="NB-1").update(eclass_group="19030104")
+    client = client_for("requester")
+    results = client.get(reverse("catalog:search"), {"q": "Notebook"}).content.decode()
+    assert '<span class="kern-body--small">je Stück</span>' in results
+    assert 'Notebook <span class="kitu-code">(ECLASS 19-03-01-04)</span></a>' in results  # the class filter
+    ids = list(Article.objects.filter(supplier_pid__in=["NB-1", "DS-1"]).values_list("pk", flat=True))
+    compare = client.get(reverse("catalog:compare"), {"id": ids}).content.decode()
+    assert "Stück, mind. 2 Stück" in compare and "Stück, mind. 1 Stück" in compare
+    assert 'Notebook <span class="kitu-code">(ECLASS 19-03-01-04)</span>' in compare
+
+
+def test_contract_volumes_in_german_numbers(contract_world: dict[str, Any], client_for: Any) -> None:
+    w = contract_world
+    contract_services.limit_save(
+        actor=w["admin"], lot=w["lot"], article_pid="NB-9", estimated_quantity=33130, max_quantity=43069
+    )
+    page = client_for("coop_admin").get(reverse("contracts:detail", args=[w["contract"].pk])).content.decode()
+    assert "33.130 / 43.069 / 0" in page
+    assert 'kern-badge--success" data-status="active"><span class="kern-label">aktiv</span>' in page
+
+
+def test_member_list_shows_status_badges(world: dict[str, Any], client_for: Any) -> None:
+    page = client_for("coop_admin").get(reverse("members:list")).content.decode()
+    assert 'data-status="active"><span class="kern-label">Mitglied</span>' in page
+
+
+def test_alle_auswaehlen_on_the_contract_form(contract_world: dict[str, Any]) -> None:
+    w = contract_world
+    data = {
+        "number": "RV-ALLE",
+        "title": "Alle",
+        "legal_basis": "vgv21",
+        "awarding_body": "KITU",
+        "starts_on": "2026-01-01",
+        "ends_on": "2027-12-31",
+        "call_off_mode": "direct",
+        "suppliers": [w["supplier"].pk],
+    }
+    every = set(Member.objects.filter(joined_on__isnull=False))
+    form = ContractForm({**data, "eligible_members_all": "on"})
+    assert form.is_valid(), form.errors
+    assert set(form.cleaned_data["eligible_members"]) == every and len(every) >= 2
+    assert "eligible_members_all" not in form.cleaned_data
+    none = ContractForm(data)
+    assert none.is_valid() and list(none.cleaned_data["eligible_members"]) == []
