@@ -75,3 +75,26 @@ def test_optimiser_result_and_invoice_in_words(
     assert status.inner_text() in ("offen", "überfällig")
     assert "2 Tage à 480,00 €" in page.get_by_role("main").inner_text().replace("\xa0", " ")
     _fits(page, f"invoice-{size}")
+
+
+def test_alle_auswaehlen_ticks_and_clears_every_member(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    contract_world: dict[str, Any],
+) -> None:
+    device = TOTPDevice.objects.create(user=contract_world["admin"], name="App", confirmed=True)
+    page = _login(browser, live_server, "admin@test.example", device)
+    page.set_viewport_size(VIEWPORTS["390"])
+    page.goto(live_server.url + reverse("contracts:create"))
+    members = page.locator('input[name="eligible_members"]')
+    assert members.count() >= 2
+    every = page.get_by_label("alle auswählen")
+    every.check()
+    assert all(members.nth(i).is_checked() for i in range(members.count()))
+    members.first.uncheck()  # one less: the box is no longer "all"
+    assert not every.is_checked()
+    assert page.evaluate("() => document.querySelector('input[name=eligible_members_all]').indeterminate")
+    every.check()
+    every.uncheck()
+    assert not any(members.nth(i).is_checked() for i in range(members.count()))
+    _fits(page, "contract-form-390")
