@@ -269,8 +269,8 @@ def test_citizen_form_refuses_control_characters_and_overlong_email(defect_world
             {"bbox": "0,0,99999999999999999999,1"},
             {"bbox": ["Breiten liegen zwischen -90 und 90, Längen zwischen -180 und 180."]},
         ),
-        ({"since": "2026-02-30"}, {"since": ["Bitte ein gültiges Datum eingeben."]}),
-        ({"until": "99999-01-01"}, {"until": ["Bitte ein gültiges Datum eingeben."]}),
+        ({"since": "2026-02-30"}, {"since": ["Geben Sie das Datum im Format TT.MM.JJJJ ein."]}),
+        ({"until": "99999-01-01"}, {"until": ["Geben Sie das Datum im Format TT.MM.JJJJ ein."]}),
         (
             {"category": "99999999999999999999999"},
             {"category": ["Bitte eine gültige Auswahl treffen. Dies ist keine gültige Auswahl."]},
