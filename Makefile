@@ -49,6 +49,7 @@ bench: install
 	$(PY) bench/orders.py
 	$(PY) bench/defects.py
 	$(PY) bench/billing.py
+	$(PY) bench/tasks.py
 
 lint: install
 	$(VENV)/bin/ruff check .
