@@ -244,8 +244,11 @@ def test_search_results_go_into_the_cart(order_world: dict[str, Any], client_for
     w = order_world
     requester = client_for("requester")
     page = requester.get(reverse("catalog:search") + "?q=Notebook").content.decode()
-    form = f'<form method="post" action="{reverse("orders:cart_add")}" id="cart-{w["notebook"].pk}" hidden>'
-    assert form in page and f'form="cart-{w["notebook"].pk}"' in page
+    add = reverse("orders:cart_add")
+    pk = w["notebook"].pk
+    # a plain form (next: back to the results) that htmx posts in place when JavaScript runs
+    form = f'<form method="post" action="{add}" id="cart-{pk}" hx-post="{add}" hx-target="#added-{pk}"'
+    assert form in page and f'form="cart-{pk}"' in page and '<input type="hidden" name="next"' in page
     assert form not in client_for("approver").get(reverse("catalog:search") + "?q=Notebook").content.decode()
     response = requester.post(
         reverse("orders:cart_add"), {"article": w["notebook"].pk, "member": w["wernigerode"].pk, "quantity": "2"}
