@@ -33,7 +33,7 @@ ROLES = {  # demo login: needs a second factor
     "supplier": False,
     "caseworker.wernigerode": False,
 }
-# What a person taps on a phone (up to 768 px wide): buttons, fields, the menu button and menu entries, the footer's links.
+# What a person taps on a phone (up to 768 px wide): buttons, fields, the menu button and entries, footer links.
 TARGETS = (
     "button:not([hidden]), input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, "
     "summary, .kitu-nav__link, .kitu-footer__links a"
@@ -44,7 +44,8 @@ MEASURE = """(selector) => {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || el.closest('.kitu-hp, .leaflet-container')) continue;
     const label = (el.innerText || el.name || '').trim().slice(0, 40);
-    if (window.innerWidth <= 768 && box.height < 44) small.push(`${el.tagName.toLowerCase()} "${label}" ${Math.round(box.height)}px`);
+    const tag = el.tagName.toLowerCase();
+    if (window.innerWidth <= 768 && box.height < 44) small.push(`${tag} "${label}" ${Math.round(box.height)}px`);
   }
   const wide = [];  // the innermost elements past the right edge, outside any box of their own that scrolls
   const clipped = (el) => {
