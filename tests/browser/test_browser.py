@@ -361,7 +361,7 @@ def test_order_from_cart_to_goods_receipt(browser: Any, live_server: Any, order_
     check_accessibility(requester)  # results with their quantity and cart button per row
     requester.get_by_label(re.compile("Dockingstation: Menge")).fill("4")
     requester.get_by_role("button", name=re.compile("^In den Warenkorb ?: Dockingstation$")).click()
-    assert requester.get_by_text("In den Warenkorb gelegt: 4 × Dockingstation").count() == 1
+    requester.get_by_text("In den Warenkorb gelegt: 4 × Dockingstation").wait_for()  # swapped in by htmx
     requester.goto(live_server.url + reverse("catalog:article", args=[w["notebook"].pk]))
     requester.get_by_label("Menge").fill("2")
     requester.get_by_role("main").get_by_role("button", name="In den Warenkorb").click()
