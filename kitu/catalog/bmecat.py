@@ -3,10 +3,14 @@ namespace). It yields one record per product and never holds the whole document 
 
 Elements are matched by local name, so ``{any-namespace}PRODUCT`` and ``ARTICLE`` are read alike.
 Security: no DTD is loaded, no entity is resolved, no network is touched; a document whose prolog
-declares entities is refused before parsing."""
+declares entities is refused before parsing. Memory stays flat for any input: the bytes pass a
+``CheckedStream`` (no comment, tag or text longer than 2 MB, no UTF-8 in a document declared ISO-8859-1),
+the HEADER and each product may be at most ``MAX_RECORD`` large, and everything else is dropped from the
+tree as soon as it is complete (lxml builds every element, also those the tag filter hides)."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -14,7 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from django.utils.translation import gettext as _
 from lxml import etree
+
+from .sources import CheckedStream, RefusedDocument
 
 TRANSACTIONS = ("T_NEW_CATALOG", "T_UPDATE_PRODUCTS", "T_UPDATE_PRICES")
 PRODUCT_TAGS = ("PRODUCT", "ARTICLE")
@@ -32,11 +39,16 @@ UNIT_ALIASES = {
 }
 UNIT_RE = re.compile(r"^[A-Z0-9]{1,3}$")
 PROLOG_BYTES = 64 * 1024
+MAX_RECORD = 1024 * 1024  # bytes of the HEADER or of one product (BMEcat allows 64,000 characters of text)
+XML_DECLARATION = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+PROLOG_NOISE = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*>|\s+", re.DOTALL)
+ROOT_TAG = re.compile(rb"<([A-Za-z_][^\s/>]*)")
+WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 EAN_RE = re.compile(r"\d{8}|\d{12,14}")
 ONE = Decimal("1")
 
 
-class HostileDocument(Exception):
+class HostileDocument(RefusedDocument):
     """The document tries something a catalog never needs (entities, DTD subsets)."""
 
 
@@ -107,8 +119,10 @@ def text(el: etree._Element | None, *path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def check_prolog(head: bytes) -> None:
-    """Refuse internal DTD subsets with entity declarations (billion laughs, XXE)."""
+def check_prolog(head: bytes) -> str | None:
+    """Refuse internal DTD subsets with entity declarations (billion laughs, XXE), documents whose root is
+    not BMECAT and UTF-16/32. Returns the declared encoding as written if it is not UTF-8 (ISO-8859-1,
+    windows-1252, …), else None."""
     prolog = head.split(b"<BMECAT", 1)[0] if b"<BMECAT" in head else head
     if re.search(rb"<!ENTITY", prolog, re.IGNORECASE):
         raise HostileDocument(
@@ -116,6 +130,26 @@ def check_prolog(head: bytes) -> None:
         )
     if re.search(rb"<!DOCTYPE[^>]*\[", prolog, re.IGNORECASE):
         raise HostileDocument("Die Datei enthält eine interne DTD; das ist aus Sicherheitsgründen nicht erlaubt.")
+    declared = XML_DECLARATION.match(head)
+    label = declared.group(1).decode() if declared else "UTF-8"
+    try:
+        codec = codecs.lookup(label).name
+    except LookupError:
+        codec = "utf-8"  # lxml names the unknown encoding
+    if head.startswith(WIDE_BOMS) or b"\x00" in head[:4] or codec.startswith(("utf-16", "utf-32")):
+        raise RefusedDocument(_("Die Datei ist in UTF-16 oder UTF-32 kodiert; bitte als UTF-8 speichern."))
+    pos = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    while (noise := PROLOG_NOISE.match(head, pos)) and noise.end() > pos:  # declaration, comments, DOCTYPE
+        pos = noise.end()
+    root = ROOT_TAG.match(head, pos)
+    if root is None:
+        raise RefusedDocument(_("Die Datei beginnt nicht mit einem BMECAT-Element; sie ist kein BMEcat-Katalog."))
+    if root.group(1).rpartition(b":")[2] != b"BMECAT":
+        raise RefusedDocument(
+            _("Das Wurzelelement der Datei ist „%(name)s“, nicht BMECAT; sie ist kein BMEcat-Katalog.")
+            % {"name": root.group(1).decode(errors="replace")[:100]}
+        )
+    return None if codec == "utf-8" else label
 
 
 def _decimal(value: str, what: str, errors: list[str]) -> Decimal | None:
@@ -293,37 +327,70 @@ def read_header(el: etree._Element, header: Header) -> None:
 
 
 def read(stream: IO[bytes]) -> Iterator[Header | Product]:
-    """Yield the header (once, before the first product), then each product. Raises HostileDocument,
-    or etree.XMLSyntaxError (with its line number) for documents that are not well-formed."""
+    """Yield the header (once, before the first product), then each product. Raises RefusedDocument
+    (HostileDocument), or etree.XMLSyntaxError (with its line number) for documents that are not
+    well-formed."""
     head = stream.read(PROLOG_BYTES)
-    check_prolog(head)
     stream.seek(0)
+    checked = CheckedStream(stream, encoding=check_prolog(head))
     header = Header()
     header_sent = False
     context = etree.iterparse(
-        stream,
+        checked,
         events=("start", "end"),
         # only these elements reach Python; "{*}" matches any namespace and none
         tag=[f"{{*}}{name}" for name in ("BMECAT", "HEADER", *TRANSACTIONS, *PRODUCT_TAGS)],
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
-        huge_tree=False,
+        huge_tree=False,  # libxml2's limits stay: 10 MB a text node, nesting depth, …
         remove_comments=True,
         remove_pis=True,
     )
+    root: etree._Element | None = None
+    record: etree._Element | None = None  # the HEADER or product being read (the outermost one)
+    record_start = record_line = 0
+
+    def before_read() -> None:
+        """Between two reads of the parser (every event so far has been handled): the open record may not
+        grow past MAX_RECORD, and every complete element outside it is dropped (its text and tail too) —
+        along the path of open elements, all children but the last (which may still be open)."""
+        if record is not None and checked.delivered - record_start > MAX_RECORD:
+            raise RefusedDocument(
+                _("Zeile %(line)d: %(what)s ab Zeile %(start)d ist größer als %(mb)d MB; so groß ist kein Artikel.")
+                % {
+                    "line": checked.line(),
+                    "what": local(record.tag),
+                    "start": record_line,
+                    "mb": MAX_RECORD // 1024 // 1024,
+                }
+            )
+        node = root
+        while node is not None and node is not record:
+            if len(node) > 1:
+                del node[:-1]
+            node = node[-1] if len(node) else None
+
+    checked.before_read = before_read
     for event, el in context:
         name = local(el.tag)
         if event == "start":
+            if root is None:
+                root = el
             if name == "BMECAT":
                 header.version = el.get("version", "")
             elif name in TRANSACTIONS:
                 header.transaction = name
                 header.prev_version = el.get("prev_version", "")
-        elif name == "HEADER":
+            elif record is None and (name == "HEADER" or name in PRODUCT_TAGS):
+                record, record_start, record_line = el, checked.delivered, el.sourceline or 0
+            continue
+        if el is not record:
+            continue  # the end of BMECAT, a transaction, or a HEADER/product inside a record
+        record = None
+        if name == "HEADER":
             read_header(el, header)
-            el.clear()
-        elif name in PRODUCT_TAGS and header.transaction:
+        elif header.transaction:
             if not header_sent:
                 header_sent = True
                 yield header
@@ -331,11 +398,11 @@ def read(stream: IO[bytes]) -> Iterator[Header | Product]:
                 header.transaction, "new"
             )
             yield read_product(el, mode)
-            # keep memory flat: drop the product and the siblings already read
-            el.clear()
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
+        # keep memory flat: drop the record and the siblings already read
+        el.clear()
+        parent = el.getparent()
+        if parent is not None:
+            while el.getprevious() is not None:
+                del parent[0]
     if not header_sent:
         yield header

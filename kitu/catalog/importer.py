@@ -10,13 +10,13 @@ import hashlib
 import logging
 import re
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -30,11 +30,13 @@ from kitu.core.money import money
 
 from . import bmecat
 from .models import Article, CatalogImport, ScalePrice
+from .sources import Archive, RefusedDocument, open_catalog
 from .text import stemmed
 
 log = logging.getLogger(__name__)
 BATCH = 2000
 MAX_ERRORS = 1000
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 ARTICLE_FIELDS = (
     "description_short",
@@ -80,54 +82,12 @@ class Outcome:
     header: bmecat.Header | None = None
     saved_files: list[str] = field(default_factory=list)
     where: str = ""  # the product being read, for an unexpected error
+    stored_images: dict[str, str] = field(default_factory=dict)  # member of the ZIP → stored path
 
     def error(self, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(message)
-
-
-@contextmanager
-def open_catalog(path: Path) -> Iterator[tuple[IO[bytes], zipfile.ZipFile | None]]:
-    """The XML stream of a .xml file, or of the one XML file in a ZIP (with the ZIP for images)."""
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.lower().endswith(".xml") and not n.startswith("__MACOSX")]
-            if len(names) != 1:
-                raise ValueError(f"Die ZIP-Datei muss genau eine XML-Datei enthalten (gefunden: {len(names)}).")
-            with archive.open(names[0]) as raw:
-                # ZipExtFile cannot seek back reliably; the reader needs one seek to 0 after the prolog check
-                yield cast(IO[bytes], _Rewindable(raw)), archive
-    else:
-        with open(path, "rb") as stream:
-            yield stream, None
-
-
-class _Rewindable:
-    """Lets the reader look at the prolog and then start again, without reading the file twice."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self.raw = raw
-        self.buffer = b""
-        self.pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if self.pos < len(self.buffer):
-            chunk = self.buffer[self.pos : self.pos + size if size >= 0 else None]
-            self.pos += len(chunk)
-            if size < 0 or len(chunk) < size:
-                chunk += self.raw.read(-1 if size < 0 else size - len(chunk))
-            return chunk
-        data = self.raw.read(size)
-        if not self.buffer and self.pos == 0:
-            self.buffer = data
-            self.pos = len(data)
-        return data
-
-    def seek(self, offset: int) -> None:
-        if offset != 0 or len(self.buffer) == 0:
-            raise OSError("only a rewind to the start is supported")
-        self.pos = 0
 
 
 def _column_problem(value: Decimal, column: Any, *, rounds: bool = False) -> str | None:
@@ -344,7 +304,7 @@ class _Writer:
 
 def _apply(
     stream: IO[bytes],
-    archive: zipfile.ZipFile | None,
+    archive: Archive | None,
     contract: FrameworkContract,
     outcome: Outcome,
     *,
@@ -489,20 +449,23 @@ def _apply(
             Article.objects.filter(pk__in=writer.deactivate[start : start + SQL_CHUNK]).update(is_active=False)
 
 
-def _store_image(archive: zipfile.ZipFile, name: str, contract: FrameworkContract, outcome: Outcome, where: str) -> str:
-    candidates = [n for n in archive.namelist() if n == name or n.endswith("/" + name)]
-    if not candidates:
+def _store_image(archive: Archive, name: str, contract: FrameworkContract, outcome: Outcome, where: str) -> str:
+    """Store image ``name`` of the ZIP once per import (articles often share one), at most 10 MB."""
+    member = archive.find(name)
+    if member is None:
         outcome.warnings.append(f"{where}: Bild {name} ist nicht in der ZIP-Datei")
         return ""
-    with archive.open(candidates[0]) as image:
-        data = image.read(10 * 1024 * 1024 + 1)
-    if len(data) > 10 * 1024 * 1024:
+    if member in outcome.stored_images:
+        return outcome.stored_images[member]
+    data = archive.read(member, IMAGE_MAX_BYTES)
+    if len(data) > IMAGE_MAX_BYTES:
         outcome.warnings.append(f"{where}: Bild {name} ist größer als 10 MB und wurde ausgelassen")
         return ""
     # the storage shortens a long name to what the column holds (the image path is varchar(100))
     longest = Article._meta.get_field("image").max_length
     path = default_storage.save(f"catalog/{contract.pk}/{Path(name).name}", ContentFile(data), max_length=longest)
     outcome.saved_files.append(path)
+    outcome.stored_images[member] = path
     return path
 
 
@@ -540,18 +503,22 @@ def import_catalog(
         CatalogImport.objects.filter(pk=record.pk).update(status=CatalogImport.Status.RUNNING)
     outcome = Outcome()
     try:
-        with open_catalog(path) as (stream, archive), transaction.atomic():
+        limits = {
+            "max_bytes": settings.KITU_CATALOG_UNZIPPED_MAX_BYTES,
+            "max_ratio": settings.KITU_CATALOG_UNZIP_MAX_RATIO,
+        }
+        with open_catalog(path, **limits) as (stream, archive), transaction.atomic():
             _apply(stream, archive, contract, outcome, dry_run=dry_run, lot_number=lot_number, progress=progress)
             if outcome.error_count or dry_run:
                 raise ImportRolledBack
     except ImportRolledBack:
         pass
-    except bmecat.HostileDocument as exc:
+    except RefusedDocument as exc:
         outcome.error(str(exc))
     except etree.XMLSyntaxError as exc:
         outcome.error(f"Zeile {exc.lineno}: die Datei ist kein wohlgeformtes XML ({exc.msg})")
-    except (ValueError, zipfile.BadZipFile) as exc:
-        outcome.error(str(exc))
+    except zipfile.BadZipFile as exc:
+        outcome.error(_("Die ZIP-Datei ist beschädigt oder unvollständig (%(reason)s).") % {"reason": exc})
     except Exception as exc:  # any other failure ends the import as failed, never "running"
         log.exception("catalog import %s failed unexpectedly", record.pk)
         reason = f"{type(exc).__name__}: {exc}"[:300]
