@@ -142,14 +142,13 @@ def my_meetings(user: Any) -> QuerySet[Meeting]:
 
 
 def start_widgets(user: Any) -> dict[str, Any]:
-    """The start page's part of the working groups: my groups, my upcoming meetings, my open action
-    items, the news."""
+    """The start page's part of the working groups: my groups, my upcoming meetings, the news (open action
+    items are tasks of the task inbox)."""
     if not is_staff_of_member_or_coop(user):
         return {}
     return {
         "my_groups": list(WorkingGroup.objects.filter(pk__in=active_group_ids(user))),
         "my_meetings": list(my_meetings(user).filter(ends_at__gte=timezone.now()).order_by("starts_at")[:5]),
-        "action_items": list(open_action_items(user)[:10]),
         "news": list(visible_news(user).filter(published_at__lte=timezone.now())[:5]),
         "today": timezone.localdate(),
     }

@@ -215,7 +215,7 @@ def test_start_page_shows_my_groups_meetings_and_open_action_items(
         actor=w["admin"], meeting=past, kind="action", text="Umfrage Scanstraßen auswerten", owner=u["requester"]
     )
     page = client_for("requester").get("/").content.decode()
-    assert "Meine offenen Aufgaben" in page and "Umfrage Scanstraßen auswerten" in page
+    assert "Meine Aufgaben" in page and "Umfrage Scanstraßen auswerten" in page  # in the task list
     assert "AK DMS: Frühjahrssitzung" in page  # the group's upcoming meeting
     assert "Arbeitskreis DMS" in page
     other = client_for("case_worker").get("/").content.decode()
