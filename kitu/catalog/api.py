@@ -62,6 +62,9 @@ class ArticlePage(Schema):
     pages: int
     items: list[ArticleOut]
     facets: dict[str, list[FacetOut]]
+    suggestion: str = Field(
+        "", description="Where the query found nothing: the corrected query whose articles these are (else empty)"
+    )
 
 
 class ArticleFilter(Schema):
@@ -89,6 +92,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilter]) -> dict[s
         "pages": result.page.paginator.num_pages,
         "items": [ArticleOut.of(a) for a in result.page],
         "facets": result.facets,
+        "suggestion": result.suggestion,
     }
 
 

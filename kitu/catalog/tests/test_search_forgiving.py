@@ -121,6 +121,13 @@ def test_a_misspelt_word_is_corrected(catalog: dict[str, Any]) -> None:
     assert selectors.search_articles(user, q="NB-9").suggestion == ""
 
 
+def test_the_api_names_the_correction(catalog: dict[str, Any], client_for: Any) -> None:
+    client = client_for("requester")
+    typo = client.get("/api/v1/catalog/articles", {"q": "Notbook"}).json()
+    assert (typo["count"], typo["suggestion"]) == (4, "Notebook")
+    assert client.get("/api/v1/catalog/articles", {"q": "Laptop"}).json()["suggestion"] == ""
+
+
 def test_no_suggestion_where_nothing_is_close_or_nothing_would_be_found(catalog: dict[str, Any]) -> None:
     users = catalog["users"]
     nothing = selectors.search_articles(users["requester"], q="Xylophon")
