@@ -21,6 +21,7 @@ from kitu.core.status import STATUSES
 from kitu.defects.models import ReportStatus
 from kitu.members.models import Member, MemberStatus
 from kitu.orders.models import OrderStatus
+from kitu.orders.tests.test_fulfilment import approved_order
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,16 @@ def test_alle_auswaehlen_on_the_contract_form(contract_world: dict[str, Any]) ->
     assert "eligible_members_all" not in form.cleaned_data
     none = ContractForm(data)
     assert none.is_valid() and list(none.cleaned_data["eligible_members"]) == []
+
+
+def test_order_page_shows_units_and_a_status_badge(order_world: dict[str, Any], client_for: Any) -> None:
+    order = approved_order(order_world, ("notebook", 3), ("dock", 4))
+    page = client_for("requester").get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "3 Stück" in page and "4 Stück" in page and ">C62<" not in page
+    assert order.status == "approved"
+    assert (
+        '<span class="kern-badge kern-badge--info" data-status="approved">'
+        '<span class="kern-label">freigegeben</span></span>'
+    ) in page
+    listing = client_for("requester").get(reverse("orders:list")).content.decode()
+    assert f'data-status="{order.status}"><span class="kern-label">' in listing
