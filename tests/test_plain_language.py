@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from kitu.billing.models import InvoiceStatus, RequestStatus, RunStatus
@@ -18,6 +19,7 @@ from kitu.contracts import services as contract_services
 from kitu.contracts.forms import ContractForm
 from kitu.contracts.models import ContractState
 from kitu.core.status import STATUSES
+from kitu.defects import services as defect_services
 from kitu.defects.models import ReportStatus
 from kitu.members.models import Member, MemberStatus
 from kitu.orders.models import OrderStatus
@@ -124,3 +126,15 @@ def test_order_page_shows_units_and_a_status_badge(order_world: dict[str, Any], 
     ) in page
     listing = client_for("requester").get(reverse("orders:list")).content.decode()
     assert f'data-status="{order.status}"><span class="kern-label">' in listing
+
+
+def test_defect_reports_show_their_status_as_a_badge(defect_world: dict[str, Any], client_for: Any) -> None:
+    report = defect_services.report_create(
+        service=defect_world["w_service"], category_code="strassenschaden", description="Schlagloch", address="Markt 1"
+    )
+    inbox = client_for("case_worker").get(reverse("defects:inbox")).content.decode()
+    assert (
+        '<span class="kern-badge kern-badge--warning" data-status="open"><span class="kern-label">offen</span></span>'
+    ) in inbox
+    track = Client().get(reverse("defects:track", args=["wernigerode", report.token])).content.decode()
+    assert 'data-status="open"><span class="kern-label">offen</span>' in track
