@@ -96,7 +96,7 @@ def _target_cutoffs(user: Any, now: dt.datetime) -> list[tuple[int, dt.datetime]
     return [(pk, now - dt.timedelta(days=days)) for pk, days in rows]
 
 
-def _task_rows(reports: QuerySet[Report]) -> list[dict[str, Any]]:
+def _task_rows(reports: QuerySet[Report]) -> list[Any]:
     return list(
         reports.filter(duplicate_of__isnull=True).values(
             "pk", "service_id", "service__slug", "category__name", "address", "requested_at", "service__target_days"
@@ -104,7 +104,7 @@ def _task_rows(reports: QuerySet[Report]) -> list[dict[str, Any]]:
     )
 
 
-def new_report_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def new_report_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
     """Reports of the case worker's towns nobody has taken up yet (status open), within the target time."""
     cutoffs = _target_cutoffs(user, now or timezone.now())
     if not cutoffs:
@@ -115,7 +115,7 @@ def new_report_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[str
     return _task_rows(Report.objects.filter(fresh, status=ReportStatus.OPEN))
 
 
-def overdue_report_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def overdue_report_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
     """Reports of the case worker's towns not closed within the town's target time (``target_days``)."""
     cutoffs = _target_cutoffs(user, now or timezone.now())
     if not cutoffs:
