@@ -5,6 +5,7 @@ location from the device and without JavaScript. Screenshots go to KITU_SCREENSH
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
@@ -13,10 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 
 from kitu.accounts.models import User
-from kitu.defects.models import Report
+from kitu.defects.models import DefectService, Report
 from kitu.demo.data import DEMO_DOMAIN, DEMO_PASSWORD
 
 from .test_browser import _code, browser, check_accessibility  # noqa: F401 - browser is a fixture
@@ -201,3 +204,30 @@ def test_citizen_form_without_javascript_shows_the_coordinates(
     assert page.get_by_role("button", name="Meinen Standort verwenden").is_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_member_admin_sets_the_coat_of_arms_on_a_phone(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    demo: None,
+) -> None:
+    page = _login(browser, live_server.url, "memberadmin.wernigerode", False, viewport=PHONE)
+    service = DefectService.objects.get(slug="wernigerode")
+    page.goto(live_server.url + reverse("defects:manage_service", args=[service.member_id]))
+    page.get_by_role("link", name=re.compile("^Wappen und rechtliche Angaben")).click()
+    assert _problems(page, "town page setup 390") == []
+    arms = io.BytesIO()
+    Image.new("RGBA", (300, 360), (180, 20, 30, 255)).save(arms, "PNG")
+    page.locator("#id_coat_of_arms").set_input_files(
+        [{"name": "wappen.png", "mimeType": "image/png", "buffer": arms.getvalue()}]
+    )
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Wappen und rechtliche Angaben sind gespeichert.").wait_for()
+    page.goto(live_server.url + reverse("defects:town", args=["wernigerode"]))
+    logo = page.get_by_role("img", name="Wappen: Stadt Wernigerode")
+    assert logo.evaluate("img => img.naturalWidth") == 300
+    assert _problems(page, "citizen form with arms 390") == []
+    page.get_by_role("navigation", name="Rechtliche Hinweise").get_by_role("link", name="Barrierefreiheit").click()
+    assert page.get_by_role("link", name="barrierefreiheit@wernigerode.de.example").count() == 1
+    assert _problems(page, "town accessibility statement 390") == []
+    page.context.close()
