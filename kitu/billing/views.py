@@ -249,6 +249,7 @@ def _receivables_chart(months: dict[str, dict[str, Any]]) -> Any:
             charts.Series(str(receivables.STATES[key]), [int(months[m][key]) for m in labels])
             for key in (receivables.PAID, receivables.OPEN, receivables.OVERDUE)
         ],
+        axis_label=_("Betrag in € (brutto)"),
     )
 
 

@@ -74,6 +74,7 @@ def _aggregate_chart(agg: selectors.Aggregate) -> Any:
         description=_("Je Position die Summe der gemeldeten Mengen, gestapelt nach Lieferquartal."),
         categories=[t.item.code for t in agg.items],
         series=[charts.Series(str(label), [t.by_quarter[q - 1] for t in agg.items]) for q, label in Quarter.choices],
+        axis_label=_("gemeldete Menge"),
     )
 
 

@@ -58,6 +58,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
                 charts.Series(_("abgerufen (%)"), [min(limit.percent_used, 100) for limit in limits]),
                 charts.Series(_("verfügbar (%)"), [max(100 - limit.percent_used, 0) for limit in limits]),
             ],
+            axis_label=_("Anteil der Höchstmenge in %"),
         )
         if limits
         else None

@@ -45,9 +45,12 @@ def stacked_bars(
     series: Sequence[Series],
     width: int = 860,
     height: int = 360,
+    axis_label: str = "",
 ) -> SafeString:
-    """A stacked bar chart, one bar per category, one colour per series."""
-    left, right, top, bottom = 48, 12, 16, 44
+    """A stacked bar chart, one bar per category, one colour per series; ``axis_label`` names the value
+    axis with its unit, above it ("Mitglieder", "Betrag in €")."""
+    left, right, bottom = 64, 12, 44
+    top = 32 if axis_label else 16
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     peak = max(totals, default=0) or 1
@@ -60,6 +63,8 @@ def stacked_bars(
         f'aria-labelledby="chart-title chart-desc"><title id="chart-title">{escape(title)}</title>'
         f'<desc id="chart-desc">{escape(description)}</desc>'
     ]
+    if axis_label:
+        parts.append(f'<text x="{left}" y="14" class="kitu-chart__axis">{escape(axis_label)}</text>')
     tick = 0
     while tick <= y_max:
         y = top + plot_h - plot_h * tick / y_max

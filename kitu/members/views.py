@@ -358,6 +358,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         ),
         categories=labels,
         series=[charts.Series(label, stats.counts[code]) for code, label in stats.types],
+        axis_label=_("Anzahl Mitglieder"),
     )
     legend = [(label, charts.colour(i)) for i, (_code, label) in enumerate(stats.types)]
     table = [(label, stats.counts[code]) for code, label in stats.types]

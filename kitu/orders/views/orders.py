@@ -137,6 +137,7 @@ def savings(request: HttpRequest) -> HttpResponse:
             charts.Series(_("zu Vertragspreisen"), [int(years[int(y)][0]) for y in categories]),
             charts.Series(_("Ersparnis"), [int(years[int(y)][1]) for y in categories]),
         ],
+        axis_label=_("Betrag in € (netto)"),
     )
     return render(
         request,
