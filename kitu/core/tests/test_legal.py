@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import ROLES
+
 pytestmark = pytest.mark.django_db
 
 PAGES = {
@@ -44,3 +46,11 @@ def test_every_footer_links_the_cooperatives_legal_pages(client_for: Any, role: 
         footer = text[text.index('<footer class="kitu-footer">') :]
         for page in PAGES:
             assert f'href="{reverse("core:legal", args=[page])}"' in footer, (url, page)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_legal_pages_are_open_to_every_role(client_for: Any, role: str | None) -> None:
+    client = client_for(role)
+    for page in PAGES:
+        assert client.get(reverse("core:legal", args=[page])).status_code == 200
+        assert client.post(reverse("core:legal", args=[page])).status_code == 405

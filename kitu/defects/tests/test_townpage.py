@@ -206,3 +206,15 @@ def test_the_report_form_preselects_no_category(defect_world: dict[str, Any]) ->
     )
     assert response.status_code == 400
     assert response.context["form"].errors["category"] == ["Wählen Sie aus, was los ist."]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_town_pages_are_open_to_every_role(
+    defect_world: dict[str, Any], client_for: Any, role: str | None
+) -> None:
+    DefectService.objects.filter(slug="wernigerode").update(imprint="Stadt Wernigerode, Marktplatz 1")
+    client = client_for(role)
+    for page in townpage.PAGES:
+        assert client.get(reverse("defects:legal", args=["wernigerode", page])).status_code == 200
+    assert client.get(reverse("defects:arms", args=["wernigerode"])).status_code == 404  # none uploaded
+    assert client.post(reverse("defects:legal", args=["wernigerode", "impressum"])).status_code == 405
