@@ -138,3 +138,8 @@ def test_defect_reports_show_their_status_as_a_badge(defect_world: dict[str, Any
     ) in inbox
     track = Client().get(reverse("defects:track", args=["wernigerode", report.token])).content.decode()
     assert 'data-status="open"><span class="kern-label">offen</span>' in track
+
+
+def test_bar_charts_name_their_axis_with_its_unit(world: dict[str, Any], client_for: Any) -> None:
+    page = client_for("coop_admin").get(reverse("members:statistics")).content.decode()
+    assert '<text x="64" y="14" class="kitu-chart__axis">Anzahl Mitglieder</text>' in page
