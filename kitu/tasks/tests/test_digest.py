@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from config.celery import app
 from kitu.accounts.models import User
 from kitu.billing.models import BillingRun
 from kitu.core.actors import SYSTEM
@@ -79,3 +81,10 @@ def test_a_failed_mail_is_tried_again(digest_world: dict[str, Any], monkeypatch:
     assert not DigestSent.objects.exists()
     monkeypatch.undo()
     assert services.digests_send() == 1
+
+
+def test_the_digest_is_scheduled_daily() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["tasks-digest"]
+    assert entry["task"] == "kitu.tasks.tasks.send_digests" == tasks.send_digests.name
+    assert entry["schedule"] == crontab(hour=6, minute=30)
+    assert "kitu.tasks.tasks.send_digests" in app.tasks

@@ -11,15 +11,20 @@ from typing import Any
 from django.utils import timezone
 
 from conftest import make_user
-from kitu.accounts.models import Organisation
+from kitu.accounts.models import Organisation, User
 from kitu.accounts.roles import Role
 from kitu.billing import receivables, runs, subscriptions
+from kitu.billing import selectors as billing
 from kitu.billing.models import BillingRun, Invoice, InvoiceStatus, Price, Service, Subscription, SubscriptionRequest
+from kitu.bundling import selectors as bundling
 from kitu.bundling import services as bundling_services
 from kitu.bundling.services import LineInput
+from kitu.catalog import selectors as catalog
 from kitu.catalog.models import CatalogImport
+from kitu.contracts import selectors as contracts
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, VolumeLimit
+from kitu.members import selectors as members
 from kitu.members import services as member_services
 
 from .conftest import tasks_of, titles
@@ -249,3 +254,52 @@ def test_nobody_else_gets_the_offices_tasks(world: dict[str, Any]) -> None:
     assert tasks_of(both) == []
     assert [t.kind for t in tasks_of(users["coop_admin"])] == ["billing_run"]
     assert Subscription.objects.count() == 0
+
+
+def test_each_office_selector_checks_the_permission_itself(contract_world: dict[str, Any]) -> None:
+    """Without the registry's role map: the selectors answer nothing to a member admin or a supplier even
+    when there is work for the office."""
+    w = contract_world
+    users = w["users"]
+    today = timezone.localdate()
+    member_services.member_apply(
+        actor=users["coop_admin"],
+        name="Gemeinde Ilsenburg",
+        member_type="gemeinde",
+        street="Markt 1",
+        postcode="38871",
+        city="Ilsenburg",
+        application_date=D(2026, 11, 2),
+        council_resolution_date=D(2026, 10, 1),
+    )
+    SubscriptionRequest.objects.create(
+        member=w["wernigerode"], kind="new", service=_service(), effective_from=today, quantity=1
+    )
+    BillingRun.objects.create(period="2026-11", period_start=D(2026, 11, 1), period_end=D(2026, 11, 30))
+    _invoice(w["zeitz"], "RE-2026-00099", today + dt.timedelta(days=9))  # issued, not mailed
+    VolumeLimit.objects.filter(pk=w["lot_limit"].pk).update(consumed_quantity=90)
+    FrameworkContract.objects.filter(pk=w["contract"].pk).update(ends_on=today + dt.timedelta(days=30))
+    CatalogImport.objects.create(contract=w["contract"], filename="k.xml", status=CatalogImport.Status.FAILED)
+    campaign = bundling_services.campaign_save(
+        actor=users["coop_admin"],
+        title="Drucker",
+        opens_on=today - dt.timedelta(days=20),
+        closes_on=today - dt.timedelta(days=1),
+        eligible_members=[w["wernigerode"]],
+        today=today - dt.timedelta(days=20),
+    )
+    type(campaign).objects.filter(pk=campaign.pk).update(state="closed")
+    office_selectors = (
+        members.application_tasks,
+        billing.request_tasks,
+        billing.run_tasks,
+        billing.unmailed_tasks,
+        contracts.volume_tasks,
+        contracts.ending_contract_tasks,
+        catalog.failed_import_tasks,
+        bundling.evaluation_tasks,
+    )
+    for selector in office_selectors:
+        assert selector(users["coop_admin"]), selector.__name__  # there is work
+        for role in ("member_admin", "supplier_user", "requester", "approver", "case_worker"):
+            assert not selector(User.objects.get(pk=users[role].pk)), (selector.__name__, role)
