@@ -39,13 +39,13 @@ ROLES = {  # demo login: needs a second factor
 # What a person taps on a phone (up to 768 px wide): buttons, fields, the menu button and entries, footer links.
 TARGETS = (
     "button:not([hidden]), input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, "
-    "summary, .kitu-nav__link, .kitu-footer__links a"
+    "summary, .kitu-nav__link, .kitu-footer__links a, .leaflet-bar a"
 )
 MEASURE = """(selector) => {
   const small = [];
   for (const el of document.querySelectorAll(selector)) {
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || el.closest('.kitu-hp, .leaflet-container')) continue;
+    if (box.width === 0 || box.height === 0 || el.closest('.kitu-hp')) continue;
     const label = (el.innerText || el.name || '').trim().slice(0, 40);
     const tag = el.tagName.toLowerCase();
     if (window.innerWidth <= 768 && box.height < 44) small.push(`${tag} "${label}" ${Math.round(box.height)}px`);
