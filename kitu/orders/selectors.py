@@ -214,9 +214,9 @@ def rejected_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
 def supplier_confirm_tasks(user: Any) -> list[Any]:
     """Orders approved (and sent) to the user's supplier that it has not confirmed yet."""
     return list(
-        Order.objects.filter(supplier__organisation_id__in=supplier_org_ids(user), status__in=CONFIRMABLE).values(
-            "pk", "number", "approved_at", "member__organisation__name"
-        )
+        Order.objects.filter(supplier__organisation_id__in=supplier_org_ids(user), status__in=CONFIRMABLE)
+        .annotate(since=Coalesce("approved_at", "created_at"))
+        .values("pk", "number", "since", "member__organisation__name")
     )
 
 
@@ -231,5 +231,6 @@ def supplier_ship_tasks(user: Any) -> list[Any]:
                 )
             )
         )
-        .values("pk", "number", "confirmed_at", "delivery_date", "member__organisation__name")
+        .annotate(since=Coalesce("confirmed_at", "approved_at", "created_at"))
+        .values("pk", "number", "since", "delivery_date", "member__organisation__name")
     )

@@ -165,7 +165,7 @@ def _invoices_unmailed(user: Any) -> Iterable[Task]:
             "%(count)s ausgestellte Rechnungen sind noch nicht versandt",
             count,
         ) % {"count": count}
-        yield Task("invoices_unmailed", title, reverse("billing:runs"), row["since"])
+        yield Task("invoices_unmailed", title, reverse("billing:runs"), row["since"] or timezone.now())
 
 
 def _percent(row: dict[str, Any]) -> int:
@@ -245,7 +245,7 @@ def _order_confirm(user: Any) -> Iterable[Task]:
             "number": row["number"],
             "member": row["member__organisation__name"],
         }
-        yield Task("order_confirm", title, reverse("orders:detail", args=[row["pk"]]), row["approved_at"])
+        yield Task("order_confirm", title, reverse("orders:detail", args=[row["pk"]]), row["since"])
 
 
 def _order_ship(user: Any) -> Iterable[Task]:
@@ -255,7 +255,7 @@ def _order_ship(user: Any) -> Iterable[Task]:
             "member": row["member__organisation__name"],
         }
         url = reverse("orders:detail", args=[row["pk"]])
-        yield Task("order_ship", title, url, row["confirmed_at"], row["delivery_date"])
+        yield Task("order_ship", title, url, row["since"], row["delivery_date"])
 
 
 def _action_item(user: Any) -> Iterable[Task]:
