@@ -10,23 +10,28 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 JSON_PREFIXES = ("/api/", "/open311/")
 
 TEXTS = {
-    400: (N_("Ungültige Anfrage"), N_("Die Anfrage konnte nicht gelesen werden. Bitte prüfen Sie Ihre Eingabe.")),
+    400: (
+        gettext_noop("Ungültige Anfrage"),
+        gettext_noop("Die Anfrage konnte nicht gelesen werden. Bitte prüfen Sie Ihre Eingabe."),
+    ),
     403: (
-        N_("Kein Zugriff"),
-        N_("Sie haben keine Berechtigung für diese Seite. Melden Sie sich gegebenenfalls mit einem anderen Konto an."),
+        gettext_noop("Kein Zugriff"),
+        gettext_noop(
+            "Sie haben keine Berechtigung für diese Seite. Melden Sie sich gegebenenfalls mit einem anderen Konto an."
+        ),
     ),
     404: (
-        N_("Seite nicht gefunden"),
-        N_("Diese Seite gibt es nicht oder nicht mehr, oder sie ist für Ihr Konto nicht sichtbar."),
+        gettext_noop("Seite nicht gefunden"),
+        gettext_noop("Diese Seite gibt es nicht oder nicht mehr, oder sie ist für Ihr Konto nicht sichtbar."),
     ),
     500: (
-        N_("Ein Fehler ist aufgetreten"),
-        N_("Auf unserer Seite ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."),
+        gettext_noop("Ein Fehler ist aufgetreten"),
+        gettext_noop("Auf unserer Seite ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut."),
     ),
 }
 API_TEXTS = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Internal server error"}
