@@ -379,8 +379,9 @@ def search_articles(
                 fixed.suggestion, fixed.typo_tolerant = suggestion, True
                 return fixed
         if not len(ids) and connection.vendor == "postgresql":
-            qs, typo = _similar(base, q), True
+            qs = _similar(base, q)
             ids = _PageIds(_ordered(qs, q, sort), page, per_page)
+            typo = bool(len(ids))
     result = SearchResult(page=_paginate(qs, ids, page, per_page), total=len(ids), typo_tolerant=typo)
     if facets:
         result.facets = _facets(qs.order_by())

@@ -3,8 +3,8 @@
 catalog holds ("Notbook" → "Notebook"), on both databases.
 
 Spelling candidates: on SQLite the words of the FTS5 index (its ``fts5vocab`` table: stems, compared with
-the stemmed query word); on PostgreSQL the words of the descriptions the trigram index finds similar to the
-query word. Either way difflib's ratio picks the closest one above :data:`CUTOFF`."""
+the stemmed query word); on PostgreSQL the words of (up to 1,000) descriptions the trigram index finds similar to
+the query word. Either way difflib's ratio picks the closest one above :data:`CUTOFF`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ MAX_WORDS = 8  # a longer query gets no correction (every word costs a look-up)
 MAX_CORRECTIONS = 3  # nor one with more unknown words
 CUTOFF = 0.8  # difflib ratio: one wrong letter in seven ("notbook"/"notebook") 0.93, in five 0.8
 LENGTH_WINDOW = 2  # candidates differ in length by at most this much
-SIMILAR_DESCRIPTIONS = 200  # PostgreSQL: descriptions read for candidate words per query word
+SIMILAR_DESCRIPTIONS = 1000  # PostgreSQL: descriptions read for candidate words per query word
 TRIGRAM_THRESHOLD = 0.3  # PostgreSQL: word similarity of those descriptions to the query word
 
 
@@ -119,10 +119,10 @@ def _closest_postgresql(word: str, synonyms: dict[str, str]) -> str | None:
     # a swap of two letters in a short word ("Lenvoo"), a lower one does not
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+        # unordered: ranking all matches (11,000 for "notbook" in 120,000 articles) took ~0.4 s, these ~40 ms
         cursor.execute(
-            "SELECT description_short FROM catalog_article WHERE %s <%% description_short "
-            "ORDER BY word_similarity(%s, description_short) DESC LIMIT %s",
-            [word, word, SIMILAR_DESCRIPTIONS],
+            "SELECT description_short FROM catalog_article WHERE %s <%% description_short LIMIT %s",
+            [word, SIMILAR_DESCRIPTIONS],
         )
         descriptions = [text for (text,) in cursor.fetchall()]
     written: dict[str, str] = {}

@@ -131,7 +131,7 @@ def test_the_api_names_the_correction(catalog: dict[str, Any], client_for: Any) 
 def test_no_suggestion_where_nothing_is_close_or_nothing_would_be_found(catalog: dict[str, Any]) -> None:
     users = catalog["users"]
     nothing = selectors.search_articles(users["requester"], q="Xylophon")
-    assert (nothing.total, nothing.suggestion) == (0, "")
+    assert (nothing.total, nothing.suggestion, nothing.typo_tolerant) == (0, "", False)
     # every word is known: the combination finds nothing, there is nothing to correct
     assert selectors.search_articles(users["requester"], q="Notebook Eizo").suggestion == ""
     # another member's requester sees no notebooks: no suggestion that would reveal them
