@@ -29,8 +29,9 @@ def test_office_bills_a_month_and_the_member_finds_its_invoice(
     office.get_by_label("Zeitraum").fill("2026-02")
     office.get_by_role("button", name="Berechnen").click()
     office.get_by_role("button", name="Als geprüft markieren").click()
-    office.get_by_role("button", name="Rechnungen ausstellen und verschicken").click()
-    office.get_by_text("Die Rechnungen sind ausgestellt").wait_for()
+    office.get_by_role("button", name="Rechnungen ausstellen und verschicken …").click()
+    office.get_by_role("button", name="2 Rechnungen ausstellen und verschicken").click()  # the confirmation
+    office.get_by_text("2 Rechnungen ausgestellt, 2 verschickt.").wait_for()
     check_accessibility(office)
     assert list(Invoice.objects.order_by("number").values_list("number", flat=True)) == ["2026-000001", "2026-000002"]
     office.goto(live_server.url + "/leistungen/rechnungen/")
