@@ -79,6 +79,6 @@ def test_office_issues_a_run_through_confirmation_and_progress(
 
     page.get_by_role("link", name="Zum Abrechnungslauf 2026-02 mit allen Rechnungen").click()
     page.wait_for_url(live_server.url + f"/leistungen/abrechnung/{run.pk}/")
-    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["2026-000001", "2026-000002"]
+    assert list(Invoice.objects.order_by("number").values_list("number", flat=True)) == ["2026-000001", "2026-000002"]
     assert page.get_by_role("cell", name="2026-000001").count() == 1
     _check(page)

@@ -73,7 +73,7 @@ def test_issuing_runs_as_a_job_with_progress_to_the_result(
         reviewed["admin"].pk,
     )
     assert job.message == "2 Rechnungen ausgestellt, 2 verschickt."
-    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["2026-000001", "2026-000002"]
+    assert list(Invoice.objects.order_by("number").values_list("number", flat=True)) == ["2026-000001", "2026-000002"]
     assert len(mail.outbox) == 2 and Invoice.objects.unmailed().count() == 0
     page = client.get(response["Location"]).content.decode()
     assert "2 Rechnungen ausgestellt, 2 verschickt." in page
@@ -100,7 +100,7 @@ def test_a_mail_failure_is_named_in_the_job_and_left_to_the_periodic_task(
     job = Job.objects.get()
     assert (job.status, job.done) == ("done", 2)
     unmailed = Invoice.objects.unmailed().get()
-    assert job.message.startswith("2 Rechnungen ausgestellt, 1 verschickt. Noch nicht verschickt: " + unmailed.number)
+    assert job.message.startswith(f"2 Rechnungen ausgestellt, 1 verschickt. Noch nicht verschickt: {unmailed.number}")
 
 
 @pytest.fixture
