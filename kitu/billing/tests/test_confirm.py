@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.db.models import F
 
+from conftest import ROLES
 from kitu.billing import runs
 from kitu.billing.models import BillingRun, Invoice
 from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
@@ -147,3 +148,17 @@ def test_sending_unmailed_invoices_needs_the_confirmation(
     assert "2 Rechnungen an 2 Mitglieder senden" in page.content.decode()
     client.post("/leistungen/abrechnung/versand/", {"run": reviewed["run"].pk, **CONFIRM})
     assert Invoice.objects.unmailed().count() == 0 and len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_office_starts_issuing(
+    reviewed: dict[str, Any], client_for: Any, django_capture_on_commit_callbacks: Any, role: str | None
+) -> None:
+    before = state()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(role).post(f"/leistungen/abrechnung/{reviewed['run'].pk}/issue/", CONFIRM)
+    if role == "coop_admin":
+        assert response.status_code == 302 and Job.objects.get().status == "done"
+    else:
+        assert response.status_code == (302 if role is None else 403)
+        assert state() == before
