@@ -3,11 +3,17 @@ from django.urls import include, path
 from kitu.core import urls as core_urls
 from kitu.tasks import views as task_views
 
+from . import views
 from .api import api
 
-# The start page is the task inbox (kitu.tasks); it keeps its name "core:home" next to core's own pages, put
-# together here because core imports no domain app.
-core_patterns = [path("", task_views.home, name="home"), *core_urls.urlpatterns]
+# The start page is the task inbox (kitu.tasks) and the progress page needs the accounts policy; both keep
+# their names "core:home" and "core:job" next to core's own pages, put together here because core imports
+# no domain app.
+core_patterns = [
+    path("", task_views.home, name="home"),
+    path("fortschritt/<uuid:job_id>/", views.job_detail, name="job"),
+    *core_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", include((core_patterns, "core"))),

@@ -1,33 +1,13 @@
-"""The progress page of background jobs and the health check."""
+"""The health check."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
-
-from kitu.accounts.policies import is_coop_staff
-
-from . import jobs
-from .errors import NotFound
-
-
-@login_required
-@never_cache
-def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
-    """How far a background job got (htmx asks every second for the status part), and its result. Only
-    its owner and the cooperative's staff see it; for anybody else it does not exist."""
-    try:
-        job = jobs.job_for(request.user, job_id, staff=is_coop_staff(request.user))
-    except NotFound as exc:
-        raise Http404 from exc
-    template = "core/_job_status.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": job})
 
 
 def _broker_ok() -> bool:
