@@ -15,6 +15,7 @@ from PIL import Image
 
 from conftest import ROLES
 from kitu.core.errors import PermissionDenied
+from kitu.core.legal import coop_details
 from kitu.core.models import AuditEntry
 from kitu.defects import arms, townpage
 from kitu.defects.models import DefectService
@@ -218,3 +219,8 @@ def test_public_town_pages_are_open_to_every_role(
         assert client.get(reverse("defects:legal", args=["wernigerode", page])).status_code == 200
     assert client.get(reverse("defects:arms", args=["wernigerode"])).status_code == 404  # none uploaded
     assert client.post(reverse("defects:legal", args=["wernigerode", "impressum"])).status_code == 405
+
+
+def test_town_legal_page_names_the_cooperative_as_operator(defect_world: dict[str, Any]) -> None:
+    body = Client().get(reverse("defects:legal", args=["wernigerode", "impressum"])).content.decode()
+    assert f"Technischer Betrieb: {coop_details()[0]['name']}" in body
