@@ -6,6 +6,7 @@ working local installation on SQLite. ``config.settings.production`` tightens th
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -251,6 +252,11 @@ KITU_CATALOG_UPLOAD_MAX_MB = int(env("KITU_CATALOG_UPLOAD_MAX_MB", "200"))  # la
 KITU_CATALOG_UNZIPPED_MAX_BYTES = int(env("KITU_CATALOG_UNZIPPED_MAX_BYTES", str(2 * 1024**3)))
 KITU_CATALOG_UNZIP_MAX_RATIO = int(env("KITU_CATALOG_UNZIP_MAX_RATIO", "100"))
 KITU_COOPERATIVE_NAME = env("KITU_COOPERATIVE_NAME", "Kommunale IT-UNION eG")
+# The cooperative's details on its Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit, as a JSON
+# object (keys in kitu/core/legal.py: name, address, represented_by, register, vat_id, email, phone,
+# privacy_officer, supervisory_authority, accessibility_email, accessibility_status, accessibility_date,
+# enforcement_body). Empty: the pages show demo details marked as demo.
+KITU_COOP_LEGAL = json.loads(env("KITU_COOP_LEGAL", "{}"))
 
 # The cooperative as seller on its invoices (XRechnung BG-4, BG-6, BG-16/17). The defaults are DEMO values
 # (test IBAN, example VAT ID); production sets them from the environment. `manage.py check` validates
