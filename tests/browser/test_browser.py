@@ -235,6 +235,9 @@ def test_member_answers_a_campaign_without_javascript(
         check_accessibility(page)
     page.goto(f"{live_server.url}/bedarfsbuendelung/{c.pk}/")
     page.get_by_role("button", name="Abfrage vorzeitig schließen").click()
+    assert page.get_by_text("Bitte bestätigen").is_visible()  # closing asks first
+    check_accessibility(page)
+    page.locator("form.kitu-form button[type=submit]").click()
     page.get_by_role("link", name="Angebote und Optimierung").click()
     check_accessibility(page)
     page.get_by_label("Lieferant", exact=True).first.select_option(label="Beispiel IT GmbH")
@@ -246,6 +249,7 @@ def test_member_answers_a_campaign_without_javascript(
     page.get_by_label("Staffel 1 Stückpreis (EUR)").fill("155")
     page.get_by_role("button", name="Angebot speichern").click()
     page.get_by_role("button", name="Optimale Vergabe berechnen").click()
+    page.get_by_role("link", name="Zum Ergebnis der Berechnung").click()  # the job's progress page, then the result
     assert page.get_by_role("heading", level=1).inner_text() == "Optimierungsergebnis"
     assert "24.025,00" in page.content()  # 25 × 899 + 10 × 155
     check_accessibility(page)
@@ -311,9 +315,12 @@ def test_coordinator_runs_a_group_and_ticks_off_an_action(
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     assert page.get_by_text("Aktenplan-Muster online").count() == 1
-    check_accessibility(page)  # the start page with news, meetings, groups and the open action item
+    check_accessibility(page)  # the start page with news, meetings, groups and the open action item as a task
+    page.get_by_role("link", name=re.compile(r"Aktenplan abstimmen$")).click()  # the task leads to its meeting
     page.get_by_role("button", name=re.compile(r"^erledigt\W+Aktenplan abstimmen$")).click()
     assert page.get_by_text("Die Aufgabe ist erledigt.").count() == 1
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("link", name=re.compile(r"Aktenplan abstimmen$")).count() == 0  # done: gone
     page.goto(live_server.url + reverse("workgroups:group", args=[w["group"].pk]))
     page.get_by_label("Datei").set_input_files(
         files=[{"name": "Aktenplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7"}]
