@@ -277,7 +277,7 @@ def test_offers_optimiser_and_award_into_a_draft_contract(campaign_world: dict[s
         ("Stadt Zeitz", Decimal("8800.00"), Decimal("8100.00"), Decimal("700.00"), Decimal("228.81")),
     ]
     assert report.savings == Decimal("1000.00")
-    award = {
+    award: dict[str, Any] = {
         "number": "RV-2027-05",
         "title": "IT 2027",
         "legal_basis": "vgv21",
