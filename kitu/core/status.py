@@ -93,6 +93,15 @@ STATUSES: dict[str, dict[str, Status]] = {
         "succeeded": Status(_("erfolgreich"), SUCCESS),
         "failed": Status(_("fehlgeschlagen"), DANGER),
     },
+    "registration": {
+        "registered": Status(_("angemeldet"), SUCCESS),
+        "waiting": Status(_("Warteliste"), WARNING),
+        "cancelled": Status(_("abgemeldet"), NEUTRAL),
+    },
+    "group_membership": {
+        "active": Status(_("Mitglied"), SUCCESS),
+        "pending": Status(_("beantragt"), INFO),
+    },
 }
 
 
