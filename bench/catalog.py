@@ -52,6 +52,8 @@ def child(code: str, env: dict[str, str]) -> dict[str, float]:
         "\nprint(json.dumps({'peak_rss_kb': int(hwm)}))"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    if os.environ.get("BENCH_PROFILE"):
+        sys.stderr.write(out.stderr)
     lines = out.stdout.strip().splitlines()
     result = json.loads(lines[-2])
     result["peak_rss_mb"] = json.loads(lines[-1])["peak_rss_kb"] / 1024
@@ -86,7 +88,14 @@ from kitu.catalog.importer import import_catalog
 from kitu.contracts.models import FrameworkContract
 contract = FrameworkContract.objects.get(number="RV-BENCH")
 start = time.perf_counter()
+if os.environ.get("BENCH_PROFILE"):
+    import cProfile, pstats
+    profiler = cProfile.Profile()
+    profiler.enable()
 record = import_catalog(actor=None, contract=contract, path=Path(PATH), lot_number=1)
+if os.environ.get("BENCH_PROFILE"):
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(18)
 assert not record.errors, record.errors[:5]
 print(json.dumps({"seconds": time.perf_counter() - start, "articles": record.articles_total}))
 """

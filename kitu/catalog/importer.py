@@ -96,16 +96,19 @@ def _column_problem(value: Decimal, column: Any, *, rounds: bool = False) -> str
     counts; other numbers must not have more places than the column keeps."""
     whole = column.max_digits - column.decimal_places
     limit = Decimal(10) ** whole
-    too_large = ngettext(
-        "%(value)s ist zu groß (höchstens %(digits)d Stelle vor dem Komma)",
-        "%(value)s ist zu groß (höchstens %(digits)d Stellen vor dem Komma)",
-        whole,
-    ) % {"value": value, "digits": whole}
+
+    def too_large() -> str:  # the message only when needed: this runs for every number of every article
+        return ngettext(
+            "%(value)s ist zu groß (höchstens %(digits)d Stelle vor dem Komma)",
+            "%(value)s ist zu groß (höchstens %(digits)d Stellen vor dem Komma)",
+            whole,
+        ) % {"value": value, "digits": whole}
+
     if value.copy_abs() >= limit:  # first: abs() and quantize() fail beyond the decimal context (1E+999999999)
-        return too_large
+        return too_large()
     rounded = value.quantize(Decimal(1).scaleb(-column.decimal_places), rounding=ROUND_HALF_UP)
     if rounded.copy_abs() >= limit:
-        return too_large
+        return too_large()
     if rounded != value and not rounds:
         return _("%(value)s hat mehr als %(places)d Nachkommastellen") % {
             "value": value,
