@@ -95,6 +95,12 @@ def _column_problem(value: Decimal, column: Any, *, rounds: bool = False) -> str
     ``rounds``: the importer rounds the value to the column's places (prices to cents), so only its size
     counts; other numbers must not have more places than the column keeps."""
     whole = column.max_digits - column.decimal_places
+    # the common case, decided without arithmetic: well below the limit (rounding cannot carry it over) and
+    # with no more places than the column keeps
+    if value.is_finite() and value.adjusted() < whole - 1:
+        exponent = value.as_tuple().exponent
+        if rounds or (isinstance(exponent, int) and exponent >= -column.decimal_places):
+            return None
     limit = Decimal(10) ** whole
 
     def too_large() -> str:  # the message only when needed: this runs for every number of every article
