@@ -15,18 +15,16 @@ eagerly to a dummy backend."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pgbench_common import answers, recreate_database, run_clients  # noqa: E402
+from pgbench_common import run_clients, start_django  # noqa: E402
 
 URL = os.environ.get("BENCH_DEFECTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_defects")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -35,21 +33,7 @@ CLIENTS = (1, 4)
 CALLS = 40
 
 
-if not recreate_database(URL):
-    print("defects: skipped — needs PostgreSQL at", URL)
-    sys.exit(0)
-
-os.environ["DATABASE_URL"] = URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ["DEBUG"] = "0"
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if answers("127.0.0.1", 6379) else ""
-
-import django  # noqa: E402
-
-django.setup()
-logging.disable(logging.WARNING)
-warnings.filterwarnings("ignore", message="No directory at")
+start_django(URL, "defects")
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -18,40 +18,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 import sys
 import time
-import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pgbench_common import answers, recreate_database, run_clients  # noqa: E402
+from pgbench_common import run_clients, start_django  # noqa: E402
 
 URL = os.environ.get("BENCH_ORDERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_orders")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = (1, 4, 16)
 
 
-if not recreate_database(URL):
-    print("orders: skipped — needs PostgreSQL at", URL)
-    sys.exit(0)
-
-os.environ["DATABASE_URL"] = URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ["DEBUG"] = "0"
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-# Redis db 15: the benchmark's queued tasks stay apart from anything else and are purged at the end.
-os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if answers("127.0.0.1", 6379) else ""
-
-import django  # noqa: E402
-
-django.setup()
-logging.disable(logging.WARNING)  # request and task logs would drown the figures
-warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files here
+start_django(URL, "orders")
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402

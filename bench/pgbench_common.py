@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
+import os
 import socket
+import sys
 import time
+import warnings
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,6 +34,25 @@ def recreate_database(url: str) -> bool:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return True
+
+
+def start_django(url: str, name: str) -> None:
+    """Set up Django on a fresh PostgreSQL database ``url`` for the benchmark ``name`` (or say it is skipped
+    and exit): no debug, no mail, tasks queued to Redis db 15 where Redis answers (kept apart from anything
+    else and purged at the end), eager otherwise; request and task logs off so they do not drown the figures."""
+    if not recreate_database(url):
+        print(f"{name}: skipped — needs PostgreSQL at", url)
+        sys.exit(0)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ["DEBUG"] = "0"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if answers("127.0.0.1", 6379) else ""
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files here
 
 
 def run_clients(target: Any, clients: int, world: dict[str, Any]) -> float:

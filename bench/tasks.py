@@ -17,19 +17,17 @@ PostgreSQL only: BENCH_TASKS_DATABASE_URL, default postgres://postgres@127.0.0.1
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import statistics
 import sys
 import time
-import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pgbench_common import answers, recreate_database  # noqa: E402
+from pgbench_common import start_django  # noqa: E402
 
 URL = os.environ.get("BENCH_TASKS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_tasks")
 ORDERS = int(os.environ.get("BENCH_TASK_ORDERS", "10000"))
@@ -37,21 +35,7 @@ MEMBERS = int(os.environ.get("BENCH_TASK_MEMBERS", "100"))
 CALLS = 40
 TARGET_MS = 150
 
-if not recreate_database(URL):
-    print("tasks: skipped — needs PostgreSQL at", URL)
-    sys.exit(0)
-
-os.environ["DATABASE_URL"] = URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ["DEBUG"] = "0"
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/15" if answers("127.0.0.1", 6379) else ""
-
-import django  # noqa: E402
-
-django.setup()
-logging.disable(logging.WARNING)
-warnings.filterwarnings("ignore", message="No directory at")
+start_django(URL, "tasks")
 
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
