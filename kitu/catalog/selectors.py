@@ -29,6 +29,7 @@ from kitu.contracts.selectors import visible_contracts
 from kitu.core import eclass as eclass_names
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.money import format_eur
+from kitu.core.schemas import MAX_ID
 
 from . import vocabulary
 from .models import Article, ArticleSearch, CatalogImport, SynonymGroup
@@ -39,7 +40,6 @@ BY_RANK = ("-rank", "price", "pk")  # relevance order wherever a query annotates
 MAX_COMPARE = 4
 # Hostile input is bounded here, in the one place every page and API call passes through:
 MAX_QUERY = 200  # characters of a query that are searched (the rest is cut off)
-MAX_ID = 2**63 - 1  # ids are bigint: a larger (or non-positive) id matches nothing
 MAX_PAGE = 1_000_000  # a later page shows the last one; keeps OFFSET far inside bigint
 MAX_PER_PAGE = 100
 PRICE_LIMIT = Decimal("9999999999.99")  # the largest price the columns hold: numeric(12, 2)

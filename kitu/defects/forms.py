@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kitu.core.forms import DATE_INPUT
+from kitu.core.schemas import MAX_ID
 
 from . import photos
 from .models import LEGAL_TEXT_MAX, Category, DefectService, ReportStatus
@@ -170,9 +171,6 @@ class ServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not creating:
             del self.fields["slug"]
-
-
-MAX_ID = 2**63 - 1  # the largest primary key (bigint)
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):

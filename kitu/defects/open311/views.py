@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kitu.core.errors import DomainError
+from kitu.core.schemas import MAX_ID
 
 from .. import configuration, services
 from ..models import Category, DefectService, Photo, Report, ReportStatus
@@ -30,7 +31,6 @@ from .render import answer, errors
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
-MAX_ID = 2**63 - 1  # the largest primary key (bigint)
 # The longest value each parameter may have. What is stored, as long as its column; what is accepted but not
 # stored (the reporter's name, phone and device: data minimisation), as long as it could sensibly be.
 MAX_LENGTHS = {
