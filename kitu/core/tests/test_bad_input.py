@@ -16,6 +16,7 @@ from kitu.core.actors import SYSTEM
 from kitu.core.models import AuditEntry
 from kitu.members import selectors as member_selectors
 from kitu.members.models import Member
+from kitu.orders import services as order_services
 from kitu.orders.models import CartLine
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,23 @@ def test_pages_answer_our_own_403_and_404_in_german(world: dict[str, Any]) -> No
     body = response.content.decode()
     assert "Zur Startseite" in body
     assert "Forbidden" not in body
+
+
+def test_cart_page_quantity_beyond_the_column_changes_nothing(order_world: dict[str, Any]) -> None:
+    client = login(Client(), order_world["users"]["requester"])
+    client.raise_request_exception = False
+    article = order_world["notebook"].pk
+    for quantity in (str(2**31), str(2**63), "1e30"):
+        response = client.post(reverse("orders:cart_add"), {"article": article, "quantity": quantity})
+        assert response.status_code < 500, quantity
+    assert not CartLine.objects.exists()
+    line = order_services.cart_add(
+        actor=order_world["users"]["requester"],
+        member=order_world["wernigerode"],
+        article=order_world["notebook"],
+        quantity=1,
+    )
+    for quantity in (str(2**31), str(2**63)):
+        response = client.post(reverse("orders:cart_line", args=[line.pk]), {"quantity": quantity})
+        assert response.status_code < 500, quantity
+    assert CartLine.objects.get().quantity == 1
