@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from typing import cast
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -83,6 +82,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect("core:home")
         form.add_error("token", _("Der Sicherheitscode ist falsch oder abgelaufen."))
     secret = base64.b32encode(device.bin_key).decode()
+    import segno  # lazy: the QR library is needed on this page only
+
     qr = segno.make(device.config_url, error="m")
     return render(
         request,

@@ -11,11 +11,6 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import translation
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kitu.core import units
 from kitu.core.money import format_eur
@@ -45,6 +40,12 @@ def render(invoice: Invoice) -> bytes:
 
 
 def _render(invoice: Invoice) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
     if not invoice.number or not invoice.issue_date:
         raise NotIssued(f"invoice {invoice.pk} is a draft: only issued invoices have a PDF")
     seller, member = settings.KITU_SELLER, invoice.member

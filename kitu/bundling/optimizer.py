@@ -18,9 +18,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-import highspy
-import numpy as np
-
 CENT = Decimal("0.01")
 
 
@@ -228,6 +225,9 @@ def solve(
     """The cost-minimal award of ``demand`` per item (default: the instance's total demand). ``explain``:
     find the item to name when there is no feasible award; ``split``: solve independent groups of items
     one by one (much faster for the joint demand; a single member's small model is faster whole)."""
+    import highspy
+    import numpy as np
+
     demand = instance.item_demand() if demand is None else demand
     unmet = _capacity_problem(instance, demand)
     if unmet:

@@ -10,14 +10,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zipfile import BadZipFile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kitu.contracts.models import Supplier
 from kitu.core.errors import DomainError
@@ -26,6 +22,9 @@ from kitu.core.exports import restore, xlsx_append
 from .models import Campaign, CampaignItem
 from .selectors import Aggregate, RunReport
 from .services import OfferInput, OfferLotInput
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 OFFER_SHEET = "Angebote"
 LOT_SHEET = "Lose"
@@ -43,6 +42,9 @@ STATUS_LABELS = {"open": "keine Meldung", "no_demand": "kein Bedarf", "reported"
 
 
 def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, first: bool) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
     ws = wb.active if first else wb.create_sheet()
     assert isinstance(ws, Worksheet)
     ws.title = title
@@ -66,6 +68,8 @@ def _bytes(wb: Workbook) -> bytes:
 def tender_workbook(campaign: Campaign, agg: Aggregate) -> bytes:
     """The tender volumes: per position the estimate and the maximum (estimate × factor), by quarter,
     and per member its quantities (the contracting entities of the joint tender)."""
+    from openpyxl import Workbook
+
     wb = Workbook()
     factor = campaign.max_factor
     _sheet(
@@ -119,6 +123,8 @@ def tender_workbook(campaign: Campaign, agg: Aggregate) -> bytes:
 
 def offer_template(campaign: Campaign, suppliers: Sequence[Supplier]) -> bytes:
     """The offer sheet to fill in: one row per supplier and position, tiers added as further rows."""
+    from openpyxl import Workbook
+
     wb = Workbook()
     items = list(campaign.items.order_by("code"))
     _sheet(
@@ -180,6 +186,9 @@ def read_offers(
 ) -> tuple[list[tuple[str, OfferInput]], list[tuple[str, OfferLotInput]]]:
     """Parse the offer workbook against the campaign's positions and the registered suppliers; raise
     one DomainError listing every problem (at most 20) with sheet, row and column."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -287,6 +296,8 @@ def read_offers(
 
 
 def result_workbook(campaign: Campaign, report: RunReport) -> bytes:
+    from openpyxl import Workbook
+
     wb = Workbook()
     _sheet(
         wb,

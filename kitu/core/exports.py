@@ -19,10 +19,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
@@ -109,6 +110,8 @@ def csv_writer(
 def xlsx_append(ws: Worksheet, row: Iterable[Any]) -> None:
     """Append one row like ``ws.append``, every value through ``safe_cell``; text is stored as a string
     (never a formula or an error code), numbers and dates as numbers and dates."""
+    from openpyxl.cell.cell import Cell
+
     cells = []
     for value in row:
         value = safe_cell(value)

@@ -10,13 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from kitu.core.exports import csv_writer, xlsx_append
 
@@ -77,6 +70,9 @@ def register_csv(rows: Sequence[RegisterRow]) -> str:
 
 
 def register_xlsx(rows: Sequence[RegisterRow], day: dt.date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -101,6 +97,12 @@ def register_xlsx(rows: Sequence[RegisterRow], day: dt.date) -> bytes:
 
 
 def register_pdf(rows: Sequence[RegisterRow], day: dt.date) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
     out = io.BytesIO()
     title = _("Mitgliederliste gemäß § 30 GenG, Stand %(date)s") % {"date": _fmt_date(day)}
     doc = SimpleDocTemplate(

@@ -10,8 +10,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from kitu.core.exports import csv_writer, xlsx_append
 
@@ -100,6 +98,9 @@ def csv_response(orders: QuerySet[Order]) -> HttpResponse:
 
 
 def xlsx_response(orders: QuerySet[Order]) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheets: list[tuple[Any, str, tuple[str, ...], Iterable[tuple[Any, ...]]]] = [
         (book.active, "Bestellungen", ORDER_HEADER, order_rows(orders)),

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from .models import Meeting
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//Kommunale IT-UNION eG//KITU-Plattform//DE"
 
 
 def _event(meeting: Meeting) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@kitu-platform")
     event.add("dtstamp", timezone.now())
@@ -37,6 +42,8 @@ def _event(meeting: Meeting) -> Event:
 
 def calendar(meetings: Iterable[Meeting], *, name: str = "") -> bytes:
     """A calendar (METHOD:PUBLISH) with one event per meeting; imports into every calendar program."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
