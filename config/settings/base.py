@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kitu.workgroups",
     "kitu.orders",
     "kitu.defects",
+    "kitu.council",
     "kitu.billing",
     "kitu.tasks",
     "kitu.demo",

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     SUPPLIER_USER = "supplier_user", _("Lieferant")
     CASE_WORKER = "case_worker", _("Sachbearbeitung Mängelmelder")
     WORKGROUP_MEMBER = "workgroup_member", _("Arbeitskreismitglied")
+    COUNCIL_OFFICE = "council_office", _("Sitzungsdienst (Ratsinformationssystem)")
+    COUNCIL_MEMBER = "council_member", _("Ratsmitglied")
 
 
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -31,6 +33,8 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
         Role.APPROVER,
         Role.CASE_WORKER,
         Role.WORKGROUP_MEMBER,
+        Role.COUNCIL_OFFICE,
+        Role.COUNCIL_MEMBER,
     ),
     OrgKind.SUPPLIER: (Role.SUPPLIER_USER,),
 }

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CouncilConfig(AppConfig):
+    name = "kitu.council"
+    label = "council"
+    verbose_name = "Digitale Gremienarbeit"
