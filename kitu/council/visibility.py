@@ -1,0 +1,168 @@
+"""The one rule of what each reader may see of a town's council work. Every surface (public pages, search,
+iCal, OParl, councillors' pages, mails, ZIP downloads) reads through ``Visibility``; none filters by itself.
+
+- The public (anyone, also a signed-in user without a council role of the town) sees: terms, organizations,
+  persons, memberships and locations; meetings from when they are scheduled (date, place, bodies); the
+  public agenda items from the invitation on; results, resolutions, votes and minutes once published; a
+  paper once it is on a public agenda item of a meeting that has been invited to, and never while it is
+  marked non-public or consulted on any non-public agenda item; a file exactly when what it belongs to is
+  visible (protocols and resolution files with the results).
+- A councillor of the town (``council_member`` tied to a person) also sees the non-public agenda items of
+  meetings of the bodies they belong to, the papers consulted there and their files, and the results of
+  those items once the meeting is held.
+- The town's council office sees everything of its town, drafts included.
+Deleted objects are never shown (OParl lists them as tombstones, which carry no content).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import (
+    AgendaItem,
+    Body,
+    Consultation,
+    File,
+    FileRole,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    MeetingState,
+    Membership,
+    Organization,
+    Paper,
+    Person,
+)
+from .policies import can_manage_council, councillor_person
+
+INVITED = (MeetingState.INVITED, MeetingState.HELD, MeetingState.PUBLISHED)
+RESULT_ROLES = (FileRole.RESULTS_PROTOCOL, FileRole.VERBATIM_PROTOCOL, FileRole.RESOLUTION)
+
+
+class Level(Enum):
+    PUBLIC = "public"
+    COUNCILLOR = "councillor"
+    OFFICE = "office"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    body: Body
+    level: Level = Level.PUBLIC
+    person: Person | None = None  # the councillor, at Level.COUNCILLOR
+
+    @classmethod
+    def public(cls, body: Body) -> Visibility:
+        return cls(body)
+
+    @classmethod
+    def for_user(cls, user: Any, body: Body) -> Visibility:
+        if can_manage_council(user, body):
+            return cls(body, Level.OFFICE)
+        person = councillor_person(user, body)
+        if person is not None:
+            return cls(body, Level.COUNCILLOR, person)
+        return cls(body)
+
+    @property
+    def is_public(self) -> bool:
+        return self.level is Level.PUBLIC
+
+    # --- what is the same for everyone -------------------------------------------------------------------
+
+    def terms(self) -> QuerySet[LegislativeTerm]:
+        return LegislativeTerm.objects.filter(body=self.body, deleted=False)
+
+    def organizations(self) -> QuerySet[Organization]:
+        return Organization.objects.filter(body=self.body, deleted=False)
+
+    def persons(self) -> QuerySet[Person]:
+        return Person.objects.filter(body=self.body, deleted=False)
+
+    def memberships(self) -> QuerySet[Membership]:
+        return Membership.objects.filter(
+            organization__body=self.body, deleted=False, person__deleted=False, organization__deleted=False
+        )
+
+    def locations(self) -> QuerySet[Location]:
+        return Location.objects.filter(body=self.body, deleted=False)
+
+    def meetings(self) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(body=self.body, deleted=False)
+
+    # --- what depends on the reader ------------------------------------------------------------------------
+
+    def _confidential_meetings(self) -> Q:
+        """Meetings whose non-public items this reader may see."""
+        if self.level is Level.OFFICE:
+            return Q()
+        if self.level is Level.COUNCILLOR and self.person is not None:
+            bodies = Membership.objects.filter(person=self.person, deleted=False).values("organization")
+            return Q(organizations__in=bodies)
+        return Q(pk__in=[])
+
+    def agenda_items(self) -> QuerySet[AgendaItem]:
+        items = AgendaItem.objects.filter(meeting__body=self.body, meeting__deleted=False, deleted=False)
+        if self.level is Level.OFFICE:
+            return items
+        open_items = Q(public=True, meeting__state__in=INVITED)
+        if self.level is Level.COUNCILLOR:
+            confidential = Meeting.objects.filter(self._confidential_meetings(), body=self.body).values("pk")
+            return items.filter(open_items | Q(meeting__in=confidential, meeting__state__in=INVITED))
+        return items.filter(open_items)
+
+    def results_visible(self, meeting: Meeting) -> bool:
+        """Whether this reader sees the results, votes and resolutions of the meeting's (visible) items."""
+        if self.level is Level.OFFICE:
+            return True
+        if self.level is Level.COUNCILLOR:
+            return meeting.state in (MeetingState.HELD, MeetingState.PUBLISHED)
+        return meeting.state == MeetingState.PUBLISHED
+
+    def published_states(self) -> tuple[str, ...]:
+        """The meeting states in which this reader sees results (as a filter for lists)."""
+        if self.level is Level.OFFICE:
+            return tuple(MeetingState.values)
+        if self.level is Level.COUNCILLOR:
+            return (MeetingState.HELD, MeetingState.PUBLISHED)
+        return (MeetingState.PUBLISHED,)
+
+    def papers(self) -> QuerySet[Paper]:
+        papers = Paper.objects.filter(body=self.body, deleted=False)
+        if self.level is Level.OFFICE:
+            return papers
+        visible_items = self.agenda_items()
+        on_visible_item = Consultation.objects.filter(
+            paper=OuterRef("pk"), deleted=False, agenda_item__in=visible_items
+        )
+        if self.level is Level.COUNCILLOR:
+            return papers.filter(Exists(on_visible_item))
+        on_closed_item = Consultation.objects.filter(
+            paper=OuterRef("pk"), deleted=False, agenda_item__public=False, agenda_item__deleted=False
+        )
+        return papers.filter(public=True).filter(Exists(on_visible_item)).exclude(Exists(on_closed_item))
+
+    def consultations(self) -> QuerySet[Consultation]:
+        consultations = Consultation.objects.filter(paper__in=self.papers(), deleted=False)
+        if self.level is Level.OFFICE:
+            return consultations
+        return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
+
+    def files(self) -> QuerySet[File]:
+        files = File.objects.filter(body=self.body, deleted=False)
+        if self.level is Level.OFFICE:
+            return files
+        with_results = self.published_states()
+        meetings = self.meetings()
+        items = self.agenda_items()
+        return files.filter(
+            Q(paper__in=self.papers())
+            | Q(meeting__in=meetings.filter(state__in=INVITED)) & ~Q(role__in=RESULT_ROLES)
+            | Q(meeting__in=meetings.filter(state__in=with_results), role__in=RESULT_ROLES)
+            | Q(agenda_item__in=items) & ~Q(role__in=RESULT_ROLES)
+            | Q(agenda_item__in=items.filter(meeting__state__in=with_results), role__in=RESULT_ROLES)
+        )
