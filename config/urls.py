@@ -28,6 +28,8 @@ urlpatterns = [
     path("maengel/", include("kitu.defects.urls")),
     path("leistungen/", include("kitu.billing.urls")),
     path("open311/v2/", include("kitu.defects.open311.urls")),
+    path("", include("kitu.council.urls")),
+    path("oparl/v1/", include("kitu.council.oparl.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

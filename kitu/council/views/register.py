@@ -1,0 +1,7 @@
+"""Council pages: register (to be built)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
