@@ -252,6 +252,7 @@ KITU_CATALOG_UPLOAD_MAX_MB = int(env("KITU_CATALOG_UPLOAD_MAX_MB", "200"))  # la
 # A BMEcat ZIP may unpack to at most this many bytes in total, and at most this ratio of its packed size.
 KITU_CATALOG_UNZIPPED_MAX_BYTES = int(env("KITU_CATALOG_UNZIPPED_MAX_BYTES", str(2 * 1024**3)))
 KITU_CATALOG_UNZIP_MAX_RATIO = int(env("KITU_CATALOG_UNZIP_MAX_RATIO", "100"))
+KITU_COUNCIL_MAX_UPLOAD_BYTES = int(env("KITU_COUNCIL_MAX_UPLOAD_BYTES", str(20 * 1024**2)))  # council file
 KITU_COOPERATIVE_NAME = env("KITU_COOPERATIVE_NAME", "Kommunale IT-UNION eG")
 # The cooperative's details on its Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit, as a JSON
 # object (keys in kitu/core/legal.py: name, address, represented_by, register, vat_id, email, phone,
