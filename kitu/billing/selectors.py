@@ -112,6 +112,16 @@ def catalog(user: Any) -> QuerySet[Service]:
     return qs if can_see_all_billing(user) else qs.filter(is_active=True)
 
 
+def member_ids_subscribed(category: str, day: dt.date | None = None) -> set[int]:
+    """The members with a subscription of a service of ``category`` running on ``day`` (default today);
+    other apps ask this before switching on a shared product (e.g. the council information system)."""
+    day = day or timezone.localdate()
+    running = Subscription.objects.filter(service__category=category, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    return set(running.values_list("member_id", flat=True))
+
+
 def reader_members(user: Any) -> list[Member]:
     qs = Member.objects.with_name().order_by("organisation__name")
     if can_see_all_billing(user):
