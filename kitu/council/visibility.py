@@ -54,6 +54,9 @@ class Visibility:
     body: Body
     level: Level = Level.PUBLIC
     person: Person | None = None  # the councillor, at Level.COUNCILLOR
+    # True: what the reader would see were nothing deleted. OParl lists the difference to the live view as
+    # tombstones (deleted or depublished objects), and never anything this view does not contain.
+    with_deleted: bool = False
 
     @classmethod
     def public(cls, body: Body) -> Visibility:
@@ -68,31 +71,39 @@ class Visibility:
             return cls(body, Level.COUNCILLOR, person)
         return cls(body)
 
+    @classmethod
+    def public_with_deleted(cls, body: Body) -> Visibility:
+        return cls(body, with_deleted=True)
+
     @property
     def is_public(self) -> bool:
         return self.level is Level.PUBLIC
 
+    def _alive(self, *paths: str) -> Q:
+        """``deleted=False`` on the object (path "") and the related objects named, unless ``with_deleted``."""
+        if self.with_deleted:
+            return Q()
+        return Q(**{f"{path}deleted": False for path in paths or ("",)})
+
     # --- what is the same for everyone -------------------------------------------------------------------
 
     def terms(self) -> QuerySet[LegislativeTerm]:
-        return LegislativeTerm.objects.filter(body=self.body, deleted=False)
+        return LegislativeTerm.objects.filter(self._alive(), body=self.body)
 
     def organizations(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(body=self.body, deleted=False)
+        return Organization.objects.filter(self._alive(), body=self.body)
 
     def persons(self) -> QuerySet[Person]:
-        return Person.objects.filter(body=self.body, deleted=False)
+        return Person.objects.filter(self._alive(), body=self.body)
 
     def memberships(self) -> QuerySet[Membership]:
-        return Membership.objects.filter(
-            organization__body=self.body, deleted=False, person__deleted=False, organization__deleted=False
-        )
+        return Membership.objects.filter(self._alive("", "person__", "organization__"), organization__body=self.body)
 
     def locations(self) -> QuerySet[Location]:
-        return Location.objects.filter(body=self.body, deleted=False)
+        return Location.objects.filter(self._alive(), body=self.body)
 
     def meetings(self) -> QuerySet[Meeting]:
-        return Meeting.objects.filter(body=self.body, deleted=False)
+        return Meeting.objects.filter(self._alive(), body=self.body)
 
     # --- what depends on the reader ------------------------------------------------------------------------
 
@@ -106,7 +117,7 @@ class Visibility:
         return Q(pk__in=[])
 
     def agenda_items(self) -> QuerySet[AgendaItem]:
-        items = AgendaItem.objects.filter(meeting__body=self.body, meeting__deleted=False, deleted=False)
+        items = AgendaItem.objects.filter(self._alive("", "meeting__"), meeting__body=self.body)
         if self.level is Level.OFFICE:
             return items
         open_items = Q(public=True, meeting__state__in=INVITED)
@@ -132,28 +143,28 @@ class Visibility:
         return (MeetingState.PUBLISHED,)
 
     def papers(self) -> QuerySet[Paper]:
-        papers = Paper.objects.filter(body=self.body, deleted=False)
+        papers = Paper.objects.filter(self._alive(), body=self.body)
         if self.level is Level.OFFICE:
             return papers
         visible_items = self.agenda_items()
         on_visible_item = Consultation.objects.filter(
-            paper=OuterRef("pk"), deleted=False, agenda_item__in=visible_items
+            self._alive(), paper=OuterRef("pk"), agenda_item__in=visible_items
         )
         if self.level is Level.COUNCILLOR:
             return papers.filter(Exists(on_visible_item))
         on_closed_item = Consultation.objects.filter(
-            paper=OuterRef("pk"), deleted=False, agenda_item__public=False, agenda_item__deleted=False
+            self._alive("", "agenda_item__"), paper=OuterRef("pk"), agenda_item__public=False
         )
         return papers.filter(public=True).filter(Exists(on_visible_item)).exclude(Exists(on_closed_item))
 
     def consultations(self) -> QuerySet[Consultation]:
-        consultations = Consultation.objects.filter(paper__in=self.papers(), deleted=False)
+        consultations = Consultation.objects.filter(self._alive(), paper__in=self.papers())
         if self.level is Level.OFFICE:
             return consultations
         return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
 
     def files(self) -> QuerySet[File]:
-        files = File.objects.filter(body=self.body, deleted=False)
+        files = File.objects.filter(self._alive(), body=self.body)
         if self.level is Level.OFFICE:
             return files
         with_results = self.published_states()
