@@ -50,6 +50,7 @@ bench: install
 	$(PY) bench/defects.py
 	$(PY) bench/billing.py
 	$(PY) bench/tasks.py
+	$(PY) bench/council.py
 
 lint: install
 	$(VENV)/bin/ruff check .
