@@ -1,0 +1,524 @@
+"""The OParl 1.1 objects, one function per type, each producing exactly the properties of the schema
+(https://schema.oparl.org/1.1/) from an object the caller has read through ``Visibility.public`` with the
+related objects prefetched (``prepare_*``), so that a list page costs a fixed number of queries.
+
+Embedded objects (chapter 3: terms in Body, memberships in Person, agenda items and files in Meeting,
+files and consultations in Paper, files in AgendaItem, locations) leave out the back reference to their
+parent; the same object fetched on its own carries it. Empty values are left out (chapter 2.4). Every
+related object named here comes from a ``Visibility`` query set: nothing that is not public appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from kitu.council.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Consultation,
+    File,
+    FileRole,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Membership,
+    Organization,
+    Paper,
+    Person,
+)
+from kitu.council.visibility import Visibility
+
+from .http import SCHEMA, iso, iso_date
+
+OPARL_VERSION = SCHEMA
+SAFE_INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain")
+
+
+@dataclass
+class Ctx:
+    """One request's view of one town: absolute URLs and the public visibility."""
+
+    request: HttpRequest
+    body: Body | None = None
+    omit_internal: bool = False
+    _root: str = field(init=False, default="")
+    _body_url: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        # absolute once, then plain string joins: a page of 100 objects names about 2,000 URLs
+        self._root = self.request.build_absolute_uri(reverse("oparl:system")).removesuffix("system")
+        if self.body is not None:
+            self._body_url = self.body_url(self.body)
+
+    @property
+    def vis(self) -> Visibility:
+        assert self.body is not None
+        return Visibility.public(self.body)
+
+    @property
+    def own_body_url(self) -> str:
+        return self._body_url
+
+    def body_url(self, body: Body) -> str:
+        return f"{self._root}body/{body.slug}"
+
+    def url(self, kind: str, pk: int | None = None) -> str:
+        """The URL of an object (``pk``) or of the list of a kind of this town."""
+        return f"{self._body_url}/{kind}" if pk is None else f"{self._body_url}/{kind}/{pk}"
+
+    def root(self, path: str) -> str:
+        return self._root + path
+
+    def web(self, name: str, **kwargs: Any) -> str | None:
+        """The public page of an object, when the public pages provide one."""
+        try:
+            return self.request.build_absolute_uri(reverse(f"council:{name}", kwargs=kwargs))
+        except NoReverseMatch:
+            return None
+
+
+def _put(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``key`` unless there is nothing to say (no null, no empty string or list: chapter 2.4)."""
+    if value is None or value == "" or value == []:
+        return
+    data[key] = value
+
+
+def _head(ctx: Ctx, kind: str, type_name: str, pk: int) -> dict[str, Any]:
+    return {"id": ctx.url(kind, pk), "type": SCHEMA + type_name}
+
+
+def _tail(data: dict[str, Any], obj: Any, web: str | None = None) -> dict[str, Any]:
+    keywords = obj.keyword if isinstance(obj.keyword, list) else []
+    _put(data, "keyword", [str(word) for word in keywords if isinstance(word, str | int | float)])
+    _put(data, "web", web)
+    data["created"] = iso(obj.created)
+    data["modified"] = iso(obj.modified)
+    return data
+
+
+def tombstone(ctx: Ctx, kind: str, type_name: str, row: tuple[int, Any, Any]) -> dict[str, Any]:
+    """A deleted or depublished object (chapter 2.8): id, type, created, modified and ``deleted``."""
+    pk, created, modified = row
+    return {**_head(ctx, kind, type_name, pk), "created": iso(created), "modified": iso(modified), "deleted": True}
+
+
+def _ids(relation: str, visible: QuerySet[Any], attr: str) -> Prefetch:
+    """Prefetch only the ids of the visible related objects (for lists of URLs)."""
+    return Prefetch(relation, queryset=visible.only("pk").order_by("pk"), to_attr=attr)
+
+
+def _urls(ctx: Ctx, kind: str, objects: Any) -> list[str]:
+    return [ctx.url(kind, obj.pk) for obj in objects]
+
+
+# --- System and Body -----------------------------------------------------------------------------------
+
+
+def system(
+    ctx: Ctx, *, name: str, contact_email: str, contact_name: str, website: str, vendor: str, product: str
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": ctx.root("system"),
+        "type": SCHEMA + "System",
+        "oparlVersion": OPARL_VERSION,
+        "body": ctx.root("body"),
+    }
+    _put(data, "name", name)
+    _put(data, "contactEmail", contact_email)
+    _put(data, "contactName", contact_name)
+    _put(data, "website", website)
+    _put(data, "vendor", vendor)
+    _put(data, "product", product)
+    return data
+
+
+BODY_LISTS = (
+    ("organization", "organization"),
+    ("person", "person"),
+    ("meeting", "meeting"),
+    ("paper", "paper"),
+    ("agendaItem", "agendaItem"),
+    ("consultation", "consultation"),
+    ("file", "file"),
+    ("membership", "membership"),
+    ("locationList", "location"),
+    ("legislativeTermList", "legislativeTerm"),
+)
+
+
+def prepare_bodies(bodies: QuerySet[Body]) -> QuerySet[Body]:
+    # the terms are public whenever they are not deleted (Visibility.terms), for every town alike
+    return bodies.prefetch_related(Prefetch("terms", queryset=LegislativeTerm.objects.filter(deleted=False)))
+
+
+def body(ctx: Ctx, town: Body) -> dict[str, Any]:
+    own = Ctx(ctx.request, town, ctx.omit_internal)
+    data: dict[str, Any] = {"id": own.body_url(town), "type": SCHEMA + "Body", "system": ctx.root("system")}
+    _put(data, "name", town.name)
+    _put(data, "shortName", town.short_name)
+    _put(data, "website", town.website)
+    _put(data, "license", town.license)
+    _put(data, "licenseValidSince", iso(town.license_valid_since))
+    _put(data, "oparlSince", iso(town.oparl_since))
+    _put(data, "contactEmail", town.contact_email)
+    _put(data, "contactName", town.contact_name)
+    _put(data, "classification", town.classification)
+    for key, kind in BODY_LISTS:
+        data[key] = own.url(kind)
+    # obligatory in Body: an empty list rather than none, unless the client asked to leave it out
+    if not ctx.omit_internal:
+        data["legislativeTerm"] = [term(own, item, embedded=True) for item in town.terms.all()]
+    return _tail(data, town, own.web("town", slug=town.slug))
+
+
+def prepare_terms(terms: QuerySet[LegislativeTerm], ctx: Ctx) -> QuerySet[LegislativeTerm]:
+    return terms
+
+
+def term(ctx: Ctx, item: LegislativeTerm, embedded: bool = False) -> dict[str, Any]:
+    data = _head(ctx, "legislativeTerm", "LegislativeTerm", item.pk)
+    if not embedded:
+        data["body"] = ctx.own_body_url
+    _put(data, "name", item.name)
+    _put(data, "startDate", iso_date(item.start_date))
+    _put(data, "endDate", iso_date(item.end_date))
+    return _tail(data, item)
+
+
+# --- Location, Organization, Person, Membership ------------------------------------------------------
+
+
+def prepare_locations(locations: QuerySet[Location], ctx: Ctx) -> QuerySet[Location]:
+    return locations
+
+
+def location(ctx: Ctx, place: Location) -> dict[str, Any]:
+    data = _head(ctx, "location", "Location", place.pk)
+    _put(data, "description", place.description)
+    if isinstance(place.geojson, dict) and place.geojson:
+        data["geojson"] = place.geojson
+    _put(data, "streetAddress", place.street_address)
+    _put(data, "room", place.room)
+    _put(data, "postalCode", place.postal_code)
+    _put(data, "subLocality", place.sub_locality)
+    _put(data, "locality", place.locality)
+    return _tail(data, place)
+
+
+def _visible_location(ctx: Ctx, place: Location | None) -> dict[str, Any] | None:
+    """An embedded location: the object was read through ``select_related``; a deleted one is left out."""
+    if place is None or place.deleted:
+        return None
+    return location(ctx, place)
+
+
+def prepare_organizations(organizations: QuerySet[Organization], ctx: Ctx) -> QuerySet[Organization]:
+    vis = ctx.vis
+    memberships = vis.memberships().only("pk", "organization_id").order_by("pk")
+    return organizations.select_related("location", "sub_organization_of").prefetch_related(
+        Prefetch("memberships", queryset=memberships, to_attr="oparl_memberships")
+    )
+
+
+def organization(ctx: Ctx, org: Organization) -> dict[str, Any]:
+    data = _head(ctx, "organization", "Organization", org.pk)
+    data["body"] = ctx.own_body_url
+    _put(data, "name", org.name)
+    _put(data, "membership", _urls(ctx, "membership", org.oparl_memberships))  # type: ignore[attr-defined]
+    _put(data, "shortName", org.short_name)
+    _put(data, "post", [str(post) for post in org.post] if isinstance(org.post, list) else None)
+    parent = org.sub_organization_of
+    if parent is not None and not parent.deleted:
+        data["subOrganizationOf"] = ctx.url("organization", parent.pk)
+    _put(data, "organizationType", org.organization_type)
+    _put(data, "classification", org.classification)
+    _put(data, "startDate", iso_date(org.start_date))
+    _put(data, "endDate", iso_date(org.end_date))
+    _put(data, "website", org.website)
+    _put(data, "location", _visible_location(ctx, org.location))
+    assert ctx.body is not None
+    return _tail(data, org, ctx.web("organization", slug=ctx.body.slug, organization_id=org.pk))
+
+
+def prepare_memberships(memberships: QuerySet[Membership], ctx: Ctx) -> QuerySet[Membership]:
+    return memberships.select_related("on_behalf_of")
+
+
+def membership(ctx: Ctx, item: Membership, embedded: bool = False) -> dict[str, Any]:
+    data = _head(ctx, "membership", "Membership", item.pk)
+    if not embedded:
+        data["person"] = ctx.url("person", item.person_id)
+    data["organization"] = ctx.url("organization", item.organization_id)
+    _put(data, "role", item.role)
+    data["votingRight"] = item.voting_right
+    _put(data, "startDate", iso_date(item.start_date))
+    _put(data, "endDate", iso_date(item.end_date))
+    group = item.on_behalf_of
+    if group is not None and not group.deleted:
+        data["onBehalfOf"] = ctx.url("organization", group.pk)
+    return _tail(data, item)
+
+
+def prepare_persons(persons: QuerySet[Person], ctx: Ctx) -> QuerySet[Person]:
+    memberships = ctx.vis.memberships().select_related("on_behalf_of").order_by("start_date", "pk")
+    return persons.prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="oparl_memberships"))
+
+
+def person(ctx: Ctx, someone: Person) -> dict[str, Any]:
+    data = _head(ctx, "person", "Person", someone.pk)
+    data["body"] = ctx.own_body_url
+    _put(data, "name", someone.name)
+    _put(data, "familyName", someone.family_name)
+    _put(data, "givenName", someone.given_name)
+    _put(data, "formOfAddress", someone.form_of_address)
+    _put(data, "affix", someone.affix)
+    _put(data, "title", [someone.title] if someone.title else None)
+    _put(data, "gender", someone.gender)
+    if someone.contact_public:  # only with the person's consent (chapter 1.6)
+        _put(data, "phone", [someone.phone] if someone.phone else None)
+        _put(data, "email", [someone.email] if someone.email else None)
+    _put(data, "status", [str(s) for s in someone.status] if isinstance(someone.status, list) else None)
+    if not ctx.omit_internal:
+        items = someone.oparl_memberships  # type: ignore[attr-defined]
+        _put(data, "membership", [membership(ctx, item, embedded=True) for item in items])
+    assert ctx.body is not None
+    return _tail(data, someone, ctx.web("person", slug=ctx.body.slug, person_id=someone.pk))
+
+
+# --- Files --------------------------------------------------------------------------------------------
+
+
+def file(ctx: Ctx, doc: File, embedded: bool = False) -> dict[str, Any]:
+    data = _head(ctx, "file", "File", doc.pk)
+    _put(data, "name", doc.name)
+    _put(data, "fileName", doc.file_name)
+    _put(data, "mimeType", doc.mime_type)
+    _put(data, "date", iso_date(doc.date))
+    data["size"] = doc.size
+    _put(data, "sha512Checksum", doc.sha512)
+    if not embedded:  # the text can be long: with the file itself and in the file list, not in every paper
+        _put(data, "text", doc.text)
+    data["accessUrl"] = ctx.url("file", doc.pk) + "/access"
+    data["downloadUrl"] = ctx.url("file", doc.pk) + "/download"
+    _put(data, "fileLicense", doc.license)
+    if not embedded:
+        if doc.paper_id:
+            data["paper"] = [ctx.url("paper", doc.paper_id)]
+        elif doc.meeting_id:
+            data["meeting"] = [ctx.url("meeting", doc.meeting_id)]
+        elif doc.agenda_item_id:
+            data["agendaItem"] = [ctx.url("agendaItem", doc.agenda_item_id)]
+    return _tail(data, doc)
+
+
+def prepare_files(files: QuerySet[File], ctx: Ctx) -> QuerySet[File]:
+    return files
+
+
+def _embedded_files(ctx: Ctx) -> Prefetch:
+    return Prefetch("files", queryset=ctx.vis.files().defer("text").order_by("pk"), to_attr="oparl_files")
+
+
+# --- Meeting and AgendaItem ------------------------------------------------------------------------------
+
+
+def _item_prefetches(ctx: Ctx) -> list[Any]:
+    return [
+        _embedded_files(ctx),
+        _ids("consultations", ctx.vis.consultations(), "oparl_consultations"),
+    ]
+
+
+def prepare_meetings(meetings: QuerySet[Meeting], ctx: Ctx) -> QuerySet[Meeting]:
+    vis = ctx.vis
+    items = vis.agenda_items().order_by("order").prefetch_related(*_item_prefetches(ctx))
+    present = vis.persons().filter(attendances__status=AttendanceStatus.PRESENT).only("pk")
+    return meetings.select_related("location").prefetch_related(
+        _ids("organizations", ctx.vis.organizations(), "oparl_organizations"),
+        _embedded_files(ctx),
+        Prefetch("agenda_items", queryset=items, to_attr="oparl_items"),
+        Prefetch("attendances", queryset=_present_attendances(present), to_attr="oparl_present"),
+    )
+
+
+def _present_attendances(present: QuerySet[Person]) -> QuerySet[Any]:
+
+    return Attendance.objects.filter(status=AttendanceStatus.PRESENT, person__in=present).only(
+        "pk", "meeting_id", "person_id"
+    )
+
+
+MEETING_FILE_ROLES = {
+    FileRole.INVITATION: "invitation",
+    FileRole.RESULTS_PROTOCOL: "resultsProtocol",
+    FileRole.VERBATIM_PROTOCOL: "verbatimProtocol",
+}
+
+
+def meeting(ctx: Ctx, event: Meeting) -> dict[str, Any]:
+    data = _head(ctx, "meeting", "Meeting", event.pk)
+    _put(data, "name", event.name)
+    _put(data, "meetingState", event.state)
+    data["cancelled"] = event.cancelled
+    _put(data, "start", iso(event.start))
+    _put(data, "end", iso(event.end))
+    _put(data, "location", _visible_location(ctx, event.location))
+    _put(data, "organization", _urls(ctx, "organization", event.oparl_organizations))  # type: ignore[attr-defined]
+    if ctx.vis.results_visible(event):  # who attended is part of the published minutes
+        present = event.oparl_present  # type: ignore[attr-defined]
+        _put(data, "participant", [ctx.url("person", row.person_id) for row in present])
+    auxiliary = []
+    for doc in event.oparl_files:  # type: ignore[attr-defined]
+        key = MEETING_FILE_ROLES.get(doc.role)
+        if key is not None and key not in data:
+            data[key] = file(ctx, doc, embedded=True)
+        else:
+            auxiliary.append(doc)
+    if not ctx.omit_internal:
+        _put(data, "auxiliaryFile", [file(ctx, doc, embedded=True) for doc in auxiliary])
+        items = event.oparl_items  # type: ignore[attr-defined]
+        _put(data, "agendaItem", [agenda_item(ctx, item, position, event) for position, item in enumerate(items)])
+    assert ctx.body is not None
+    return _tail(data, event, ctx.web("meeting", slug=ctx.body.slug, meeting_id=event.pk))
+
+
+def prepare_agenda_items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[AgendaItem]:
+    # the position among the public items of the meeting (OParl's ``order`` counts from 0 without gaps,
+    # so that it does not betray where non-public items are)
+    before = (
+        ctx.vis.agenda_items()
+        .filter(meeting=OuterRef("meeting"), order__lt=OuterRef("order"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        items.select_related("meeting")
+        .annotate(oparl_position=Coalesce(Subquery(before, output_field=IntegerField()), Value(0)))
+        .prefetch_related(*_item_prefetches(ctx))
+    )
+
+
+def agenda_item(
+    ctx: Ctx, item: AgendaItem, position: int | None = None, parent: Meeting | None = None
+) -> dict[str, Any]:
+    data = _head(ctx, "agendaItem", "AgendaItem", item.pk)
+    event = parent or item.meeting
+    if parent is None:
+        data["meeting"] = ctx.url("meeting", item.meeting_id)
+        position = item.oparl_position  # type: ignore[attr-defined]
+    _put(data, "number", item.number)
+    data["order"] = position
+    _put(data, "name", item.name)
+    data["public"] = item.public
+    consultations = item.oparl_consultations  # type: ignore[attr-defined]
+    if consultations:
+        data["consultation"] = ctx.url("consultation", consultations[0].pk)
+    files = item.oparl_files  # type: ignore[attr-defined]
+    if ctx.vis.results_visible(event):
+        _put(data, "result", item.get_result_display() if item.result else None)
+        _put(data, "resolutionText", item.resolution_text)
+        resolution = next((doc for doc in files if doc.role == FileRole.RESOLUTION), None)
+        if resolution is not None:
+            data["resolutionFile"] = file(ctx, resolution, embedded=True)
+        if item.votes_yes is not None or item.votes_no is not None or item.votes_abstain is not None:
+            data["kitu:votes"] = {"yes": item.votes_yes, "no": item.votes_no, "abstain": item.votes_abstain}
+    if not ctx.omit_internal:
+        auxiliary = [doc for doc in files if doc.role != FileRole.RESOLUTION]
+        _put(data, "auxiliaryFile", [file(ctx, doc, embedded=True) for doc in auxiliary])
+    _put(data, "start", iso(item.start))
+    _put(data, "end", iso(item.end))
+    return _tail(data, item)
+
+
+# --- Paper and Consultation ----------------------------------------------------------------------------
+
+
+def _consultation_queryset(ctx: Ctx) -> QuerySet[Consultation]:
+    return (
+        ctx.vis.consultations()
+        .select_related("agenda_item")
+        .prefetch_related(
+            Prefetch(
+                "organizations",
+                queryset=ctx.vis.organizations().only("pk").order_by("pk"),
+                to_attr="oparl_organizations",
+            )
+        )
+        .order_by("order", "pk")
+    )
+
+
+def prepare_papers(papers: QuerySet[Paper], ctx: Ctx) -> QuerySet[Paper]:
+    vis = ctx.vis
+    ids = vis.papers().only("pk").order_by("pk")
+    return papers.prefetch_related(
+        Prefetch("related_papers", queryset=ids, to_attr="oparl_related"),
+        Prefetch("superordinated_papers", queryset=ids, to_attr="oparl_superordinated"),
+        Prefetch("subordinated_papers", queryset=ids, to_attr="oparl_subordinated"),
+        _embedded_files(ctx),
+        Prefetch("locations", queryset=vis.locations().order_by("pk"), to_attr="oparl_locations"),
+        _ids("originator_persons", ctx.vis.persons(), "oparl_persons"),
+        Prefetch(
+            "originator_organizations",
+            queryset=vis.organizations().only("pk").order_by("pk"),
+            to_attr="oparl_originators",
+        ),
+        _ids("under_direction_of", ctx.vis.organizations(), "oparl_direction"),
+        Prefetch("consultations", queryset=_consultation_queryset(ctx), to_attr="oparl_consultations"),
+    )
+
+
+def paper(ctx: Ctx, doc: Paper) -> dict[str, Any]:
+    p: Any = doc
+    data = _head(ctx, "paper", "Paper", doc.pk)
+    data["body"] = ctx.own_body_url
+    _put(data, "name", doc.name)
+    _put(data, "reference", doc.reference)
+    _put(data, "date", iso_date(doc.date))
+    _put(data, "paperType", doc.paper_type)
+    _put(data, "relatedPaper", _urls(ctx, "paper", p.oparl_related))
+    _put(data, "superordinatedPaper", _urls(ctx, "paper", p.oparl_superordinated))
+    _put(data, "subordinatedPaper", _urls(ctx, "paper", p.oparl_subordinated))
+    files = p.oparl_files
+    main = next((f for f in files if f.role == FileRole.MAIN), None)
+    if main is not None:
+        data["mainFile"] = file(ctx, main, embedded=True)
+    if not ctx.omit_internal:
+        _put(data, "auxiliaryFile", [file(ctx, f, embedded=True) for f in files if f is not main])
+        _put(data, "location", [location(ctx, place) for place in p.oparl_locations])
+    _put(data, "originatorPerson", _urls(ctx, "person", p.oparl_persons))
+    _put(data, "underDirectionOf", _urls(ctx, "organization", p.oparl_direction))
+    _put(data, "originatorOrganization", _urls(ctx, "organization", p.oparl_originators))
+    _put(data, "consultation", [consultation(ctx, item, embedded=True) for item in p.oparl_consultations])
+    assert ctx.body is not None
+    return _tail(data, doc, ctx.web("paper", slug=ctx.body.slug, paper_id=doc.pk))
+
+
+def prepare_consultations(consultations: QuerySet[Consultation], ctx: Ctx) -> QuerySet[Consultation]:
+    return consultations.select_related("agenda_item").prefetch_related(
+        _ids("organizations", ctx.vis.organizations(), "oparl_organizations")
+    )
+
+
+def consultation(ctx: Ctx, item: Consultation, embedded: bool = False) -> dict[str, Any]:
+    data = _head(ctx, "consultation", "Consultation", item.pk)
+    if not embedded:
+        data["paper"] = ctx.url("paper", item.paper_id)
+    if item.agenda_item_id is not None:  # a visible consultation is on no item or on a visible one
+        data["agendaItem"] = ctx.url("agendaItem", item.agenda_item_id)
+        data["meeting"] = ctx.url("meeting", item.agenda_item.meeting_id)  # type: ignore[union-attr]
+    _put(data, "organization", _urls(ctx, "organization", item.oparl_organizations))  # type: ignore[attr-defined]
+    data["authoritative"] = item.authoritative
+    _put(data, "role", item.role)
+    return _tail(data, item)
