@@ -211,6 +211,20 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         (Role.WORKGROUP_MEMBER,),
     ),
     DemoUser(
+        f"council.wernigerode@{DEMO_DOMAIN}",
+        "Sabine Sitzungsdienst (Demo)",
+        "Sitzungsdienst (Ratsinformationssystem) Stadt Wernigerode",
+        "Stadt Wernigerode",
+        (Role.COUNCIL_OFFICE,),
+    ),
+    DemoUser(
+        f"councillor.wernigerode@{DEMO_DOMAIN}",
+        "Dr. Susanne Hartwig (Demo)",
+        "Stadträtin Wernigerode (Ratsmitglied, CDU-Fraktion)",
+        "Stadt Wernigerode",
+        (Role.COUNCIL_MEMBER,),
+    ),
+    DemoUser(
         f"approver.zeitz@{DEMO_DOMAIN}",
         "Zacharias Freigabe (Demo)",
         "Freigabe Stadt Zeitz",

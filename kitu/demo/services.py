@@ -19,6 +19,7 @@ from kitu.members.validators import leitweg_check_digits
 from .billing import seed_billing
 from .campaigns import seed_campaigns
 from .contracts import seed_contracts
+from .council import seed_council
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
 from .defects import seed_defects
 from .orders import seed_baskets, seed_orders
@@ -117,6 +118,7 @@ def seed() -> dict[str, int]:
         "baskets": 0,
         "defects": 0,
         "services": 0,
+        "council": 0,
     }
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
@@ -136,6 +138,7 @@ def seed() -> dict[str, int]:
     created["baskets"] = seed_baskets(admin)
     created["defects"] = seed_defects()
     created["services"] = seed_billing()
+    created["council"] = seed_council(admin)  # after the logins: the council office works in it
     return created
 
 

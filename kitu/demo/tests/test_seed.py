@@ -3,12 +3,31 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from kitu.accounts.models import User
 from kitu.bundling.models import Campaign, CampaignState, DemandReport, OptimisationRun
 from kitu.catalog.models import Article
 from kitu.contracts.models import ContractState, FrameworkContract
+from kitu.core.models import AuditEntry
+from kitu.council.models import (
+    AgendaItem,
+    Body,
+    Consultation,
+    File,
+    FileRole,
+    MeetingState,
+    Membership,
+    Organization,
+    OrganizationType,
+    Paper,
+    Vote,
+)
+from kitu.council.models import Meeting as CouncilMeeting
+from kitu.council.models import Person as CouncilPerson
+from kitu.council.visibility import Level, Visibility
 from kitu.defects.models import DefectService, Report
 from kitu.demo.data import DEMO_USERS
 from kitu.members.models import Member
@@ -39,7 +58,7 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines()[0] == (
         "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise, 10 Bestellungen, "
-        "2 Standardwarenkörbe, 50 Mängelmeldungen, 9 Leistungen und 10 Konten neu angelegt."
+        "2 Standardwarenkörbe, 50 Mängelmeldungen, 9 Leistungen, 20 Ratsvorlagen und 12 Konten neu angelegt."
     )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
@@ -145,3 +164,88 @@ def test_seed_demo_enables_the_defect_reporter_for_three_towns() -> None:
     assert Report.objects.filter(is_published=True).exists() and Report.objects.filter(is_published=False).exists()
     call_command("seed_demo", stdout=io.StringIO())
     assert Report.objects.count() == 50
+
+
+def council_counts() -> tuple[int, ...]:
+    return (
+        Body.objects.count(),
+        CouncilPerson.objects.count(),
+        Membership.objects.count(),
+        Organization.objects.count(),
+        Paper.objects.count(),
+        CouncilMeeting.objects.count(),
+        AgendaItem.objects.count(),
+        Consultation.objects.count(),
+        File.objects.count(),
+        Vote.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_seed_demo_runs_the_council_of_wernigerode_through_the_services() -> None:
+    call_command("seed_demo", stdout=io.StringIO())
+    first = council_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert council_counts() == first
+    body = Body.objects.get()
+    assert (body.slug, body.name, body.is_demo, body.is_enabled) == ("wernigerode", "Stadt Wernigerode", True, True)
+    assert [(t.name, str(t.start_date), str(t.end_date)) for t in body.terms.all()] == [
+        ("Wahlperiode 2024–2029", "2024-07-01", "2029-06-30")
+    ]
+    council = Organization.objects.get(body=body, short_name="SR")
+    councillors = CouncilPerson.objects.filter(memberships__organization=council, memberships__deleted=False)
+    assert councillors.count() == 37  # 36 councillors and the Oberbürgermeister
+    assert councillors.filter(memberships__role="Oberbürgermeister").count() == 1
+    committees = set(
+        Organization.objects.filter(body=body, organization_type=OrganizationType.BODY).values_list("name", flat=True)
+    )
+    assert committees == {
+        "Stadtrat",
+        "Haupt- und Finanzausschuss",
+        "Bau- und Umweltausschuss",
+        "Ausschuss für Bildung, Kultur und Soziales",
+        "Ordnungsausschuss",
+    }
+    groups = Organization.objects.filter(body=body, organization_type=OrganizationType.GROUP)
+    assert groups.count() == 7 and all(g.memberships.count() >= 3 for g in groups)
+    # 20 papers, each with a generated PDF whose text went into the search text
+    papers = Paper.objects.filter(body=body)
+    assert papers.count() == 20
+    for paper in papers:
+        main = paper.files.get(role=FileRole.MAIN)
+        assert main.mime_type == "application/pdf" and main.content.read(5) == b"%PDF-"
+        assert paper.name.split()[0] in paper.search_text and "Demodaten" in paper.search_text
+    # 6 past meetings published with results and minutes, 2 upcoming with the invitation sent
+    meetings = CouncilMeeting.objects.filter(body=body)
+    now = timezone.now()
+    past, upcoming = meetings.filter(start__lt=now), meetings.filter(start__gt=now)
+    assert past.count() == 6 and upcoming.count() == 2
+    assert {m.state for m in past} == {MeetingState.PUBLISHED}
+    assert all(m.files.filter(role=FileRole.RESULTS_PROTOCOL).exists() for m in past)
+    assert all(m.attendances.filter(status="present").exists() for m in past)
+    assert not AgendaItem.objects.filter(meeting__in=past, public=True, result="").exists()
+    assert {m.state for m in upcoming} == {MeetingState.INVITED}
+    assert all(m.invited_at and not m.invitation_late and m.attendances.exists() for m in upcoming)
+    assert AgendaItem.objects.filter(meeting__in=past).exclude(votes_yes=None).count() >= 20
+    named = AgendaItem.objects.get(named_vote=True)
+    assert named.votes.count() == named.votes_yes + named.votes_no + named.votes_abstain > 30
+    # non-public items: a sale of land and a staff matter, hidden from the public, shown to the councillor
+    closed = AgendaItem.objects.filter(meeting__body=body, public=False)
+    assert closed.count() >= 3
+    assert {"Grundstücksangelegenheit", "Personalangelegenheit"} <= {i.name.split(":")[0] for i in closed}
+    public = Visibility.public(body)
+    assert not public.agenda_items().filter(public=False).exists()
+    assert not public.papers().filter(name__startswith="Grundstücksangelegenheit").exists()
+    assert public.papers().count() >= 12
+    # the two logins work: the council office and the councillor tied to a person of the town
+    office = User.objects.get(email="council.wernigerode@demo.kitu.example")
+    councillor = User.objects.get(email="councillor.wernigerode@demo.kitu.example")
+    assert Visibility.for_user(office, body).level is Level.OFFICE
+    seen = Visibility.for_user(councillor, body)
+    assert seen.level is Level.COUNCILLOR and seen.person is not None
+    assert seen.person.name == "Dr. Susanne Hartwig"
+    assert seen.papers().filter(name__startswith="Grundstücksangelegenheit").exists()
+    for user in (office, councillor):
+        client = Client()
+        response = client.post(reverse("accounts:login"), {"username": user.email, "password": "KITU-Demo-2026!"})
+        assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)

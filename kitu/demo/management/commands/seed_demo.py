@@ -15,8 +15,8 @@ class Command(BaseCommand):
             f"Demodaten: {created['members']} Mitglieder, {created['contracts']} Rahmenverträge, "
             f"{created['campaigns']} Bedarfsabfragen, {created['workgroups']} Arbeitskreise, "
             f"{created['orders']} Bestellungen, {created['baskets']} Standardwarenkörbe, "
-            f"{created['defects']} Mängelmeldungen, {created['services']} Leistungen und {created['users']} Konten "
-            "neu angelegt."
+            f"{created['defects']} Mängelmeldungen, {created['services']} Leistungen, {created['council']} "
+            f"Ratsvorlagen und {created['users']} Konten neu angelegt."
         )
         self.stdout.write("Demo-Zugänge (nur Demodaten), Passwort für alle: " + DEMO_PASSWORD)
         for user in DEMO_USERS:
