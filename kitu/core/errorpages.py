@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 JSON_PREFIXES = ("/api/", "/open311/")
+OPARL_PREFIX = "/oparl/"  # OParl 1.1 chapter 2.9: its own error object, and CORS on every answer
 
 TEXTS = {
     400: (
@@ -40,6 +41,11 @@ API_TEXTS = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Inter
 def answer(request: HttpRequest, status: int, *, detail: str = "", field: str | None = None) -> HttpResponse:
     """The error answer for ``request``: JSON for machines, a page in the layout for people. ``detail``
     says what is wrong (and ``field`` where) when the caller knows it."""
+    if request.path.startswith(OPARL_PREFIX):
+        data = {"type": "https://schema.oparl.org/1.1/Error", "message": detail or _(TEXTS[status][1])}
+        response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
     if request.path.startswith(JSON_PREFIXES):
         return JsonResponse({"detail": detail or API_TEXTS[status], "field": field}, status=status)
     title, text = TEXTS[status]
