@@ -111,9 +111,10 @@ def tombstone(ctx: Ctx, kind: str, type_name: str, row: tuple[int, Any, Any]) ->
     return {**_head(ctx, kind, type_name, pk), "created": iso(created), "modified": iso(modified), "deleted": True}
 
 
-def _ids(relation: str, visible: QuerySet[Any], attr: str) -> Prefetch:
-    """Prefetch only the ids of the visible related objects (for lists of URLs)."""
-    return Prefetch(relation, queryset=visible.only("pk").order_by("pk"), to_attr=attr)
+def _ids(relation: str, visible: QuerySet[Any], attr: str, *keys: str) -> Prefetch:
+    """Prefetch only the ids of the visible related objects (for lists of URLs); a reverse foreign key
+    names its column in ``keys`` (without it each object would be read again, one query each)."""
+    return Prefetch(relation, queryset=visible.only("pk", *keys).order_by("pk"), to_attr=attr)
 
 
 def _urls(ctx: Ctx, kind: str, objects: Any) -> list[str]:
@@ -174,9 +175,9 @@ def body(ctx: Ctx, town: Body) -> dict[str, Any]:
     _put(data, "classification", town.classification)
     for key, kind in BODY_LISTS:
         data[key] = own.url(kind)
-    # obligatory in Body: an empty list rather than none, unless the client asked to leave it out
-    if not ctx.omit_internal:
-        data["legislativeTerm"] = [term(own, item, embedded=True) for item in town.terms.all()]
+    # obligatory in Body (an empty list rather than none); omit_internal need not leave it out (chapter
+    # 2.5: "müssen nicht ausgegeben werden"), and the schema requires it
+    data["legislativeTerm"] = [term(own, item, embedded=True) for item in town.terms.all()]
     return _tail(data, town, own.web("town", slug=town.slug))
 
 
@@ -334,7 +335,7 @@ def _embedded_files(ctx: Ctx) -> Prefetch:
 def _item_prefetches(ctx: Ctx) -> list[Any]:
     return [
         _embedded_files(ctx),
-        _ids("consultations", ctx.vis.consultations(), "oparl_consultations"),
+        _ids("consultations", ctx.vis.consultations(), "oparl_consultations", "agenda_item_id"),
     ]
 
 
