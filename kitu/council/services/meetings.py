@@ -13,7 +13,7 @@ Editing and the agenda are possible until the meeting is held, deleting only bef
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -37,6 +37,8 @@ from ..models import (
     Body,
     Consultation,
     ConsultationRole,
+    File,
+    FileRole,
     Location,
     Meeting,
     MeetingState,
@@ -48,6 +50,7 @@ from ..models import (
     VoteChoice,
 )
 from ..policies import can_manage_council
+from .files import file_attach, file_delete
 
 BERLIN = ZoneInfo("Europe/Berlin")
 S, INV, H, P = MeetingState.SCHEDULED, MeetingState.INVITED, MeetingState.HELD, MeetingState.PUBLISHED
@@ -591,10 +594,12 @@ def agenda_item_result(
     votes_no: int | None = None,
     votes_abstain: int | None = None,
     named_votes: Mapping[int, str] | None = None,
+    resolution_file: Any = None,
     now: dt.datetime | None = None,
 ) -> AgendaItem:
     """Record an item's result and resolution. Vote counts may not exceed the present voting members; with
-    ``named_votes`` (person id → yes/no/abstain) every present voting member votes and the counts follow."""
+    ``named_votes`` (person id → yes/no/abstain) every present voting member votes and the counts follow.
+    ``resolution_file`` (an upload) becomes the item's resolution file."""
     meeting = item.meeting
     _require_office(actor, meeting.body)
     meeting = _locked(meeting)
@@ -643,6 +648,8 @@ def agenda_item_result(
         Vote.objects.bulk_create(
             [Vote(agenda_item=item, person_id=pid, choice=choice) for pid, choice in sorted(named_votes.items())]
         )
+    if resolution_file is not None:
+        _replace_file(actor, meeting.body, resolution_file, FileRole.RESOLUTION, agenda_item=item)
     meeting.save(update_fields=["state", "modified"])
     audit.record(actor=actor, instance=meeting, action="update", before=before_state, after=_snapshot(meeting))
     audit.record(
@@ -682,11 +689,21 @@ def meeting_publish(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
     return meeting
 
 
-def check_record(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> None:
-    """The permission and state check of a file upload to the meeting's results (minutes, resolution files)."""
+def _replace_file(actor: Any, body: Body, upload: Any, role: str, **parent: Any) -> File:
+    """Attach ``upload`` as the one file of ``role``; an earlier one becomes a tombstone."""
+    for old in File.objects.filter(**parent, role=role, deleted=False):
+        file_delete(actor=actor, file=old)
+    return file_attach(actor=actor, body=body, upload=upload, role=role, **parent)
+
+
+@transaction.atomic
+def minutes_upload(*, actor: Any, meeting: Meeting, upload: Any, now: dt.datetime | None = None) -> File:
+    """The results protocol of the meeting (replacing an earlier one); public once published."""
     _require_office(actor, meeting.body)
+    meeting = _locked(meeting)
+    before = _snapshot(meeting)
     transition(meeting, "record", now)
-
-
-def persons_by_id(ids: Iterable[int], meeting: Meeting) -> dict[int, Person]:
-    return {p.pk: p for p in Person.objects.filter(pk__in=list(ids), body=meeting.body)}
+    file = _replace_file(actor, meeting.body, upload, FileRole.RESULTS_PROTOCOL, meeting=meeting)
+    meeting.save(update_fields=["state", "modified"])
+    audit.record(actor=actor, instance=meeting, action="update", before=before, after=_snapshot(meeting))
+    return file
