@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -90,7 +90,12 @@ def _page(
     """One page of a list (chapter 2.5): ids first (one query), then the objects of the page in bulk."""
     params = list_params(request.GET)
     ctx.omit_internal = params.omit_internal
-    source = with_deleted if params.modified_since else live
+    source = live
+    if params.modified_since:
+        # the live objects and the tombstones. Not with_deleted alone: undeleting can also hide (a paper
+        # whose consultation on a non-public item was deleted is public now, and was not before)
+        either = Q(pk__in=live.values("pk")) | Q(pk__in=with_deleted.values("pk"))
+        source = live.model._default_manager.filter(either)
     for name, _text, moment in params.filters:
         field, since = name.split("_")
         source = source.filter(**{f"{field}__{'gte' if since == 'since' else 'lte'}": moment})

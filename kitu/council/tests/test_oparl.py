@@ -625,6 +625,22 @@ def test_tombstones_with_modified_since_and_at_their_urls(client: Client, rich_w
 
 
 @pytest.mark.django_db
+def test_a_paper_public_since_a_deletion_is_listed_with_and_without_modified_since(
+    client: Client, council_world: dict[str, Any]
+) -> None:
+    """Undeleting would hide it (its consultation on a non-public item is deleted): it is public now,
+    so it is listed as itself, never as a tombstone."""
+    w = council_world
+    closed = consult(w["public_paper"], w["secret_item"], w["council"])
+    closed.deleted = True
+    closed.save()
+    url = f"http://testserver{W}/paper/{w['public_paper'].pk}"
+    for query in ("", "?modified_since=2000-01-01T00%3A00%3A00Z"):
+        listed = [o for o in get(client, f"{W}/paper{query}")["data"] if o["id"] == url]
+        assert len(listed) == 1 and "deleted" not in listed[0] and listed[0]["name"].startswith("Bebauungsplan")
+
+
+@pytest.mark.django_db
 def test_a_deleted_town_is_a_tombstone(client: Client, council_world: dict[str, Any]) -> None:
     Body.objects.filter(slug="zeitz").update(deleted=True)
     assert [b["id"].rsplit("/", 1)[1] for b in get(client, f"{API}/body")["data"]] == ["wernigerode"]
