@@ -60,7 +60,7 @@ class BodySettingsForm(forms.Form):
         assume_scheme="https",
         max_length=200,
         required=False,
-        help_text=_("Adresse der Lizenz, z. B. https://creativecommons.org/licenses/by/4.0/"),
+        help_text=_("die Adresse des Lizenztexts; Standard ist Creative Commons BY 4.0"),
     )
 
     @classmethod
@@ -136,10 +136,10 @@ class PersonForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-Mail"), required=False)
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    # The consent note is part of the label: a checkbox's hint wraps badly next to it on phones.
     contact_public = forms.BooleanField(
-        label=_("E-Mail und Telefon veröffentlichen"),
+        label=_("E-Mail und Telefon veröffentlichen (nur mit schriftlicher Einwilligung der Person)"),
         required=False,
-        help_text=_("nur mit schriftlicher Einwilligung der Person; sonst sieht sie nur der Sitzungsdienst"),
     )
     user = BoundedModelChoiceField(
         label=_("Zugang als Ratsmitglied"),
