@@ -43,7 +43,11 @@ def _check(page: Any) -> None:
     check_accessibility(page)
 
 
-def test_office_pages_on_phone_and_desktop(browser: Any, live_server: Any, council_world: dict[str, Any]) -> None:
+def test_office_pages_on_phone_and_desktop(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    council_world: dict[str, Any],
+) -> None:
     w = council_world
     location = Location.objects.create(body=w["body"], description="Rathaus, Großer Sitzungssaal")
     base = live_server.url
@@ -99,7 +103,11 @@ def test_office_pages_on_phone_and_desktop(browser: Any, live_server: Any, counc
     page.close()
 
 
-def test_setup_pages_for_the_cooperative(browser: Any, live_server: Any, world: dict[str, Any]) -> None:
+def test_setup_pages_for_the_cooperative(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    world: dict[str, Any],
+) -> None:
     device = TOTPDevice.objects.create(user=world["admin"], name="App", confirmed=True)
     base = live_server.url
     for size in SIZES:
