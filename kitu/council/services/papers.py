@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kitu.core import audit
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 from kitu.core.models import AuditEntry
+from kitu.core.schemas import MAX_ID
 
 from ..files import CONTROL_CHARACTERS
 from ..models import Body, Consultation, ConsultationRole, File, Organization, Paper, PaperType, Person
@@ -108,7 +109,7 @@ def _same_town(model: type[M], values: Iterable[Any] | None, body: Body, field: 
             number = int(raw)
         except (TypeError, ValueError) as exc:
             raise DomainError(_("Die Auswahl ist ungültig."), field=field) from exc
-        if not 0 < number < 2**31:
+        if not 0 < number <= MAX_ID:
             raise DomainError(_("Die Auswahl ist ungültig."), field=field)
         ids.add(number)
     if len(ids) > MAX_RELATED:
