@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kitu.defects",
     "kitu.council",
     "kitu.billing",
+    "kitu.payables",
     "kitu.tasks",
     "kitu.demo",
 ]
@@ -201,6 +202,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 KITU_SITE_DOMAIN = env("KITU_SITE_DOMAIN", "127.0.0.1:8000")  # for links in mails sent outside a request
 KITU_BASE_URL = env("KITU_BASE_URL", f"http://{KITU_SITE_DOMAIN}")  # scheme and host for links in mails
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITU-Plattform <noreply@kitu.example>")
+# Inbound e-invoices (docs/payables.md): an invoiced unit price may differ from the order's contract price by
+# at most this many EUR (net, per unit) and still count as matched; larger XML documents are refused.
+KITU_PAYABLES_PRICE_TOLERANCE = env("KITU_PAYABLES_PRICE_TOLERANCE", "0.01")
+KITU_PAYABLES_MAX_BYTES = int(env("KITU_PAYABLES_MAX_BYTES", str(20 * 1024 * 1024)))
 
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
