@@ -266,3 +266,139 @@ class MemberQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.article_pid}: {self.quantity}"
+
+
+# --- In-house awards (§ 108 GWB) ------------------------------------------------------------------------
+
+
+class ControlKind(models.TextChoices):
+    SOLE = "sole", _("Kontrolle wie über eine eigene Dienststelle (§ 108 Abs. 1 GWB)")
+    JOINT = "joint", _("gemeinsame Kontrolle mehrerer öffentlicher Auftraggeber (§ 108 Abs. 4 und 5 GWB)")
+
+
+class InHouseEntity(models.Model):
+    """A controlled entity the cooperative (or its members jointly) may commission without a tender, with
+    the standing facts of the § 108 GWB test: control, private capital, turnover per year (rows below)."""
+
+    supplier = models.OneToOneField(
+        Supplier, on_delete=models.PROTECT, related_name="inhouse_entity", verbose_name=_("Einrichtung (Lieferant)")
+    )
+    control_kind = models.CharField(_("Art der Kontrolle"), max_length=10, choices=ControlKind.choices)
+    controlling_members = models.ManyToManyField(
+        Member,
+        related_name="controlled_entities",
+        blank=True,
+        verbose_name=_("kontrollierende öffentliche Auftraggeber"),
+        help_text=_("Nur bei gemeinsamer Kontrolle: alle beteiligten Mitglieder."),
+    )
+    control_confirmed = models.BooleanField(_("Kontrollkriterium erfüllt"), default=False)
+    control_note = models.TextField(_("Begründung der Kontrolle"), blank=True)
+    private_capital_free = models.BooleanField(_("keine direkte private Kapitalbeteiligung"), null=True, blank=True)
+    capital_note = models.TextField(_("Begründung zur Kapitalbeteiligung"), blank=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["supplier__organisation__name"]
+        verbose_name = _("Inhouse-Einrichtung")
+        verbose_name_plural = _("Inhouse-Einrichtungen")
+
+    def __str__(self) -> str:
+        return self.supplier.name
+
+
+class InHouseTurnover(models.Model):
+    """One business year of the entity: turnover with its controlling authorities and in total (EUR).
+    ``is_projection``: a business forecast (§ 108 (7) sentence 3 GWB) instead of actual figures."""
+
+    entity = models.ForeignKey(InHouseEntity, on_delete=models.CASCADE, related_name="turnovers")
+    year = models.PositiveSmallIntegerField(_("Geschäftsjahr"))
+    controlling_turnover = models.DecimalField(
+        _("Umsatz mit den kontrollierenden Auftraggebern (EUR)"), max_digits=14, decimal_places=2
+    )
+    total_turnover = models.DecimalField(_("Gesamtumsatz (EUR)"), max_digits=14, decimal_places=2)
+    is_projection = models.BooleanField(_("Prognose"), default=False)
+    note = models.CharField(_("Quelle oder Begründung"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["entity", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "year"], name="contracts_inhouse_turnover_year_unique"),
+            models.CheckConstraint(condition=Q(total_turnover__gt=0), name="contracts_inhouse_turnover_total_positive"),
+            models.CheckConstraint(
+                condition=Q(controlling_turnover__gte=0) & Q(controlling_turnover__lte=F("total_turnover")),
+                name="contracts_inhouse_turnover_share_range",
+            ),
+        ]
+        verbose_name = _("Umsatz einer Inhouse-Einrichtung")
+        verbose_name_plural = _("Umsätze einer Inhouse-Einrichtung")
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.year}"
+
+
+class InHouseAwardStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    AWARDED = "awarded", _("vergeben")
+
+
+class InHouseAward(models.Model):
+    """An in-house award to an entity. It backs a framework contract (legal basis § 108 GWB) through
+    which the members it serves call off like from any framework contract."""
+
+    entity = models.ForeignKey(
+        InHouseEntity, on_delete=models.PROTECT, related_name="awards", verbose_name=_("Einrichtung")
+    )
+    contract = models.OneToOneField(
+        FrameworkContract, on_delete=models.PROTECT, related_name="inhouse_award", verbose_name=_("Rahmenvertrag")
+    )
+    subject = models.CharField(_("Gegenstand"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    value = models.DecimalField(_("Auftragswert (EUR, netto)"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("Laufzeit von"))
+    ends_on = models.DateField(_("Laufzeit bis"))
+    members = models.ManyToManyField(Member, related_name="inhouse_awards", verbose_name=_("versorgte Mitglieder"))
+    status = models.CharField(
+        _("Status"), max_length=10, choices=InHouseAwardStatus.choices, default=InHouseAwardStatus.DRAFT
+    )
+    warning_acknowledged = models.BooleanField(_("Warnung zur Tätigkeitsquote zur Kenntnis genommen"), default=False)
+    awarded_on = models.DateField(_("vergeben am"), null=True, blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessment = models.JSONField(_("Prüfung bei der Vergabe"), default=dict, blank=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contracts_inhouse_term_order"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="contracts_inhouse_value_positive"),
+        ]
+        verbose_name = _("Inhouse-Vergabe")
+        verbose_name_plural = _("Inhouse-Vergaben")
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} {self.subject}"
+
+
+class InHouseDocument(models.Model):
+    award = models.ForeignKey(InHouseAward, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("Titel"), max_length=200)
+    file = models.FileField(_("Datei"), upload_to="contracts/inhouse/%Y/")
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    size = models.PositiveIntegerField(_("Größe (Bytes)"))
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("Dokument einer Inhouse-Vergabe")
+        verbose_name_plural = _("Dokumente einer Inhouse-Vergabe")
+
+    def __str__(self) -> str:
+        return self.title
