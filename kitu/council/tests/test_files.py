@@ -25,7 +25,7 @@ from kitu.council.files import DOCX, JPEG, ODT, PDF, PNG, XLSX, check_upload
 from kitu.council.models import File, FileRole, Paper
 from kitu.council.services.files import file_attach, file_delete
 
-from .factories import make_agenda_item, make_paper, minimal_pdf
+from .factories import make_agenda_item, make_file, make_paper, minimal_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -517,3 +517,66 @@ def test_one_parent_a_fitting_role_and_one_main_file(council_world: dict[str, An
     file = file_attach(actor=office, body=body, upload=upload(image_bytes("PNG"), "plan.png"), role="resolution",
                        name="  Beschluss  ", agenda_item=item)  # fmt: skip
     assert (file.name, file.mime_type, file.agenda_item_id) == ("Beschluss", PNG, item.pk)
+
+
+# --- robustness ----------------------------------------------------------------------------------------------
+
+
+def test_mangled_pdfs_are_taken_or_refused_never_an_error() -> None:
+    """Bytes of a real (compressed, multi-page) PDF changed at random: every result is a checked file or a
+    DomainError on the file, quickly."""
+    import random
+    import time
+
+    writer = good_writer("Hallo Welt")
+    for number in range(3):
+        writer.append(PdfReader(io.BytesIO(minimal_pdf(f"Seite {number}"))))
+    for page in writer.pages:
+        page.compress_content_streams()
+    base = writer_bytes(writer)
+    rng = random.Random(19)
+    outcomes = set()
+    for _ in range(300):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 20)):
+            pos = rng.randrange(5, len(data))
+            roll = rng.random()
+            if roll < 0.5:
+                data[pos] = rng.randrange(256)
+            elif roll < 0.75:
+                del data[pos : pos + rng.randint(1, 50)]
+            else:
+                data[pos:pos] = rng.choice([b"[", b"<<", b"/JS", b" 0 R", b"((", b"\x00" * 10, b"9999999999"])
+        started = time.monotonic()
+        try:
+            check_upload(upload(bytes(data)))
+            outcomes.add("taken")
+        except DomainError as exc:
+            assert exc.field == "file"
+            outcomes.add("refused")
+        assert time.monotonic() - started < 5
+    assert outcomes == {"taken", "refused"}
+
+
+@pytest.mark.parametrize("nesting", [b"[" * 100_000 + b"]" * 100_000, b"<</A " * 50_000 + b">>" * 50_000])
+def test_deeply_nested_pdf_objects_are_refused(nesting: bytes) -> None:
+    good = pdf_from_objects(
+        [b"<< /Type /Catalog /Pages 2 0 R /X 3 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>", nesting]
+    )
+    assert "beschädigt" in refused(good)
+
+
+def test_a_long_search_text_fits_the_full_text_index(council_world: dict[str, Any]) -> None:
+    """PostgreSQL's tsvector holds at most 1 MB: the longest search text, of unique words, still indexes."""
+    import random
+
+    from kitu.council.services.papers import SEARCH_TEXT_MAX, refresh_search_text
+
+    rng = random.Random(5)
+    words = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyzäöü") for _ in range(7)) for _ in range(60_000))
+    paper = council_world["draft_paper"]
+    for text in (words, words[::-1]):
+        file = make_file(paper=paper, role=FileRole.AUXILIARY)
+        File.objects.filter(pk=file.pk).update(text=text[: council_files.MAX_TEXT_CHARS])
+    refresh_search_text(paper)
+    assert len(Paper.objects.get(pk=paper.pk).search_text) == SEARCH_TEXT_MAX
