@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import can_read_audit, has_role, is_coop_admin
@@ -23,14 +23,6 @@ from kitu.orders.planning import cart_line_count
 from kitu.orders.policies import can_see_all_orders, order_member_org_ids, supplier_org_ids
 from kitu.tasks.registry import tasks_of_request
 from kitu.workgroups.policies import is_staff_of_member_or_coop
-
-
-def _optional_url(name: str) -> str | None:
-    """A page another part may not have built yet (the entry then stays away)."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -65,8 +57,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("defects:manage"), _("Mängelmelder einrichten")))
     if office_bodies(user).exists():
         items.append((reverse("council:office_home"), _("Sitzungsdienst")))
-    if has_role(user, Role.COUNCIL_MEMBER) and (url := _optional_url("council:councillor_home")):
-        items.append((url, _("Ratsarbeit")))
+    if has_role(user, Role.COUNCIL_MEMBER):
+        items.append((reverse("council:councillor_home"), _("Ratsarbeit")))
     if is_coop_admin(user):
         items.append((reverse("council:council_setup"), _("Ratsinformationssystem einrichten")))
     own = sorted(own_member_ids(user))
