@@ -97,7 +97,8 @@ class InviteForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Pflicht, wenn die Ladungsfrist unterschritten ist; er wird in der Einladung genannt."),
+        help_text=_("Er wird vermerkt und in der Einladung genannt."),
+        error_messages={"required": _("Geben Sie den Grund an: die Ladungsfrist ist unterschritten.")},
     )
 
 
@@ -131,9 +132,7 @@ class ResultForm(forms.Form):
     votes_no = forms.IntegerField(label=_("Nein-Stimmen"), min_value=0, max_value=10000, required=False)
     votes_abstain = forms.IntegerField(label=_("Enthaltungen"), min_value=0, max_value=10000, required=False)
     named_vote = forms.BooleanField(
-        label=_("namentliche Abstimmung"),
-        required=False,
-        help_text=_("Dann zählen die Stimmen je Person unten; die Zahlen oben ergeben sich daraus."),
+        label=_("namentliche Abstimmung (es zählen die Stimmen je Person unten)"), required=False
     )
     resolution_file = forms.FileField(label=_("Beschluss als Datei"), required=False)
 

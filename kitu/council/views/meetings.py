@@ -323,7 +323,9 @@ def office_meeting_invite(request: HttpRequest, slug: str, meeting_id: int) -> H
     refusal = services.refusal(meeting, "invite")
     if refusal:
         return _detail(request, body, meeting, status=400, error=refusal)
+    plan = services.invitation_plan(meeting)
     form = InviteForm(request.POST if confirmed(request) else None)
+    form.fields["reason"].required = plan.late  # the service decides; this only marks the field
     if confirmed(request) and form.is_valid():
         try:
             count = services.meeting_invite(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
@@ -342,7 +344,6 @@ def office_meeting_invite(request: HttpRequest, slug: str, meeting_id: int) -> H
                 % {"n": count},
             )
             return redirect(_work_url(meeting))
-    plan = services.invitation_plan(meeting)
     consequence = ngettext(
         "%(n)s Person erhält die Einladung mit dem Termin (.ics) und den öffentlichen Vorlagen per E-Mail.",
         "%(n)s Personen erhalten die Einladung mit dem Termin (.ics) und den öffentlichen Vorlagen per E-Mail.",
