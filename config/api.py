@@ -19,6 +19,7 @@ from kitu.contracts.api import router as contracts_router
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 from kitu.members.api import router as members_router
 from kitu.orders.api import router as orders_router
+from kitu.payables.api import router as payables_router
 from kitu.tasks.api import router as tasks_router
 from kitu.workgroups.api import router as workgroups_router
 
@@ -109,6 +110,7 @@ api.add_router("/", catalog_router)
 api.add_router("/", workgroups_router)
 api.add_router("/", orders_router)
 api.add_router("/", billing_router)
+api.add_router("/", payables_router)
 api.add_router("/", tasks_router)
 
 
