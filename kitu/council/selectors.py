@@ -23,6 +23,7 @@ from .models import (
     Paper,
     PaperNote,
     Person,
+    Vote,
 )
 from .policies import councillor_person
 from .visibility import Visibility
@@ -67,6 +68,7 @@ class AgendaEntry:
     item: AgendaItem
     papers: list[Paper] = field(default_factory=list)
     files: list[File] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)  # a named vote, once the reader sees results
 
 
 @dataclass
@@ -93,11 +95,16 @@ def meeting_page(visibility: Visibility, meeting: Meeting) -> MeetingPage:
     for file in files.filter(agenda_item__in=items).order_by("pk"):
         if file.agenda_item_id in entries:
             entries[file.agenda_item_id].files.append(file)
+    results_visible = visibility.results_visible(meeting)
+    if results_visible:
+        named = [item for item in items if item.named_vote]
+        for vote in Vote.objects.filter(agenda_item__in=named).select_related("person"):
+            entries[vote.agenda_item_id].votes.append(vote)
     return MeetingPage(
         meeting=meeting,
         agenda=[entries[item.pk] for item in items],
         files=list(files.filter(meeting=meeting).order_by("pk")),
-        results_visible=visibility.results_visible(meeting),
+        results_visible=results_visible,
     )
 
 

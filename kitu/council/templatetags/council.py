@@ -22,6 +22,22 @@ def file_url(body: Body, file: File) -> str:
     return reverse("council:file", args=[body.slug, file.pk, name])
 
 
+KINDS = {
+    "application/pdf": "PDF",
+    "application/vnd.oasis.opendocument.text": "OpenDocument-Text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "image/png": "PNG-Bild",
+    "image/jpeg": "JPEG-Bild",
+}
+
+
+@register.filter
+def file_kind(mime_type: str) -> str:
+    """The kind of a file in words ("PDF", "Word") instead of its MIME type."""
+    return KINDS.get(mime_type, _("Datei"))
+
+
 @register.filter
 def when(value: dt.datetime | None) -> str:
     """ "Donnerstag, 12. März 2026, 17:00 Uhr" in the local time."""

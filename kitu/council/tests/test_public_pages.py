@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from conftest import ROLES, login, make_user
 from kitu.accounts.roles import Role
-from kitu.council.models import MeetingState
+from kitu.council.models import MeetingState, Vote, VoteChoice
 
 from .factories import TZ, make_meeting
 
@@ -284,3 +284,38 @@ def test_pages_are_get_only(council_world: dict[str, Any]) -> None:
     client = Client()
     assert client.post(reverse("council:town", args=["wernigerode"])).status_code == 405
     assert client.post(reverse("council:papers", args=["wernigerode"]), {"q": "x"}).status_code == 405
+
+
+def test_named_votes_shown_with_the_results_only(council_world: dict[str, Any]) -> None:
+    w = council_world
+    item = w["public_item"]
+    item.named_vote = True
+    item.save()
+    Vote.objects.create(agenda_item=item, person=w["anna"], choice=VoteChoice.YES)
+    Vote.objects.create(agenda_item=item, person=w["mayor"], choice=VoteChoice.NO)
+    url = reverse("council:meeting", args=["wernigerode", w["published"].pk])
+    text = Client().get(url).content.decode()
+    assert "Namentliche Abstimmung" in text
+    assert "Dr. Anna Schmidt: Ja" in text and "Tobias Kascha: Nein" in text
+    meeting = w["published"]
+    meeting.state = MeetingState.HELD
+    meeting.save()
+    assert "Dr. Anna Schmidt: Ja" not in Client().get(url).content.decode()
+
+
+def test_files_are_named_in_words(council_world: dict[str, Any]) -> None:
+    w = council_world
+    text = Client().get(reverse("council:paper", args=["wernigerode", w["public_paper"].pk])).content.decode()
+    assert "(Hauptdokument, PDF, " in text
+    assert "application/pdf" not in text
+
+
+def test_councillor_and_office_find_their_way_on(council_world: dict[str, Any]) -> None:
+    w = council_world
+    town = reverse("council:town", args=["wernigerode"])
+    anna = client_as(w["users"]["councillor"]).get(town).content.decode()
+    assert reverse("council:councillor_home") in anna
+    office = client_as(w["users"]["council_office"]).get(town).content.decode()
+    assert reverse("council:office", args=["wernigerode"]) in office
+    public = Client().get(town).content.decode()
+    assert reverse("council:councillor_home") not in public and "/sitzungsdienst/" not in public
