@@ -25,6 +25,7 @@ from kitu.bundling import selectors as bundling
 from kitu.catalog import selectors as catalog
 from kitu.contracts import selectors as contracts
 from kitu.core.money import format_eur
+from kitu.council import selectors_meetings as council
 from kitu.defects import selectors as defects
 from kitu.members import selectors as members
 from kitu.orders import selectors as orders
@@ -280,6 +281,29 @@ def _meeting_registration(user: Any) -> Iterable[Task]:
         yield Task("meeting_registration", title, url, row["invited_at"], timezone.localdate(row["starts_at"]))
 
 
+def _council_invite(user: Any) -> Iterable[Task]:
+    for row in council.invite_tasks(user):
+        title = _("Zur Sitzung einladen: %(name)s am %(date)s (%(town)s), Ladungsfrist bis %(deadline)s") % {
+            "name": row["name"],
+            "date": _date(row["start"]),
+            "town": row["town"],
+            "deadline": f"{row['deadline']:%d.%m.%Y}",
+        }
+        url = reverse("council:office_meeting", args=[row["slug"], row["pk"]])
+        yield Task("council_invite", title, url, row["created"], row["deadline"])
+
+
+def _council_publish(user: Any) -> Iterable[Task]:
+    for row in council.publish_tasks(user):
+        title = _("Ergebnisse erfassen und veröffentlichen: %(name)s vom %(date)s (%(town)s)") % {
+            "name": row["name"],
+            "date": _date(row["start"]),
+            "town": row["town"],
+        }
+        url = reverse("council:office_meeting", args=[row["slug"], row["pk"]])
+        yield Task("council_publish", title, url, row["start"])
+
+
 @dataclass(frozen=True)
 class Kind:
     label: Any  # lazy text for the filter
@@ -308,6 +332,8 @@ KINDS: dict[str, Kind] = {
     "order_ship": Kind(gettext_lazy("Bestellungen liefern"), _order_ship),
     "action_item": Kind(gettext_lazy("Aufgaben aus Protokollen"), _action_item),
     "meeting_registration": Kind(gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration),
+    "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite),
+    "council_publish": Kind(gettext_lazy("Sitzungsergebnisse veröffentlichen"), _council_publish),
 }
 
 OFFICE = ("membership_application", "service_request", "billing_run", "invoices_unmailed")
@@ -330,6 +356,7 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     Role.CASE_WORKER: ("defect_new", "defect_overdue", *STAFF),
     Role.WORKGROUP_MEMBER: STAFF,
     Role.SUPPLIER_USER: ("order_confirm", "order_ship"),
+    Role.COUNCIL_OFFICE: ("council_invite", "council_publish", *STAFF),
 }
 
 
