@@ -58,10 +58,21 @@ class Ctx:
         if self.body is not None:
             self._body_url = self.body_url(self.body)
 
+    _memo: dict[str, Any] = field(init=False, default_factory=dict)
+
     @property
     def vis(self) -> Visibility:
         assert self.body is not None
-        return Visibility.public(self.body)
+        if "vis" not in self._memo:
+            self._memo["vis"] = Visibility.public(self.body)
+        return self._memo["vis"]
+
+    def visible(self, name: str) -> QuerySet[Any]:
+        """``Visibility.public(body).<name>()``, built once per request (building the query sets of the
+        public rule costs more than running them on a page of 100)."""
+        if name not in self._memo:
+            self._memo[name] = getattr(self.vis, name)()
+        return self._memo[name]
 
     @property
     def own_body_url(self) -> str:
@@ -223,8 +234,7 @@ def _visible_location(ctx: Ctx, place: Location | None) -> dict[str, Any] | None
 
 
 def prepare_organizations(organizations: QuerySet[Organization], ctx: Ctx) -> QuerySet[Organization]:
-    vis = ctx.vis
-    memberships = vis.memberships().only("pk", "organization_id").order_by("pk")
+    memberships = ctx.visible("memberships").only("pk", "organization_id").order_by("pk")
     return organizations.select_related("location", "sub_organization_of").prefetch_related(
         Prefetch("memberships", queryset=memberships, to_attr="oparl_memberships")
     )
@@ -270,7 +280,7 @@ def membership(ctx: Ctx, item: Membership, embedded: bool = False) -> dict[str, 
 
 
 def prepare_persons(persons: QuerySet[Person], ctx: Ctx) -> QuerySet[Person]:
-    memberships = ctx.vis.memberships().select_related("on_behalf_of").order_by("start_date", "pk")
+    memberships = ctx.visible("memberships").select_related("on_behalf_of").order_by("start_date", "pk")
     return persons.prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="oparl_memberships"))
 
 
@@ -326,7 +336,7 @@ def prepare_files(files: QuerySet[File], ctx: Ctx) -> QuerySet[File]:
 
 
 def _embedded_files(ctx: Ctx) -> Prefetch:
-    return Prefetch("files", queryset=ctx.vis.files().defer("text").order_by("pk"), to_attr="oparl_files")
+    return Prefetch("files", queryset=ctx.visible("files").defer("text").order_by("pk"), to_attr="oparl_files")
 
 
 # --- Meeting and AgendaItem ------------------------------------------------------------------------------
@@ -335,16 +345,15 @@ def _embedded_files(ctx: Ctx) -> Prefetch:
 def _item_prefetches(ctx: Ctx) -> list[Any]:
     return [
         _embedded_files(ctx),
-        _ids("consultations", ctx.vis.consultations(), "oparl_consultations", "agenda_item_id"),
+        _ids("consultations", ctx.visible("consultations"), "oparl_consultations", "agenda_item_id"),
     ]
 
 
 def prepare_meetings(meetings: QuerySet[Meeting], ctx: Ctx) -> QuerySet[Meeting]:
-    vis = ctx.vis
-    items = vis.agenda_items().order_by("order").prefetch_related(*_item_prefetches(ctx))
-    present = vis.persons().filter(attendances__status=AttendanceStatus.PRESENT).only("pk")
+    items = ctx.visible("agenda_items").order_by("order").prefetch_related(*_item_prefetches(ctx))
+    present = ctx.visible("persons").filter(attendances__status=AttendanceStatus.PRESENT).only("pk")
     return meetings.select_related("location").prefetch_related(
-        _ids("organizations", ctx.vis.organizations(), "oparl_organizations"),
+        _ids("organizations", ctx.visible("organizations"), "oparl_organizations"),
         _embedded_files(ctx),
         Prefetch("agenda_items", queryset=items, to_attr="oparl_items"),
         Prefetch("attendances", queryset=_present_attendances(present), to_attr="oparl_present"),
@@ -396,7 +405,7 @@ def prepare_agenda_items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[Agen
     # the position among the public items of the meeting (OParl's ``order`` counts from 0 without gaps,
     # so that it does not betray where non-public items are)
     before = (
-        ctx.vis.agenda_items()
+        ctx.visible("agenda_items")
         .filter(meeting=OuterRef("meeting"), order__lt=OuterRef("order"))
         .order_by()
         .values("meeting")
@@ -427,7 +436,7 @@ def agenda_item(
         data["consultation"] = ctx.url("consultation", consultations[0].pk)
     files = item.oparl_files  # type: ignore[attr-defined]
     if ctx.vis.results_visible(event):
-        _put(data, "result", item.get_result_display() if item.result else None)
+        _put(data, "result", item.result)  # the values are the German words
         _put(data, "resolutionText", item.resolution_text)
         resolution = next((doc for doc in files if doc.role == FileRole.RESOLUTION), None)
         if resolution is not None:
@@ -447,12 +456,12 @@ def agenda_item(
 
 def _consultation_queryset(ctx: Ctx) -> QuerySet[Consultation]:
     return (
-        ctx.vis.consultations()
+        ctx.visible("consultations")
         .select_related("agenda_item")
         .prefetch_related(
             Prefetch(
                 "organizations",
-                queryset=ctx.vis.organizations().only("pk").order_by("pk"),
+                queryset=ctx.visible("organizations").only("pk").order_by("pk"),
                 to_attr="oparl_organizations",
             )
         )
@@ -461,21 +470,20 @@ def _consultation_queryset(ctx: Ctx) -> QuerySet[Consultation]:
 
 
 def prepare_papers(papers: QuerySet[Paper], ctx: Ctx) -> QuerySet[Paper]:
-    vis = ctx.vis
-    ids = vis.papers().only("pk").order_by("pk")
+    ids = ctx.visible("papers").only("pk").order_by("pk")
     return papers.prefetch_related(
         Prefetch("related_papers", queryset=ids, to_attr="oparl_related"),
         Prefetch("superordinated_papers", queryset=ids, to_attr="oparl_superordinated"),
         Prefetch("subordinated_papers", queryset=ids, to_attr="oparl_subordinated"),
         _embedded_files(ctx),
-        Prefetch("locations", queryset=vis.locations().order_by("pk"), to_attr="oparl_locations"),
-        _ids("originator_persons", ctx.vis.persons(), "oparl_persons"),
+        Prefetch("locations", queryset=ctx.visible("locations").order_by("pk"), to_attr="oparl_locations"),
+        _ids("originator_persons", ctx.visible("persons"), "oparl_persons"),
         Prefetch(
             "originator_organizations",
-            queryset=vis.organizations().only("pk").order_by("pk"),
+            queryset=ctx.visible("organizations").only("pk").order_by("pk"),
             to_attr="oparl_originators",
         ),
-        _ids("under_direction_of", ctx.vis.organizations(), "oparl_direction"),
+        _ids("under_direction_of", ctx.visible("organizations"), "oparl_direction"),
         Prefetch("consultations", queryset=_consultation_queryset(ctx), to_attr="oparl_consultations"),
     )
 
@@ -508,7 +516,7 @@ def paper(ctx: Ctx, doc: Paper) -> dict[str, Any]:
 
 def prepare_consultations(consultations: QuerySet[Consultation], ctx: Ctx) -> QuerySet[Consultation]:
     return consultations.select_related("agenda_item").prefetch_related(
-        _ids("organizations", ctx.vis.organizations(), "oparl_organizations")
+        _ids("organizations", ctx.visible("organizations"), "oparl_organizations")
     )
 
 

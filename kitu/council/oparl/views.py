@@ -81,7 +81,7 @@ def _page(
     ctx: Ctx,
     *,
     live: QuerySet[Any],
-    with_deleted: QuerySet[Any],
+    with_deleted: Callable[[], QuerySet[Any]],
     prepare: Callable[[QuerySet[Any]], QuerySet[Any]],
     draw: Callable[[Any], dict[str, Any]],
     tomb: Callable[[tuple[int, Any, Any]], dict[str, Any]],
@@ -94,7 +94,7 @@ def _page(
     if params.modified_since:
         # the live objects and the tombstones. Not with_deleted alone: undeleting can also hide (a paper
         # whose consultation on a non-public item was deleted is public now, and was not before)
-        either = Q(pk__in=live.values("pk")) | Q(pk__in=with_deleted.values("pk"))
+        either = Q(pk__in=live.values("pk")) | Q(pk__in=with_deleted().values("pk"))
         source = live.model._default_manager.filter(either)
     for name, _text, moment in params.filters:
         field, since = name.split("_")
@@ -104,7 +104,10 @@ def _page(
     rows = list(source.order_by("pk").values_list("pk", "created", "modified")[: params.limit + 1])
     more = len(rows) > params.limit
     rows = rows[: params.limit]
-    objects = {obj.pk: obj for obj in prepare(live.filter(pk__in=[row[0] for row in rows]))} if rows else {}
+    ids = [row[0] for row in rows]
+    # the ids came from the live rule itself, unless tombstones are mixed in: then it decides again
+    page = live.filter(pk__in=ids) if params.modified_since else live.model._default_manager.filter(pk__in=ids)
+    objects = {obj.pk: obj for obj in prepare(page)} if rows else {}
     data = []
     for row in rows:
         obj = objects.get(row[0])
@@ -144,7 +147,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
         request,
         ctx,
         live=enabled.filter(deleted=False),
-        with_deleted=enabled,
+        with_deleted=lambda: enabled,
         prepare=R.prepare_bodies,
         draw=lambda town: render.body(ctx, town),
         tomb=lambda row: {**render.tombstone(ctx, "x", "Body", row), "id": f"{ctx.root('body')}/{slugs[row[0]]}"},
@@ -173,8 +176,8 @@ def object_list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return _page(
         request,
         ctx,
-        live=spec.source(Visibility.public(town)),
-        with_deleted=spec.source(Visibility.public_with_deleted(town)),
+        live=ctx.visible(spec.source.__name__),  # the same query set the renderer's prefetches use
+        with_deleted=lambda: spec.source(Visibility.public_with_deleted(town)),
         prepare=lambda objects: spec.prepare(objects, ctx),
         draw=lambda obj: spec.render(ctx, obj),
         tomb=lambda row: render.tombstone(ctx, spec.path, spec.type_name, row),
@@ -188,7 +191,7 @@ def object_detail(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
     pk = object_id(pk)
     town = _town(slug)
     ctx = Ctx(request, town, omit_internal=request.GET.get("omit_internal") == "true")
-    obj = spec.prepare(spec.source(Visibility.public(town)).filter(pk=pk), ctx).first()
+    obj = spec.prepare(ctx.visible(spec.source.__name__).filter(pk=pk), ctx).first()
     if obj is not None:
         return json_response(spec.render(ctx, obj))
     row = spec.source(Visibility.public_with_deleted(town)).filter(pk=pk).values_list("pk", "created", "modified")
