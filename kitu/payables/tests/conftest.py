@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from conftest import login, make_user
+from kitu.accounts.roles import Role
 from kitu.accounts.services import api_token_create
 from kitu.core.actors import SYSTEM
 from kitu.members.models import CostCentre, LeitwegId
@@ -112,3 +114,39 @@ def token_client(user: Any) -> Client:
 
 def post_xml(client: Client, data: bytes, content_type: str = "application/xml") -> Any:
     return client.post("/api/v1/inbound-invoices", data=data, content_type=content_type)
+
+
+ALL_ROLES = (
+    None,
+    "coop_admin",
+    "contract_manager",
+    "member_admin",
+    "requester",
+    "approver",
+    "case_worker",
+    "workgroup_member",
+    "supplier_user",
+    "other_member_admin",
+    "other_requester",
+    "council_office",
+    "councillor",
+    "other_councillor",
+)
+
+
+@pytest.fixture
+def role_users(payables_world: dict[str, Any]) -> dict[str, Any]:
+    """The world's users plus the council office and a councillor of Wernigerode and a councillor of Zeitz."""
+    w_org, z_org = payables_world["wernigerode"].organisation, payables_world["zeitz"].organisation
+    users = dict(payables_world["users"])
+    users["council_office"] = make_user("office@test.example", [(w_org, Role.COUNCIL_OFFICE)])
+    users["councillor"] = make_user("councillor@test.example", [(w_org, Role.COUNCIL_MEMBER)])
+    users["other_councillor"] = make_user("councillor.zeitz@test.example", [(z_org, Role.COUNCIL_MEMBER)])
+    return users
+
+
+def client_as(users: dict[str, Any], role: str | None) -> Client:
+    client = Client()
+    if role is not None:
+        login(client, users[role])
+    return client
