@@ -62,14 +62,22 @@ class MatchResult:
         return not self.problems
 
 
-def _fmt(value: Decimal) -> str:
-    """German number text: 1.234,5 (no trailing zeros beyond two decimals)."""
-    quantised = value.quantize(CENT) if value == value.quantize(CENT) else value.normalize()
-    text = f"{quantised:,}"
-    text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    if text.endswith(",00"):
-        text = text[:-3]
-    return text
+def _german(text: str) -> str:
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def _money(value: Decimal) -> str:
+    """1234.5 → "1.234,50" (money always with two decimals; more where a unit price has them)."""
+    exponent = value.normalize().as_tuple().exponent
+    places = min(4, max(2, -exponent)) if isinstance(exponent, int) else 2
+    return _german(f"{value:,.{places}f}")
+
+
+def _qty(value: Decimal | int) -> str:
+    """4.0000 → "4", 2.5 → "2,5"."""
+    value = Decimal(value)
+    text = f"{value.normalize():f}" if value != value.to_integral() else str(int(value))
+    return _german(text)
 
 
 def _find(line: InvoiceLineFacts, order_lines: list[OrderLineFacts]) -> OrderLineFacts | None:
@@ -116,12 +124,12 @@ def match(
     if total.quantize(CENT) != line_total.quantize(CENT):
         header.append(
             _("Die Positionen ergeben %(sum)s EUR, die Rechnung nennt als Summe der Positionen %(total)s EUR.")
-            % {"sum": _fmt(total), "total": _fmt(line_total)}
+            % {"sum": _money(total), "total": _money(line_total)}
         )
     if (net_total + tax_total).quantize(CENT) != gross_total.quantize(CENT):
         header.append(
             _("Netto %(net)s EUR und Umsatzsteuer %(tax)s EUR ergeben nicht den Bruttobetrag %(gross)s EUR.")
-            % {"net": _fmt(net_total), "tax": _fmt(tax_total), "gross": _fmt(gross_total)}
+            % {"net": _money(net_total), "tax": _money(tax_total), "gross": _money(gross_total)}
         )
     results: list[LineResult] = []
     running = dict(invoiced_before)
@@ -142,7 +150,7 @@ def match(
             if credit_note and after < 0:
                 problems.append(
                     _("%(line)s: gutgeschrieben %(qty)s, berechnet waren bisher nur %(before)s.")
-                    % {"line": label, "qty": _fmt(line.quantity), "before": _fmt(before)}
+                    % {"line": label, "qty": _qty(line.quantity), "before": _qty(before)}
                 )
             elif not credit_note and after > order_line.received_quantity:
                 problems.append(
@@ -152,8 +160,8 @@ def match(
                     )
                     % {
                         "line": label,
-                        "after": _fmt(after),
-                        "before": _fmt(before),
+                        "after": _qty(after),
+                        "before": _qty(before),
                         "received": order_line.received_quantity,
                     }
                 )
@@ -166,16 +174,16 @@ def match(
                     )
                     % {
                         "line": label,
-                        "price": _fmt(line.unit_price),
-                        "contract": _fmt(order_line.unit_price),
-                        "diff": _fmt(difference),
-                        "tolerance": _fmt(tolerance),
+                        "price": _money(line.unit_price),
+                        "contract": _money(order_line.unit_price),
+                        "diff": _money(difference),
+                        "tolerance": _money(tolerance),
                     }
                 )
         if (line.quantity * line.unit_price).quantize(CENT) != line.net_amount.quantize(CENT):
             problems.append(
                 _("%(line)s: Menge × Einzelpreis ergibt nicht den Positionsbetrag %(amount)s EUR.")
-                % {"line": label, "amount": _fmt(line.net_amount)}
+                % {"line": label, "amount": _money(line.net_amount)}
             )
         results.append(LineResult(order_line.id if order_line else None, problems))
         line_problems += problems
