@@ -245,6 +245,8 @@ def organization(ctx: Ctx, org: Organization) -> dict[str, Any]:
     data["body"] = ctx.own_body_url
     _put(data, "name", org.name)
     _put(data, "membership", _urls(ctx, "membership", org.oparl_memberships))  # type: ignore[attr-defined]
+    data["meeting"] = ctx.url("organization", org.pk) + "/meeting"  # external lists of this organization
+    data["consultation"] = ctx.url("organization", org.pk) + "/consultation"
     _put(data, "shortName", org.short_name)
     _put(data, "post", [str(post) for post in org.post] if isinstance(org.post, list) else None)
     parent = org.sub_organization_of

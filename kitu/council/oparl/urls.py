@@ -15,6 +15,15 @@ urlpatterns: list[URLPattern] = [
     path("body/<slug:slug>/file/<int:pk>/access", views.file_access, name="file_access"),
     path("body/<slug:slug>/file/<int:pk>/download", views.file_download, name="file_download"),
 ]
+for _kind in ("meeting", "consultation"):
+    urlpatterns.append(
+        path(
+            f"body/<slug:slug>/organization/<int:pk>/{_kind}",
+            views.organization_list,
+            {"kind": _kind},
+            name=f"organization_{_kind}_list",
+        )
+    )
 for _kind in views.KINDS:
     urlpatterns += [
         path(f"body/<slug:slug>/{_kind}", views.object_list, {"kind": _kind}, name=f"{_kind}_list"),

@@ -186,6 +186,28 @@ def object_list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 
 @oparl_view
+def organization_list(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
+    """An organization's meetings or consultations (``Organization.meeting``/``consultation``): the
+    town's list of that kind, narrowed to the organization."""
+    spec = KINDS[kind]
+    pk = object_id(pk)
+    town = _town(slug)
+    ctx = Ctx(request, town)
+    if not ctx.visible("organizations").filter(pk=pk).exists():
+        raise not_found(f"no public Organization {pk}")
+    return _page(
+        request,
+        ctx,
+        live=ctx.visible(spec.source.__name__).filter(organizations=pk),
+        with_deleted=lambda: spec.source(Visibility.public_with_deleted(town)).filter(organizations=pk),
+        prepare=lambda objects: spec.prepare(objects, ctx),
+        draw=lambda obj: spec.render(ctx, obj),
+        tomb=lambda row: render.tombstone(ctx, spec.path, spec.type_name, row),
+        list_url=f"{ctx.url('organization', pk)}/{kind}",
+    )
+
+
+@oparl_view
 def object_detail(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     spec = KINDS[kind]
     pk = object_id(pk)

@@ -534,6 +534,25 @@ def test_meeting_paper_and_person_carry_their_embedded_objects(client: Client, r
 
 
 @pytest.mark.django_db
+def test_an_organizations_meetings_and_consultations(client: Client, rich_world: dict[str, Any]) -> None:
+    w = rich_world
+    committee = get(client, f"{W}/organization/{w['committee'].pk}")
+    meetings = [o for _url, page in walk(client, committee["meeting"] + "?limit=1") for o in page["data"]]
+    assert [pk_of(m["id"]) for m in meetings] == sorted([w["invited"].pk, w["held"].pk])
+    assert meetings == [get(client, m["id"].removeprefix("http://testserver")) for m in meetings]
+    consultations = get(client, committee["consultation"])["data"]
+    # the public ones only: not the one of committee_secret on the non-public item
+    assert {c["paper"] for c in consultations} == {
+        f"http://testserver{W}/paper/{w['invited_paper'].pk}",
+        f"http://testserver{W}/paper/{w['held_paper'].pk}",
+    }
+    gone = w["gone"]["organization"]
+    assert client.get(f"{W}/organization/{gone.pk}/meeting").status_code == 404
+    assert client.get(f"{W}/organization/{w['zeitz']['organization'].pk}/meeting").status_code == 404
+    assert client.get(f"{W}/organization/{w['committee'].pk}/meeting?limit=0").status_code == 400
+
+
+@pytest.mark.django_db
 def test_omit_internal_leaves_out_the_internal_lists(client: Client, rich_world: dict[str, Any]) -> None:
     w = rich_world
     meeting = get(client, f"{W}/meeting/{w['published'].pk}?omit_internal=true")
