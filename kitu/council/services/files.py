@@ -79,22 +79,23 @@ def file_attach(
             _("Eine Datei gehört zu genau einer Vorlage, Sitzung oder einem Tagesordnungspunkt."), field="parent"
         )
     kind, given_parent = given[0]
+    if role not in ROLES[kind]:
+        raise DomainError(_("Diese Art von Datei passt hier nicht."), field="role")
+    name = CONTROL_CHARACTERS.sub("", (name or "").strip())
+    if len(name) > MAX_NAME:
+        raise DomainError(_("Die Bezeichnung ist zu lang (höchstens %(n)s Zeichen).") % {"n": MAX_NAME}, field="name")
+    # Reading a PDF may take seconds: before anything is locked.
+    checked = check_upload(upload)
     model = type(given_parent)
     parent = model.objects.select_for_update(of=("self",)).filter(pk=given_parent.pk, deleted=False).first()
     if parent is None or _parent_body_id(parent) != body.pk:
         raise NotFound(_("Das Dokument, an das die Datei angehängt werden soll, gibt es nicht."), field=kind)
-    if role not in ROLES[kind]:
-        raise DomainError(_("Diese Art von Datei passt hier nicht."), field="role")
     if role in SINGLE_ROLES and File.objects.filter(**{kind: parent}, role=role, deleted=False).exists():
         raise DomainError(
             _("Es gibt hier schon eine Datei als „%(role)s“. Bitte löschen Sie diese zuerst.")
             % {"role": FileRole(role).label},
             field="role",
         )
-    name = CONTROL_CHARACTERS.sub("", (name or "").strip())
-    if len(name) > MAX_NAME:
-        raise DomainError(_("Die Bezeichnung ist zu lang (höchstens %(n)s Zeichen).") % {"n": MAX_NAME}, field="name")
-    checked = check_upload(upload)
     file = File(
         body=body,
         role=role,

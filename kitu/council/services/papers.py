@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.core import audit
@@ -329,6 +330,11 @@ def _organizations(values: Any, body: Body) -> list[Organization]:
     return organizations
 
 
+def _touch(paper: Paper) -> None:
+    """The paper changed with its consultations (OParl embeds them): its ``modified`` moves on."""
+    Paper.objects.filter(pk=paper.pk).update(modified=timezone.now())
+
+
 def _consultation_snapshot(consultation: Consultation) -> dict[str, Any]:
     data = audit.snapshot(consultation, CONSULTATION_FIELDS)
     data["organizations"] = sorted(consultation.organizations.values_list("pk", flat=True))
@@ -356,6 +362,7 @@ def consultation_add(
         action=AuditEntry.Action.CREATE,
         after=_consultation_snapshot(consultation),
     )
+    _touch(locked)
     return consultation
 
 
@@ -390,6 +397,7 @@ def consultation_update(
         before=before,
         after=_consultation_snapshot(locked),
     )
+    _touch(locked.paper)
     return locked
 
 
@@ -417,6 +425,7 @@ def consultation_remove(*, actor: Any, consultation: Consultation) -> None:
         before=before,
         after=_consultation_snapshot(locked),
     )
+    _touch(locked.paper)
     consultation.deleted = True
 
 
@@ -445,6 +454,7 @@ def consultation_reorder(*, actor: Any, paper: Paper, order: list[int]) -> None:
                 before=before,
                 after=audit.snapshot(consultation, CONSULTATION_FIELDS),
             )
+    _touch(locked)
 
 
 def consultation_move(*, actor: Any, consultation: Consultation, step: int) -> None:

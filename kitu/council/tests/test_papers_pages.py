@@ -454,6 +454,8 @@ def test_list_filters_by_type_year_and_text(office_client: Client, council_world
     assert refs(q="0045") == ["BV/0045/2026"]
     assert refs(art="Unsinn", jahr="abc", page="x") == everything  # bad filters are ignored, not a 500
     assert refs(jahr="99999999999999999999") == everything
+    assert refs(jahr="²⁰²⁵") == everything  # digits, but not ASCII ones
+    assert refs(q="x" * 5000) == []
     page = office_client.get(BASE, {"art": "Anfrage"}).content.decode()
     assert "nicht öffentlich" not in page and "Anfrage Straßenbeleuchtung" in page
 

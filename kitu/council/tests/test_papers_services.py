@@ -257,8 +257,10 @@ def test_consultations_add_update_reorder_move_remove(council_world: dict[str, A
         return list(paper.consultations.filter(deleted=False).order_by("order", "pk").values_list("pk", flat=True))
 
     assert path() == [first.pk, second.pk, third.pk]
+    Paper.objects.filter(pk=paper.pk).update(modified=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     consultation_reorder(actor=office(cw), paper=paper, order=[second.pk, third.pk, first.pk])
     assert path() == [second.pk, third.pk, first.pk]
+    assert Paper.objects.get(pk=paper.pk).modified.year > 2020  # OParl clients learn of the new path
     consultation_move(actor=office(cw), consultation=first, step=-1)
     assert path() == [second.pk, first.pk, third.pk]
     consultation_move(actor=office(cw), consultation=second, step=-1)  # already first: stays

@@ -8,6 +8,7 @@ and write."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -84,7 +85,7 @@ def office_papers(request: HttpRequest, slug: str) -> HttpResponse:
     if paper_type not in PaperType.values:
         paper_type = ""
     year_raw = request.GET.get("jahr", "").strip()
-    year = int(year_raw) if year_raw.isdigit() and 1900 <= int(year_raw) <= 2999 else None
+    year = int(year_raw) if re.fullmatch(r"[0-9]{4}", year_raw) else None
     text = request.GET.get("q", "").strip()[:MAX_QUERY]
     if paper_type:
         papers = papers.filter(paper_type=paper_type)
