@@ -495,6 +495,9 @@ def test_meeting_paper_and_person_carry_their_embedded_objects(client: Client, r
     assert [(i["number"], i["order"]) for i in items] == [("1", 0)]
     item = items[0]
     assert "meeting" not in item
+    alone = get(client, item["id"].removeprefix("http://testserver"))
+    assert alone["order"] == item["order"] and alone["meeting"] == meeting["id"]
+    assert {k: v for k, v in alone.items() if k != "meeting"} == item
     assert item["resolutionFile"]["name"] == "Beschluss Bebauungsplan.pdf"
     assert [f["name"] for f in item["auxiliaryFile"]] == ["Lageplan.pdf"]
     assert item["start"] == "2026-03-12T17:05:00+01:00"
@@ -744,6 +747,8 @@ def test_nul_and_hostile_paths_are_json_errors(client: Client, council_world: di
         (f"{API}/", 404),
         (f"{API}/body/wernigerode/paper/1/access", 404),
         (f"{API}/body/" + "x" * 300, 404),
+        ("/oparl/", 404),
+        ("/oparl/v2/system", 404),
     ):
         response = client.get(url)
         assert response["Access-Control-Allow-Origin"] == "*", url
