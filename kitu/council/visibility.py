@@ -158,7 +158,9 @@ class Visibility:
         return papers.filter(public=True).filter(Exists(on_visible_item)).exclude(Exists(on_closed_item))
 
     def consultations(self) -> QuerySet[Consultation]:
-        consultations = Consultation.objects.filter(self._alive(), paper__in=self.papers())
+        # a correlated EXISTS, not ``paper__in``: PostgreSQL would build the set of all visible papers of the
+        # town for every query (290 ms for 10,000 papers) where only the papers of the rows at hand matter
+        consultations = Consultation.objects.filter(self._alive(), Exists(self.papers().filter(pk=OuterRef("paper"))))
         if self.level is Level.OFFICE:
             return consultations
         return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
@@ -171,7 +173,7 @@ class Visibility:
         meetings = self.meetings()
         items = self.agenda_items()
         return files.filter(
-            Q(paper__in=self.papers())
+            Q(Exists(self.papers().filter(pk=OuterRef("paper"))))  # correlated: see consultations()
             | Q(meeting__in=meetings.filter(state__in=INVITED)) & ~Q(role__in=RESULT_ROLES)
             | Q(meeting__in=meetings.filter(state__in=with_results), role__in=RESULT_ROLES)
             | Q(agenda_item__in=items) & ~Q(role__in=RESULT_ROLES)
