@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
@@ -46,7 +47,21 @@ CALLS = int(os.environ.get("BENCH_CALLS", "40"))
 GOAL_MS = 100.0
 SEED = 19
 
-start_django(URL, "council")
+REUSE = os.environ.get("BENCH_COUNCIL_REUSE") == "1"  # measure again on the town built by the last run
+if REUSE:
+    import logging
+    import warnings
+
+    os.environ["DATABASE_URL"] = URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    warnings.filterwarnings("ignore", message="No directory at")
+else:
+    start_django(URL, "council")
 
 import psycopg  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
@@ -101,6 +116,46 @@ STREETS = (
     "Harzblick",
     "Am Schlossberg",
     "Unter den Zindeln",
+    "Albert-Bartels-Straße",
+    "Amelungsweg",
+    "Am Eichberg",
+    "Am Galgenberg",
+    "Am Lindenberg",
+    "Am Vossberg",
+    "Auerhahnring",
+    "Benzingeröder Chaussee",
+    "Charlottenlust",
+    "Dr.-Otto-Straße",
+    "Feldstraße",
+    "Forckestraße",
+    "Gießerweg",
+    "Hagenstraße",
+    "Heidebreite",
+    "Hinter der Liebfrauenkirche",
+    "Johann-Sebastian-Bach-Straße",
+    "Kanzleistraße",
+    "Klint",
+    "Kurtsstraße",
+    "Lessingstraße",
+    "Marktstraße",
+    "Mühlental",
+    "Oberpfarrkirchhof",
+    "Pfarrstraße",
+    "Ringstraße",
+    "Rudolf-Breitscheid-Straße",
+    "Sandbrink",
+    "Schlachthofstraße",
+    "Steingrube",
+    "Thälmannplatz",
+    "Walther-Rathenau-Straße",
+    "Weinberg",
+    "Wilhelm-Raabe-Straße",
+    "Ziegeleistraße",
+    "Zaunwiese",
+    "Große Bergstraße",
+    "Kleine Bergstraße",
+    "Hasseröder Straße",
+    "Im Freiheit",
 )
 DISTRICTS = ("Benzingerode", "Minsleben", "Reddeber", "Schierke", "Silstedt", "Wernigerode", "Hasserode")
 SUBJECTS = (
@@ -173,11 +228,12 @@ START = dt.datetime(2016, 7, 1, 17, 0, tzinfo=dt.UTC)
 SPAN_DAYS = 3650
 
 
-def fill(template: str, rng: random.Random, year: int) -> str:
+def fill(template: str, rng: random.Random, year: int, place: tuple[str, str] | None = None) -> str:
+    street, district = place or (rng.choice(STREETS), rng.choice(DISTRICTS))
     return template.format(
         n=rng.randint(1, 60),
-        street=rng.choice(STREETS),
-        district=rng.choice(DISTRICTS),
+        street=street,
+        district=district,
         year=year,
         year2=year + 4,
         group=rng.choice(GROUPS),
@@ -191,8 +247,10 @@ def fill(template: str, rng: random.Random, year: int) -> str:
     )
 
 
-def text(rng: random.Random, year: int, sentences: int) -> str:
-    return " ".join(fill(rng.choice(SENTENCES), rng, year) for _ in range(sentences))
+def text(rng: random.Random, year: int, sentences: int, place: tuple[str, str] | None = None) -> str:
+    """``sentences`` sentences about one place (a street and a district of the paper)."""
+    place = place or (rng.choice(STREETS), rng.choice(DISTRICTS))
+    return " ".join(fill(rng.choice(SENTENCES), rng, year, place) for _ in range(sentences))
 
 
 def search_text(reference: str, name: str, file_texts: list[str]) -> str:
@@ -328,10 +386,11 @@ def build() -> dict[str, Any]:
         paper_type = types[0] if i % 3 else types[(i // 3) % len(types)]
         counters[(paper_type, day.year)] = counters.get((paper_type, day.year), 0) + 1
         reference = f"{PREFIX[paper_type]}/{counters[(paper_type, day.year)]:04d}/{day.year}"
-        name = fill(rng.choice(SUBJECTS), rng, day.year)
+        place = (rng.choice(STREETS), rng.choice(DISTRICTS))
+        name = fill(rng.choice(SUBJECTS), rng, day.year, place)
         if paper_type == PaperType.MOTION and not name.startswith("Antrag"):
             name = f"Antrag der Fraktion {rng.choice(GROUPS)}: {name}"
-        texts = [text(rng, day.year, 40 if f == 0 else 15) for f in range(FILES_PER_PAPER)]
+        texts = [text(rng, day.year, 40 if f == 0 else 15, place) for f in range(FILES_PER_PAPER)]
         texts[0] = f"{reference} {name}\n" + texts[0]
         papers.append(
             Paper(
@@ -462,13 +521,30 @@ TINY_PDF = (
 
 
 def latency(call: Callable[[], object], calls: int = CALLS) -> tuple[float, float]:
+    start = time.perf_counter()
     call()  # warm-up
+    first = time.perf_counter() - start
+    if first > 1.0:  # far over any goal: a few calls tell as much
+        calls = min(calls, 5 if first < 5.0 else 2)
     times = []
     for _ in range(calls):
         start = time.perf_counter()
         call()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), statistics.quantiles(times, n=20)[18]
+
+
+def counted(call: Callable[[], Any]) -> tuple[Any, int]:
+    """The result of ``call`` and the number of SQL statements it ran."""
+    statements: list[str] = []
+
+    def wrapper(execute: Any, sql: str, *args: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(wrapper):
+        result = call()
+    return result, len(statements)
 
 
 def verdict(p95: float) -> str:
@@ -482,8 +558,11 @@ def path_of(url: str) -> str:
 
 def main() -> None:
     start = time.perf_counter()
-    world = build()
-    body = world["body"]
+    if REUSE:
+        call_command("migrate", verbosity=0)
+        body = Body.objects.get(slug="wernigerode")
+    else:
+        body = build()["body"]
     print(
         f"council: {Paper.objects.count():,} papers, {File.objects.count():,} files, {Meeting.objects.count():,} "
         f"meetings, {AgendaItem.objects.count():,} agenda items, {Consultation.objects.count():,} consultations "
@@ -497,18 +576,222 @@ def main() -> None:
         search(body, conn)
 
 
+# The public rule of kitu.council.visibility written out in SQL, for the floors.
+INVITED_SQL = "('eingeladen', 'durchgeführt', 'veröffentlicht')"
+RESULTS_SQL = "('results_protocol', 'verbatim_protocol', 'resolution')"
+PUBLIC_ITEM = (
+    "SELECT a.id FROM council_agendaitem a JOIN council_meeting m ON m.id = a.meeting_id WHERE m.body_id = %(b)s "
+    f"AND NOT m.deleted AND NOT a.deleted AND a.public AND m.state IN {INVITED_SQL}"
+)
+PUBLIC_PAPER = (
+    "p.body_id = %(b)s AND NOT p.deleted AND p.public AND EXISTS (SELECT 1 FROM council_consultation c WHERE "
+    f"c.paper_id = p.id AND NOT c.deleted AND c.agenda_item_id IN ({PUBLIC_ITEM})) AND NOT EXISTS (SELECT 1 FROM "
+    "council_consultation c JOIN council_agendaitem a ON a.id = c.agenda_item_id WHERE c.paper_id = p.id AND "
+    "NOT c.deleted AND NOT a.public AND NOT a.deleted)"
+)
+FILE_COLUMNS = (
+    "f.id, f.paper_id, f.meeting_id, f.agenda_item_id, f.role, f.name, f.file_name, f.mime_type, f.size, "
+    "f.sha512, f.date, f.created, f.modified, f.license"
+)
+FLOORS: dict[str, list[str]] = {
+    # each page: the rows of the page, then what the OParl object embeds or names of its relations
+    "paper": [
+        f"SELECT p.id, p.name, p.reference, p.date, p.paper_type, p.created, p.modified, p.keyword FROM "
+        f"council_paper p WHERE {PUBLIC_PAPER} AND p.id > %(after)s ORDER BY p.id LIMIT 101",
+        f"SELECT {FILE_COLUMNS} FROM council_file f WHERE f.paper_id = ANY(%(ids)s) AND NOT f.deleted ORDER BY f.id",
+        "SELECT c.id, c.paper_id, c.agenda_item_id, c.role, c.authoritative, array_agg(co.organization_id) FROM "
+        "council_consultation c LEFT JOIN council_consultation_organizations co ON co.consultation_id = c.id "
+        f"WHERE c.paper_id = ANY(%(ids)s) AND NOT c.deleted AND (c.agenda_item_id IS NULL OR c.agenda_item_id IN "
+        f"({PUBLIC_ITEM})) GROUP BY c.id ORDER BY c.paper_id, c.order",
+    ],
+    "file": [
+        f"SELECT {FILE_COLUMNS} FROM council_file f WHERE f.body_id = %(b)s AND NOT f.deleted AND f.id > %(after)s "
+        f"AND (f.paper_id IN (SELECT p.id FROM council_paper p WHERE {PUBLIC_PAPER}) "
+        f"OR f.meeting_id IN (SELECT id FROM council_meeting WHERE body_id = %(b)s AND NOT deleted AND state IN "
+        f"{INVITED_SQL}) AND f.role NOT IN {RESULTS_SQL} "
+        "OR f.meeting_id IN (SELECT id FROM council_meeting WHERE body_id = %(b)s AND NOT deleted AND state = "
+        f"'veröffentlicht') AND f.role IN {RESULTS_SQL} "
+        f"OR f.agenda_item_id IN ({PUBLIC_ITEM}) AND f.role NOT IN {RESULTS_SQL} "
+        f"OR f.agenda_item_id IN ({PUBLIC_ITEM} AND m.state = 'veröffentlicht') AND f.role IN {RESULTS_SQL}) "
+        "ORDER BY f.id LIMIT 101",
+    ],
+    "meeting": [
+        "SELECT m.id, m.name, m.state, m.cancelled, m.start, m.end, m.created, m.modified, l.description, "
+        "array(SELECT organization_id FROM council_meeting_organizations mo WHERE mo.meeting_id = m.id) FROM "
+        "council_meeting m LEFT JOIN council_location l ON l.id = m.location_id WHERE m.body_id = %(b)s AND NOT "
+        "m.deleted AND m.id > %(after)s ORDER BY m.id LIMIT 101",
+        "SELECT a.id, a.meeting_id, a.number, a.order, a.name, a.result, a.resolution_text, a.votes_yes, "
+        f"a.votes_no, a.votes_abstain FROM council_agendaitem a WHERE a.id IN ({PUBLIC_ITEM}) "
+        "AND a.meeting_id = ANY(%(ids)s) ORDER BY a.meeting_id, a.order",
+        f"SELECT {FILE_COLUMNS} FROM council_file f WHERE f.meeting_id = ANY(%(ids)s) AND NOT f.deleted ORDER BY f.id",
+        "SELECT at.meeting_id, at.person_id FROM council_attendance at WHERE at.meeting_id = ANY(%(ids)s) "
+        "AND at.status = 'present'",
+    ],
+    "agendaItem": [
+        "SELECT a.id, a.meeting_id, a.number, a.order, a.name, a.result, a.resolution_text, a.votes_yes, "
+        f"a.votes_no, a.votes_abstain, a.created, a.modified FROM council_agendaitem a WHERE a.id IN ({PUBLIC_ITEM}) "
+        "AND a.id > %(after)s ORDER BY a.id LIMIT 101",
+        "SELECT c.id, c.agenda_item_id, c.paper_id FROM council_consultation c WHERE c.agenda_item_id = ANY(%(ids)s) "
+        "AND NOT c.deleted",
+        f"SELECT {FILE_COLUMNS} FROM council_file f WHERE f.agenda_item_id = ANY(%(ids)s) AND NOT f.deleted",
+    ],
+}
+LIST_KEYS = (
+    "organization",
+    "person",
+    "meeting",
+    "paper",
+    "agendaItem",
+    "consultation",
+    "file",
+    "membership",
+    "locationList",
+    "legislativeTermList",
+)
+
+
+def floor_page(conn: psycopg.Connection[Any], body_id: int, kind: str, after: int) -> int:
+    statements = FLOORS[kind]
+    rows = conn.execute(statements[0], {"b": body_id, "after": after}).fetchall()
+    ids = [row[0] for row in rows[:100]]
+    for statement in statements[1:]:
+        conn.execute(statement, {"b": body_id, "ids": ids}).fetchall()
+    return len(ids)
+
+
 def oparl(body: Body, conn: psycopg.Connection[Any]) -> None:
     client = Client()
     system = client.get("/oparl/v1/system")
     if system.status_code != 200:
         print(f"OParl: /oparl/v1/system answers {system.status_code} — not measured")
         return
-    print("OParl: not measured yet")
+    bodies = client.get(path_of(system.json()["body"])).json()["data"]
+    town = next(b for b in bodies if b["id"].rstrip("/").endswith(f"/{body.slug}"))
+    lists = {key: town[key] for key in LIST_KEYS if isinstance(town.get(key), str)}
+    # The walk: every list from its first page through links.next, as a harvesting client does.
+    walked: dict[str, list[str]] = {}
+    objects, pages = 0, 0
+    start = time.perf_counter()
+    for key, url in lists.items():
+        walked[key] = []
+        next_url: str | None = url
+        while next_url:
+            walked[key].append(next_url)
+            response = client.get(path_of(next_url))
+            assert response.status_code == 200, (next_url, response.status_code, response.content[:300])
+            page = response.json()
+            objects += len(page["data"])
+            pages += 1
+            next_url = page["links"].get("next")
+    seconds = time.perf_counter() - start
+    print(
+        f"OParl walk of all {len(lists)} lists through links.next: {objects:,} objects on {pages:,} pages in "
+        f"{seconds:.1f} s = {objects / seconds:,.0f} objects/s ({seconds / pages * 1000:.1f} ms per page)"
+    )
+    for key, count in ((k, len(v)) for k, v in walked.items()):
+        print(f"  {key:20} {count:4d} pages")
+    kinds = {"paper": "paper", "file": "file", "meeting": "meeting", "agendaItem": "agendaItem"}
+    for kind, key in kinds.items():
+        urls = walked[key]
+        for label, url in (("first page", urls[0]), ("middle page", urls[len(urls) // 2])):
+            after = int(dict(pair.split("=") for pair in urlparse(url).query.split("&") if "=" in pair).get("after", 0))
+            response, queries = counted(partial(client.get, path_of(url)))
+            count = len(response.json()["data"])
+            api50, api95 = latency(partial(client.get, path_of(url)))
+            sql50, sql95 = latency(partial(floor_page, conn, body.pk, kind, after))
+            print(
+                f"GET {kind + ' list, ' + label:28} {count:3d} objects, {queries:2d} queries: median "
+                f"{api50:6.1f} ms, p95 {api95:6.1f} ms ({verdict(api95)})   raw SQL floor median {sql50:5.1f} ms, "
+                f"p95 {sql95:5.1f} ms"
+            )
+
+
+SEARCHES = (
+    ("broad", "Antrag"),
+    ("broad, two words", "Haushalt Satzung"),
+    ("narrow: a street", "Nöschenröder Straße"),
+    ("narrow: a phrase", '"Am Katzenteich"'),
+    ("compound", "Feuerwehrbedarfsplan"),
+    ("compound", "Regenrückhaltebecken"),
+)
+PER_PAGE = 20
+FLOOR_MATCH = (
+    "FROM council_paper p WHERE p.body_id = %(b)s AND NOT p.deleted AND "
+    "to_tsvector('german', p.search_text) @@ websearch_to_tsquery('german', %(q)s)"
+)
+
+
+def search_floor(conn: psycopg.Connection[Any], body_id: int, q: str) -> int:
+    """The raw full-text query of the page: the number of matches and the best PER_PAGE (no visibility rule)."""
+    params = {"b": body_id, "q": q}
+    row = conn.execute(f"SELECT count(*) {FLOOR_MATCH}", params).fetchone()
+    conn.execute(
+        f"SELECT p.id, p.reference, p.name, p.date {FLOOR_MATCH} ORDER BY ts_rank(to_tsvector('german', "
+        f"p.search_text), websearch_to_tsquery('german', %(q)s)) DESC, p.date DESC LIMIT {PER_PAGE}",
+        params,
+    ).fetchall()
+    return int(row[0]) if row else 0
+
+
+STORED_MATCH = (
+    "FROM council_paper p WHERE p.body_id = %(b)s AND NOT p.deleted AND "
+    "p.search_vector @@ websearch_to_tsquery('german', %(q)s)"
+)
+
+
+def stored_floor(conn: psycopg.Connection[Any], body_id: int, q: str) -> int:
+    """The same with the stored vector of migration 0003 (council_paper.search_vector)."""
+    params = {"b": body_id, "q": q}
+    row = conn.execute(f"SELECT count(*) {STORED_MATCH}", params).fetchone()
+    conn.execute(
+        f"SELECT p.id, p.reference, p.name, p.date {STORED_MATCH} ORDER BY ts_rank(p.search_vector, "
+        f"websearch_to_tsquery('german', %(q)s)) DESC, p.date DESC LIMIT {PER_PAGE}",
+        params,
+    ).fetchall()
+    return int(row[0]) if row else 0
 
 
 def search(body: Body, conn: psycopg.Connection[Any]) -> None:
-    print("search: not measured yet")
-    _ = urlencode
+    try:
+        from kitu.council.search import search_papers
+        from kitu.council.visibility import Visibility
+    except ImportError:
+        print("search: kitu.council.search is not there yet — not measured")
+        return
+    client = Client()
+    page_url = f"/rat/{body.slug}/vorlagen/"
+    has_page = client.get(page_url).status_code == 200
+    visibility = Visibility.public(body)
+    stored = conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'council_paper' AND column_name = 'search_vector'"
+    ).fetchone()
+
+    def through_function(q: str) -> int:
+        found = search_papers(visibility, q)
+        total = found.count()
+        list(found[:PER_PAGE])
+        return total
+
+    for label, q in SEARCHES:
+        matches = search_floor(conn, body.pk, q)
+        public_matches = through_function(q)
+        fn50, fn95 = latency(partial(through_function, q))
+        sql50, sql95 = latency(partial(search_floor, conn, body.pk, q))
+        line = (
+            f"search {label + ' ' + q:40} {matches:5d} matches ({public_matches:5d} public): search_papers "
+            f"median {fn50:6.1f} ms, p95 {fn95:6.1f} ms ({verdict(fn95)})"
+        )
+        if has_page:
+            url = f"{page_url}?{urlencode({'q': q})}"
+            response, page_queries = counted(partial(client.get, url))
+            assert response.status_code == 200
+            page50, page95 = latency(partial(client.get, url))
+            line += f"; page median {page50:6.1f} ms, p95 {page95:6.1f} ms ({verdict(page95)}, {page_queries} queries)"
+        line += f"   raw SQL floor median {sql50:6.1f} ms, p95 {sql95:6.1f} ms"
+        if stored:
+            st50, st95 = latency(partial(stored_floor, conn, body.pk, q))
+            line += f"; with the stored vector median {st50:6.1f} ms, p95 {st95:6.1f} ms"
+        print(line)
 
 
 if __name__ == "__main__":
