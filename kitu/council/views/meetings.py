@@ -36,6 +36,7 @@ from ..forms_meetings import (
 from ..models import AgendaItem, Attendance, Body, FileRole, Meeting, MeetingState
 from ..policies import can_manage_council
 from ..services import meetings as services
+from .register import office_nav
 
 STATE_TONE = {
     MeetingState.SCHEDULED: "info",
@@ -81,7 +82,7 @@ def _item(meeting: Meeting, item_id: int) -> AgendaItem:
 
 
 def _page(request: HttpRequest, template: str, body: Body, status: int = 200, **context: Any) -> HttpResponse:
-    context = {"body": body, "office_url": _optional_url("council:office", body.slug), **context}
+    context = {"body": body, "office_nav": office_nav(body, request.path), **context}
     return render(request, f"council/meetings/{template}", context, status=status)
 
 
