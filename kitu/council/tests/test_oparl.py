@@ -429,6 +429,10 @@ def test_nothing_non_public_appears_anywhere(client: Client, rich_world: dict[st
         for objects in lists.values():
             for obj in objects:
                 texts.append(client.get(obj["id"].removeprefix("http://testserver")).content.decode())
+        for org in lists["organization"]:
+            for key in ("meeting", "consultation"):
+                if key in org:
+                    texts += [json.dumps(page, ensure_ascii=False) for _url, page in walk(client, org[key] + query)]
     everything = "\n".join(texts)
     for word in SECRETS:
         assert word not in everything, word
