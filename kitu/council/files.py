@@ -17,6 +17,7 @@ import io
 import logging
 import re
 import time
+import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ ZIP_MAX_RATIO = 100  # unpacked / packed
 ZIP_PART_READ = 1024 * 1024  # read at most this much of [Content_Types].xml
 MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|^(Basic|Scripts)/", re.IGNORECASE)
 
+IMAGE_MAX_PIXELS = 50_000_000
 PDF_MAX_OBJECTS = 200_000  # objects of the structure walked when looking for scripts
 PDF_MAX_PAGES = 1000  # text is extracted from the first pages only
 MAX_TEXT_CHARS = 200_000  # text kept for the search per file
@@ -109,6 +111,8 @@ def check_upload(upload: Any) -> CheckedUpload:
     if not content:
         raise DomainError(_("Die Datei ist leer."), field="file")
     mime_type = sniff(content)
+    if mime_type in (PNG, JPEG):
+        _check_image(content)
     text = pdf_check_and_text(content) if mime_type == PDF else ""
     return CheckedUpload(
         content=content,
@@ -140,6 +144,25 @@ def sniff(content: bytes) -> str:
     if content.startswith(b"PK\x03\x04"):
         return _office_type(content)
     raise DomainError(_("Dieser Dateityp ist nicht erlaubt.") + " " + allowed_types_text(), field="file")
+
+
+def _check_image(content: bytes) -> None:
+    """A PNG or JPEG must be one: its structure is checked (without decoding the pixels) and its size bounded
+    (a "decompression bomb" of a few KB can unpack to gigabytes in a reader's browser)."""
+    from PIL import Image  # noqa: PLC0415 - loaded on first use
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                image.verify()
+                width, height = image.size
+    except Exception as exc:
+        raise DomainError(
+            _("Das Bild ist beschädigt oder zu groß und kann nicht angenommen werden."), field="file"
+        ) from exc
+    if width * height > IMAGE_MAX_PIXELS:
+        raise DomainError(_("Das Bild ist zu groß (zu viele Bildpunkte)."), field="file")
 
 
 def _office_type(content: bytes) -> str:

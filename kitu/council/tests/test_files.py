@@ -302,6 +302,17 @@ def test_office_files_with_macros_are_refused() -> None:
     assert "Makros" in refused(odt, "text.odt")
 
 
+def test_images_must_be_whole_and_of_bounded_size() -> None:
+    png = image_bytes("PNG")
+    assert "beschädigt" in refused(png[:40], "karte.png")
+    assert "beschädigt" in refused(b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "x.png")
+    assert "beschädigt" in refused(image_bytes("JPEG")[:3] + b"<html>", "x.jpg")
+    out = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(out, "PNG")  # 144 million pixels in a few kilobytes
+    assert len(out.getvalue()) < 100_000
+    assert "zu groß" in refused(out.getvalue(), "bombe.png")
+
+
 def test_other_zip_archives_and_damaged_ones_are_refused() -> None:
     assert "kein Text- oder Tabellendokument" in refused(zip_bytes([("a.txt", b"hallo")]), "a.docx")
     macro_type = b"application/vnd.ms-word.document.macroEnabled.main+xml"
