@@ -223,6 +223,12 @@ def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
     transition(meeting, "edit")
     _check_meeting(meeting.body, fields)
     before = _snapshot(meeting)
+    changed = "organizations" in fields and sorted(o.pk for o in fields["organizations"]) != before["organizations"]
+    if meeting.invited_at is not None and changed:
+        raise DomainError(
+            _("Nach der Einladung lassen sich die Gremien nicht mehr ändern; sagen Sie die Sitzung ab."),
+            field="organizations",
+        )
     _apply_meeting(meeting, fields)
     full_clean(meeting)
     meeting.save()

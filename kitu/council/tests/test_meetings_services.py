@@ -552,3 +552,12 @@ def test_publish_refused_with_unrecorded_public_results(w: dict[str, Any], offic
     assert meeting.state == P and meeting.published_at == day
     with pytest.raises(DomainError):
         services.agenda_item_result(actor=office, item=held["public"], result=AgendaResult.ADOPTED, now=day)
+
+
+def test_organizations_fixed_after_the_invitation(w: dict[str, Any], office: Any) -> None:
+    meeting = w["invited"]
+    services.meeting_update(actor=office, meeting=meeting, name="Bauausschuss (neu)", organizations=[w["committee"]])
+    with pytest.raises(DomainError) as exc:
+        services.meeting_update(actor=office, meeting=meeting, organizations=[w["council"]])
+    assert exc.value.field == "organizations"
+    assert list(Meeting.objects.get(pk=meeting.pk).organizations.all()) == [w["committee"]]
