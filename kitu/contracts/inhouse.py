@@ -29,6 +29,7 @@ from . import services as contract_services
 from .models import (
     CallOffMode,
     ControlKind,
+    FrameworkContract,
     InHouseAward,
     InHouseAwardStatus,
     InHouseDocument,
@@ -260,17 +261,27 @@ def award_save(
     value = fields.get("value", award.value if award else None)
     if value is None or value <= 0:
         raise DomainError(_("Der Auftragswert muss größer als 0 sein."), field="value")
+    starts_on = fields.get("starts_on", award.starts_on if award else None)
+    ends_on = fields.get("ends_on", award.ends_on if award else None)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise DomainError(_("Das Laufzeitende liegt vor dem Beginn."), field="ends_on")
+    number = number.strip()
+    taken = FrameworkContract.objects.filter(number=number)
+    if award is not None:
+        taken = taken.exclude(pk=award.contract_id)
+    if number and taken.exists():
+        raise DomainError(_("Die Vertragsnummer %(number)s ist bereits vergeben.") % {"number": number}, field="number")
     before = None if award is None else _award_snapshot(award)
     supplier = entity.supplier
     contract = contract_services.contract_save(
         actor=actor,
         contract=award.contract if award else None,
-        number=number.strip(),
+        number=number,
         title=fields.get("subject", award.subject if award else "").strip(),
         description=fields.get("description", award.description if award else ""),
         legal_basis=LegalBasis.GWB_108,
-        starts_on=fields.get("starts_on", award.starts_on if award else None),
-        ends_on=fields.get("ends_on", award.ends_on if award else None),
+        starts_on=starts_on,
+        ends_on=ends_on,
         call_off_mode=CallOffMode.DIRECT,
         suppliers=[supplier],
         eligible_members=members,

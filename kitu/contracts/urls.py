@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inhouse_urls, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -23,3 +23,4 @@ urlpatterns = [
         name="supplier_contact_remove",
     ),
 ]
+urlpatterns += inhouse_urls.urlpatterns
