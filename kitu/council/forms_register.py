@@ -29,7 +29,10 @@ def _date(label: Any, *, required: bool = False) -> forms.DateField:
         label=label,
         required=required,
         widget=DATE_INPUT,
-        error_messages={"invalid": _("Geben Sie das Datum im Format TT.MM.JJJJ ein, z. B. 1.7.2024.")},
+        error_messages={
+            "invalid": _("Geben Sie das Datum im Format TT.MM.JJJJ ein, z. B. 1.7.2024."),
+            "required": _("Geben Sie das Datum im Format TT.MM.JJJJ ein, z. B. 1.7.2024."),
+        },
     )
 
 
@@ -37,17 +40,27 @@ class BodyEnableForm(forms.Form):
     slug = forms.SlugField(
         label=_("Kennung"),
         max_length=50,
+        error_messages={
+            "required": _("Geben Sie eine Kennung ein, z. B. wernigerode."),
+            "invalid": _("Nur Kleinbuchstaben, Ziffern und Bindestriche, z. B. bad-harzburg."),
+        },
         help_text=_(
             "Kleinbuchstaben, z. B. wernigerode; sie steht in den Adressen /rat/… und der OParl-Schnittstelle "
             "und bleibt fest"
         ),
     )
-    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("z. B. Stadt Wernigerode"))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("z. B. Stadt Wernigerode"),
+        error_messages={"required": _("Geben Sie den Namen der Kommune ein, z. B. Stadt Wernigerode.")},
+    )
 
 
 class BodySettingsForm(forms.Form):
     invitation_days = forms.IntegerField(
         label=_("Ladungsfrist (Tage)"),
+        error_messages={"required": _("Geben Sie die Ladungsfrist in Tagen ein, z. B. 7.")},
         min_value=1,
         max_value=MAX_INVITATION_DAYS,
         help_text=_("nach der Geschäftsordnung: so viele volle Tage vor der Sitzung muss die Einladung zugehen"),
@@ -76,13 +89,23 @@ class BodySettingsForm(forms.Form):
 
 
 class TermForm(forms.Form):
-    name = forms.CharField(label=_("Bezeichnung"), max_length=100, help_text=_("z. B. Wahlperiode 2024–2029"))
+    name = forms.CharField(
+        label=_("Bezeichnung"),
+        max_length=100,
+        help_text=_("z. B. Wahlperiode 2024–2029"),
+        error_messages={"required": _("Geben Sie die Bezeichnung ein, z. B. Wahlperiode 2024–2029.")},
+    )
     start_date = _date(_("Beginn"), required=True)
     end_date = _date(_("Ende"))
 
 
 class OrganizationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("z. B. Bau- und Umweltausschuss"))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("z. B. Bau- und Umweltausschuss"),
+        error_messages={"required": _("Geben Sie den Namen des Gremiums ein.")},
+    )
     short_name = forms.CharField(label=_("Kurzname"), max_length=50, required=False, help_text=_("z. B. BUA"))
     organization_type = forms.ChoiceField(label=_("Art"), choices=[("", _("Bitte wählen")), *OrganizationType.choices])
     classification = forms.CharField(
@@ -123,8 +146,12 @@ class OrganizationForm(forms.Form):
 class PersonForm(forms.Form):
     form_of_address = forms.CharField(label=_("Anrede"), max_length=50, required=False, help_text=_("z. B. Frau"))
     title = forms.CharField(label=_("Titel"), max_length=100, required=False, help_text=_("z. B. Dr."))
-    given_name = forms.CharField(label=_("Vorname"), max_length=100)
-    family_name = forms.CharField(label=_("Familienname"), max_length=100)
+    given_name = forms.CharField(
+        label=_("Vorname"), max_length=100, error_messages={"required": _("Geben Sie den Vornamen ein.")}
+    )
+    family_name = forms.CharField(
+        label=_("Familienname"), max_length=100, error_messages={"required": _("Geben Sie den Familiennamen ein.")}
+    )
     affix = forms.CharField(label=_("Namenszusatz"), max_length=50, required=False, help_text=_("z. B. MdL"))
     gender = forms.ChoiceField(label=_("Geschlecht"), choices=Gender.choices, required=False)
     status = forms.CharField(
@@ -181,9 +208,17 @@ class PersonForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    person = BoundedModelChoiceField(label=_("Person"), queryset=Person.objects.none(), empty_label=_("Bitte wählen"))
+    person = BoundedModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        empty_label=_("Bitte wählen"),
+        error_messages={"required": _("Wählen Sie die Person aus.")},
+    )
     organization = BoundedModelChoiceField(
-        label=_("Gremium"), queryset=Organization.objects.none(), empty_label=_("Bitte wählen")
+        label=_("Gremium"),
+        queryset=Organization.objects.none(),
+        empty_label=_("Bitte wählen"),
+        error_messages={"required": _("Wählen Sie das Gremium aus.")},
     )
     role = forms.CharField(
         label=_("Rolle"), max_length=100, required=False, help_text=_("z. B. Vorsitz, Mitglied, Stellvertretung")
@@ -220,7 +255,10 @@ class MembershipForm(forms.Form):
 
 class LocationForm(forms.Form):
     description = forms.CharField(
-        label=_("Beschreibung"), max_length=200, help_text=_("z. B. Rathaus, Großer Sitzungssaal")
+        label=_("Beschreibung"),
+        max_length=200,
+        help_text=_("z. B. Rathaus, Großer Sitzungssaal"),
+        error_messages={"required": _("Geben Sie eine Beschreibung ein, z. B. Rathaus, Großer Sitzungssaal.")},
     )
     street_address = forms.CharField(label=_("Straße und Hausnummer"), max_length=200, required=False)
     room = forms.CharField(label=_("Raum"), max_length=100, required=False)

@@ -100,6 +100,12 @@ def test_office_pages_on_phone_and_desktop(
     assert "Die Mitgliedschaft ist angelegt." in page.locator(".kitu-messages").inner_text()
     assert Membership.objects.filter(person=w["bernd"], organization=w["council"], on_behalf_of=w["group"]).exists()
     _check(page)
+    # an empty form: the server's error summary (no browser bubble: the forms are novalidate)
+    page.goto(base + f"/sitzungsdienst/{slug}/personen/neu/")
+    page.get_by_role("button", name="Person anlegen").click()
+    summary = page.locator(".kitu-error-summary").inner_text()
+    assert "Vorname:" in summary and "Familienname:" in summary
+    _check(page)
     page.close()
 
 

@@ -214,7 +214,9 @@ def test_bad_input_is_a_400_naming_the_field(w: dict[str, Any]) -> None:
             {"name": "BUA", "organization_type": "Gremium", "sub_organization_of": w["committee"].pk},
             "Teil von",
         ),
-        (url("office_person_new", slug), {"family_name": "X", "given_name": ""}, "Vorname"),
+        (url("office_person_new", slug), {"family_name": "X", "given_name": ""}, "Geben Sie den Vornamen ein."),
+        (url("office_membership_new", slug), {"person": "", "organization": ""}, "Wählen Sie die Person aus."),
+        (url("office_terms", slug), {"name": "", "start_date": ""}, "Geben Sie die Bezeichnung ein"),
         (
             url("office_person_new", slug),
             {"family_name": "X", "given_name": "Y", "user": w["users"]["requester"].pk},
@@ -254,6 +256,7 @@ def test_bad_input_is_a_400_naming_the_field(w: dict[str, Any]) -> None:
         assert response.status_code == 400, (target, data)
         page = response.content.decode()
         assert "kitu-error-summary" in page and needle in page, (data, needle)
+        assert "zwingend erforderlich" not in page  # messages say what to do
     assert state() == before
 
 

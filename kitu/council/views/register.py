@@ -526,8 +526,8 @@ def office_location_delete(request: HttpRequest, slug: str, location_id: int) ->
         body=body,
         title=_("Ort „%(name)s“ löschen?") % {"name": location.description},
         consequence=_(
-            "Der Ort verschwindet aus der Auswahl und von allen Seiten; Sitzungen, die dort stattfanden, zeigen "
-            "ihn weiter nicht mehr an. Die OParl-Schnittstelle meldet ihn als gelöscht."
+            "Der Ort steht dann für neue Sitzungen nicht mehr zur Auswahl; die OParl-Schnittstelle meldet ihn als "
+            "gelöscht."
         ),
         button=_("Ort löschen"),
         back=reverse("council:office_location", args=[body.slug, location.pk]),
