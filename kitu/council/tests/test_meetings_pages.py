@@ -313,3 +313,19 @@ def test_held_meeting_shows_no_agenda_actions(w: dict[str, Any]) -> None:
     response = client.post(url("office_meeting_invite", published.pk))
     assert response.status_code == 400
     assert fingerprint() == before
+
+
+def test_bad_files_change_nothing(w: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+    client = client_as(w, "council_office")
+    meeting = make_meeting(w["body"], w["council"], start=timezone.now() - dt.timedelta(hours=1), state="eingeladen")
+    item = make_agenda_item(meeting, 1, "Haushalt")
+    before = fingerprint()
+    fake = SimpleUploadedFile("protokoll.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")
+    response = client.post(url("office_meeting_minutes", meeting.pk), {"minutes-file": fake})
+    assert response.status_code == 400 and 'id="id_minutes-file-error"' in response.content.decode()
+    fake = SimpleUploadedFile("beschluss.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")
+    response = client.post(
+        url("office_meeting_result", meeting.pk, item.pk), {"result": "beschlossen", "resolution_file": fake}
+    )
+    assert response.status_code == 400 and 'id="id_resolution_file-error"' in response.content.decode()
+    assert fingerprint() == before  # neither the result nor the state changed
