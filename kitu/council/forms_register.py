@@ -201,7 +201,19 @@ class PersonForm(forms.Form):
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = council_member_users(body)
-        field.label_from_instance = lambda u: f"{u.full_name} ({u.email})" if u.full_name else u.email  # type: ignore[method-assign,assignment]
+        # Logins already tied to another person say so (the service refuses them).
+        others = Person.objects.filter(user__in=field.queryset)
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+        taken = {p.user_id: p.name for p in others}
+
+        def label(user: Any) -> str:
+            text = f"{user.full_name} ({user.email})" if user.full_name else user.email
+            if user.pk in taken:
+                text += " – " + _("gehört zu %(name)s") % {"name": taken[user.pk]}
+            return str(text)
+
+        field.label_from_instance = label  # type: ignore[method-assign,assignment]
 
     def clean_status(self) -> list[str]:
         return parse_status(self.cleaned_data.get("status") or "")

@@ -195,6 +195,12 @@ def test_the_office_works_through_the_pages(w: dict[str, Any]) -> None:
     # terms
     client.post(url("office_terms", slug), {"name": "Wahlperiode 2029–2034", "start_date": "01.07.2029"})
     assert LegislativeTerm.objects.filter(name="Wahlperiode 2029–2034", body=w["body"]).exists()
+    # the login picker offers the town's councillors and says whose login is taken
+    new_person = client.get(url("office_person_new", slug)).content.decode()
+    assert "anna.ratsmitglied@test.example) – gehört zu Dr. Anna Schmidt" in new_person
+    assert "requester@test.example" not in new_person and "rat.zeitz@test.example" not in new_person
+    own = client.get(url("office_person", slug, w["anna"].pk)).content.decode()
+    assert "anna.ratsmitglied@test.example)" in own and "gehört zu Dr. Anna Schmidt" not in own
     persons = client.get(url("office_persons", slug)).content.decode()
     assert "Weber, Clara" in persons and "anna.ratsmitglied@test.example" in persons
 
