@@ -99,7 +99,8 @@ def zip_of(client: Client, cw: dict[str, Any], meeting: str) -> dict[str, bytes]
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment;")
-    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
 
 

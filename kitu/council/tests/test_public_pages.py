@@ -31,7 +31,7 @@ def readers(council_world: dict[str, Any]) -> dict[str, Any]:
     a councillor of Zeitz and Zeitz's council office."""
     w = council_world
     zeitz_office = make_user("ratsbuero@zeitz.example", [(w["zeitz"].organisation, Role.COUNCIL_OFFICE)])
-    users = {role: (w["users"][role] if role else None) for role in ROLES}
+    users: dict[str, Any] = {role or "anonymous": (w["users"][role] if role else None) for role in ROLES}
     users["other_councillor"] = w["users"]["other_councillor"]
     users["zeitz_office"] = zeitz_office
     return users
@@ -240,7 +240,8 @@ def test_file_download_headers(council_world: dict[str, Any]) -> None:
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''Begr%C3%BCndung%20%E2%80%9EEntwurf%E2%80%9C%201.pdf" in disposition
-    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert content.startswith(b"%PDF-1.4")
 
 
 def test_ical_feed_is_public_whoever_asks(council_world: dict[str, Any]) -> None:
