@@ -126,6 +126,11 @@ class Lot(models.Model):
     number = models.PositiveSmallIntegerField(_("Losnummer"))
     title = models.CharField(_("Titel"), max_length=200)
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="lots", verbose_name=_("Lieferant"))
+    # A lot awarded to several suppliers (§ 21 (4)/(5) VgV): the others besides ``supplier`` (who stays the
+    # first partner and the one direct call-offs go to). See ``all_suppliers`` and ``requires_competition``.
+    other_suppliers = models.ManyToManyField(
+        Supplier, related_name="shared_lots", blank=True, verbose_name=_("weitere Rahmenvertragspartner des Loses")
+    )
 
     class Meta:
         ordering = ["contract", "number"]
@@ -135,6 +140,20 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return f"Los {self.number}: {self.title}"
+
+    def all_suppliers(self) -> list[Supplier]:
+        """Every framework partner of the lot: the first supplier, then the others by name."""
+        others = [s for s in self.other_suppliers.select_related("organisation") if s.pk != self.supplier_id]
+        return [self.supplier, *sorted(others, key=lambda s: s.name)]
+
+    @property
+    def requires_competition(self) -> bool:
+        """A lot with several suppliers under a contract called off by mini-competition cannot be called off
+        directly: every call-off needs a renewed competition (§ 21 (5) VgV)."""
+        return (
+            self.contract.call_off_mode == CallOffMode.MINI_COMPETITION
+            and self.other_suppliers.exclude(pk=self.supplier_id).exists()
+        )
 
 
 class VolumeLimit(models.Model):
