@@ -267,7 +267,9 @@ def test_delete_asks_first_then_leaves_a_tombstone(
     response = office_client.post(url)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Vorlage BV/0150/2026 löschen?" in text and "ihre 1 Dateien" in text and 'name="bestaetigung"' in text
+    assert "1 geplante Beratung entfällt." in text
+    assert "Vorlage BV/0150/2026 löschen?" in text and "Ihre 1 Datei wird gelöscht." in text
+    assert 'name="bestaetigung"' in text
     assert state() == before
     with django_capture_on_commit_callbacks(execute=True):
         response = office_client.post(url, {"bestaetigung": "ja"})

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kitu.core.confirm import Confirmation, confirmation_page, confirmed
@@ -211,13 +212,22 @@ def office_paper_delete(request: HttpRequest, slug: str, paper_id: int) -> HttpR
             request,
             Confirmation(
                 title=_("Vorlage %(ref)s löschen?") % {"ref": paper.reference},
-                consequence=_(
-                    "Die Vorlage „%(name)s“ verschwindet von allen Seiten und aus der Suche; ihre %(files)s "
-                    "Dateien werden gelöscht und ihre %(consultations)s geplanten Beratungen entfallen. Die "
-                    "OParl-Schnittstelle meldet sie als gelöscht, die Drucksachennummer bleibt vergeben. Das lässt "
-                    "sich nicht rückgängig machen."
-                )
-                % {"name": paper.name, "files": files, "consultations": consultations},
+                consequence=" ".join(
+                    [
+                        _("Die Vorlage „%(name)s“ verschwindet von allen Seiten und aus der Suche.")
+                        % {"name": paper.name},
+                        ngettext("Ihre %(n)s Datei wird gelöscht.", "Ihre %(n)s Dateien werden gelöscht.", files)
+                        % {"n": files},
+                        ngettext(
+                            "%(n)s geplante Beratung entfällt.", "%(n)s geplante Beratungen entfallen.", consultations
+                        )
+                        % {"n": consultations},
+                        _(
+                            "Die OParl-Schnittstelle meldet sie als gelöscht, die Drucksachennummer bleibt vergeben. "
+                            "Das lässt sich nicht rückgängig machen."
+                        ),
+                    ]
+                ),
                 button=_("Vorlage löschen"),
                 action=request.path,
                 back=back,
