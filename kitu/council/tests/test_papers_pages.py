@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import login, make_user
 from kitu.accounts.roles import Role
@@ -170,6 +171,9 @@ def test_unknown_towns_and_impossible_ids_are_404(office_client: Client, council
 
 def test_create_a_paper_with_the_next_reference(office_client: Client, council_world: dict[str, Any]) -> None:
     cw = council_world
+    year = timezone.localdate().year
+    expected = "BV/0151/2026" if year == 2026 else f"BV/0001/{year}"
+    assert f"für eine Beschlussvorlage jetzt {expected}" in office_client.get(BASE + "neu/").content.decode()
     response = office_client.post(
         BASE + "neu/",
         paper_data(

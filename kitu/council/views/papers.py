@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -119,6 +120,10 @@ def office_papers(request: HttpRequest, slug: str) -> HttpResponse:
 def office_paper_new(request: HttpRequest, slug: str) -> HttpResponse:
     body = _office(request, slug)
     form = PaperForm(request.POST if request.method == "POST" else None, body=body)
+    example = services.next_reference(body, PaperType.RESOLUTION, timezone.localdate().year)
+    form.fields["reference"].help_text = _(
+        "leer lassen: die nächste freie Nummer der Art und des Jahres (für eine Beschlussvorlage jetzt %(ref)s)"
+    ) % {"ref": example}
     if form.is_bound and form.is_valid():
         try:
             paper = services.paper_create(actor=request.user, body=body, **form.service_data())
