@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.models import FrameworkContract
+from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 from kitu.members.models import CostCentre, Member, Site
@@ -85,8 +86,34 @@ def callable_from(contract: FrameworkContract, member: Member, day: dt.date) -> 
         )
 
 
-def check_line(line: CartLine, member: Member, day: dt.date) -> FrameworkContract:
-    """A cart line may still be ordered; its contract."""
+# Where a mini-competition for a lot is started (a URL for lot and member): registered by the app that runs
+# them (kitu.competitions, in its AppConfig.ready), so that orders need not import it.
+competition_start_url: Callable[[Lot, Member], str] | None = None
+
+
+class CompetitionRequired(DomainError):
+    """A line of a lot that is called off only after a mini-competition among its suppliers (§ 21 (5) VgV);
+    ``link`` leads to where one is started."""
+
+    def __init__(self, lot: Lot, member: Member) -> None:
+        super().__init__(
+            _(
+                "Los %(lot)s des Rahmenvertrags %(number)s hat mehrere Lieferanten und wird nur nach einem "
+                "Kleinwettbewerb abgerufen; bitte starten Sie einen Kleinwettbewerb für diese Positionen."
+            )
+            % {"lot": lot.number, "number": lot.contract.number},
+            field="competition",
+        )
+        self.lot = lot
+        self.link = competition_start_url(lot, member) if competition_start_url else ""
+
+
+def check_line(line: CartLine, member: Member, day: dt.date, *, awarded: bool = False) -> FrameworkContract:
+    """A cart line may still be ordered; its contract. ``awarded``: the lines come from the award of a
+    mini-competition, which is what a lot that requires one asks for."""
+    lot = line.article.lot if line.article is not None else line.lot
+    if not awarded and lot is not None and lot.requires_competition:
+        raise CompetitionRequired(lot, member)
     if line.article is None:
         assert line.lot is not None  # constraint orders_cartline_article_or_placeholder
         callable_from(line.lot.contract, member, day)
@@ -277,13 +304,16 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
         return []
     return list(
         CartLine.objects.filter(cart=cart)
-        .select_related("article__contract", "article__lot", "lot__contract", "site", "cost_centre")
+        .select_related("article__contract", "article__lot__contract", "lot__contract", "site", "cost_centre")
         .prefetch_related("article__scale_prices")
     )
 
 
-def build(actor: Any, member: Member, cart: Cart, lines: list[CartLine], day: dt.date) -> Plan:
-    """The plan of the checkout of ``lines``: what every order will be, and what keeps it from being sent."""
+def build(
+    actor: Any, member: Member, cart: Cart, lines: list[CartLine], day: dt.date, *, awarded: bool = False
+) -> Plan:
+    """The plan of the checkout of ``lines``: what every order will be, and what keeps it from being sent.
+    ``awarded``: the lines are a mini-competition's award (see check_line)."""
     if not can_order_for(actor, member):
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
     member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
@@ -297,7 +327,7 @@ def build(actor: Any, member: Member, cart: Cart, lines: list[CartLine], day: dt
     contracts: dict[int, FrameworkContract] = {}
     for line in lines:
         try:
-            contract = check_line(line, member, day)
+            contract = check_line(line, member, day, awarded=awarded)
         except DomainError as exc:
             plan.problems.append(exc)
             continue

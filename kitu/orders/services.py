@@ -266,7 +266,20 @@ def checkout(
         )
     if plan.problems:
         raise plan.problems[0]
-    policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
+    orders = place(actor=actor, plan=plan, now=now)
+    CartLine.objects.filter(cart=cart).delete()
+    return orders
+
+
+@transaction.atomic
+def place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
+    """Write the planned orders of a checked plan (no problems left): numbers, lines, the volume reserved,
+    the approval rule applied. The checkout uses it, and so does a mini-competition's award."""
+    _require_orderer(actor, plan.member)
+    if plan.problems:
+        raise plan.problems[0]
+    day = timezone.localdate(now)
+    policy = ApprovalPolicy.objects.filter(member=plan.member).first() or ApprovalPolicy(member=plan.member)
     orders = []
     for planned in plan.orders:
         order = planned.order
@@ -291,7 +304,6 @@ def checkout(
             actor=actor, instance=order, action="create", after={"total": str(order.total), "status": order.status}
         )
         orders.append(order)
-    CartLine.objects.filter(cart=cart).delete()
     return orders
 
 
