@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import make_member, make_user
 from kitu.accounts.roles import Role
@@ -103,7 +105,6 @@ def test_subscription_warning_reads_billing(world: dict[str, Any]) -> None:
     ended.save()
     assert not services.subscription_missing(member)
     assert services.subscription_missing(world["zeitz"])
-    assert Decimal("0") == Decimal(0)
 
 
 # --- settings ------------------------------------------------------------------------------------------------
@@ -470,3 +471,29 @@ def test_deleted_rows_are_not_changed(w: dict[str, Any]) -> None:
         services.person_save(actor=office(w), body=w["body"], person=person, family_name="X", given_name="Y")
     person.refresh_from_db()
     assert person.family_name == "Person"
+
+
+@given(
+    lat=st.decimals(min_value=-90, max_value=90, places=6, allow_nan=False),
+    lon=st.decimals(min_value=-180, max_value=180, places=6, allow_nan=False),
+    comma=st.booleans(),
+)
+def test_any_point_in_range_becomes_geojson_longitude_first(lat: Decimal, lon: Decimal, comma: bool) -> None:
+    text = (lambda d: str(d).replace(".", ",")) if comma else str
+    feature = services.point(text(lat), text(lon), "Rathaus")
+    assert feature is not None and feature["geometry"]["coordinates"] == [float(lon), float(lat)]
+
+
+@given(value=st.one_of(st.decimals(allow_nan=True, allow_infinity=True), st.text(max_size=12)))
+def test_anything_else_is_refused_naming_the_field(value: Any) -> None:
+    text = str(value)
+    try:
+        number = Decimal(text.strip().replace(",", "."))
+    except ArithmeticError:
+        number = None
+    fits = number is not None and number.is_finite() and -90 <= number <= 90
+    if fits or not text.strip():
+        return  # a fitting latitude (or an empty one, paired with a longitude below) is not refused here
+    with pytest.raises(DomainError) as refused:
+        services.point(text, "10")
+    assert refused.value.field == "lat"
