@@ -1,6 +1,6 @@
 """Demo in-house award (§ 108 GWB): KID Magdeburg GmbH as the cooperative's controlled entity with four years
 of turnover, an awarded contract for hosting and operating specialist procedures (its catalog loaded through
-the real importer) and a second award still in draft. The figures and the control facts are invented for the
+the real importer). The figures and the control facts are invented for the
 demo (marked "Demodaten")."""
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from kitu.members.models import Member
 
 KID = "KID Magdeburg GmbH"
 AWARD_NUMBER = "IH-{year}-01"
-DRAFT_NUMBER = "IH-{year}-02"
 # (years before the award year, turnover with the controlling authorities, total turnover) in EUR
 TURNOVER = (
     (4, Decimal("39850000.00"), Decimal("45700000.00")),
@@ -111,7 +110,7 @@ def _catalog(admin: User, contract: FrameworkContract, supplier: Supplier) -> No
 
 
 def seed_inhouse(admin: User, today: dt.date | None = None) -> int:
-    """Create the demo in-house entity and awards that are missing; returns how many awards were created."""
+    """Create the demo in-house entity and award when missing; returns how many awards were created."""
     today = today or timezone.localdate()
     year = today.year
     number = AWARD_NUMBER.format(year=year)
@@ -133,17 +132,6 @@ def seed_inhouse(admin: User, today: dt.date | None = None) -> int:
     )
     _catalog(admin, award.contract, supplier)
     inhouse.award_decide(actor=admin, award=award, today=today)
-    draft = inhouse.award_save(
-        actor=admin,
-        entity=entity,
-        number=DRAFT_NUMBER.format(year=year),
-        subject="Betrieb der E-Akte-Plattform",
-        description="Demodaten: Entwurf, noch nicht vergeben.",
-        value=Decimal("850000.00"),
-        starts_on=dt.date(year + 1, 1, 1),
-        ends_on=dt.date(year + 4, 12, 31),
-        members=members[:5],
-    )
-    InHouseAward.objects.filter(pk__in=[award.pk, draft.pk]).update(is_demo=True)
-    FrameworkContract.objects.filter(pk__in=[award.contract_id, draft.contract_id]).update(is_demo=True)
-    return 2
+    InHouseAward.objects.filter(pk=award.pk).update(is_demo=True)
+    FrameworkContract.objects.filter(pk=award.contract_id).update(is_demo=True)
+    return 1

@@ -1,5 +1,5 @@
 """The demo in-house award (kitu/demo/inhouse.py): KID Magdeburg GmbH, four years of turnover, an awarded
-contract with a catalog the members order from, a draft; seeding twice creates nothing more."""
+contract with a catalog the members order from; seeding twice creates nothing more."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_inhouse_award(world: dict[str, Any]) -> None:
     today = dt.date(2026, 12, 6)
-    assert seed_inhouse(world["admin"], today=today) == 2
+    assert seed_inhouse(world["admin"], today=today) == 1
     assert seed_inhouse(world["admin"], today=today) == 0
-    awarded, draft = InHouseAward.objects.order_by("pk")
-    assert (awarded.contract.number, awarded.status, draft.status) == ("IH-2026-01", "awarded", "draft")
+    (awarded,) = InHouseAward.objects.all()
+    assert (awarded.contract.number, awarded.status, awarded.is_demo) == ("IH-2026-01", "awarded", True)
     assert list(InHouseTurnover.objects.order_by("year").values_list("year", flat=True)) == [2022, 2023, 2024, 2025]
     activity = awarded.assessment["activity"]
     assert [y["year"] for y in activity["years"]] == [2023, 2024, 2025]
