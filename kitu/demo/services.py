@@ -22,6 +22,7 @@ from .contracts import seed_contracts
 from .council import seed_council
 from .data import COOPERATIVE, DEMO_PASSWORD, DEMO_USERS, MEMBERS, DemoMember, DemoUser
 from .defects import seed_defects
+from .inhouse import seed_inhouse
 from .orders import seed_baskets, seed_orders
 from .workgroups import seed_workgroups
 
@@ -119,6 +120,7 @@ def seed() -> dict[str, int]:
         "defects": 0,
         "services": 0,
         "council": 0,
+        "inhouse": 0,
     }
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
@@ -139,6 +141,7 @@ def seed() -> dict[str, int]:
     created["defects"] = seed_defects()
     created["services"] = seed_billing()
     created["council"] = seed_council(admin)  # after the logins: the council office works in it
+    created["inhouse"] = seed_inhouse(admin)  # KID Magdeburg GmbH: entity, turnover, an awarded contract
     return created
 
 

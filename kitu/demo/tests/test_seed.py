@@ -83,7 +83,7 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
         assert user.check_password("KITU-Demo-2026!")
         assert set(user.role_assignments.values_list("role", flat=True)) == set(spec.roles)
     assert {c.state for c in FrameworkContract.objects.all()} == {ContractState.ACTIVE}
-    assert Article.objects.filter(is_active=True).count() == 180
+    assert Article.objects.filter(is_active=True).count() == 185  # 180 + 5 in-house services
     open_campaign, past = Campaign.objects.order_by("-closes_on")
     assert (open_campaign.state, past.state) == (CampaignState.OPEN, CampaignState.EVALUATED)
     assert all(c.is_demo for c in (open_campaign, past))
