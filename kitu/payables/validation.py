@@ -47,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 CII_XSD = HERE / "xsd" / "cii-d16b" / "uncefact" / "data" / "standard" / "CrossIndustryInvoice_100pD16B.xsd"
 
 
+@functools.cache
 def _facturx_dir() -> Path:
     import facturx  # noqa: PLC0415  (the package data is the point, loaded once)
 
