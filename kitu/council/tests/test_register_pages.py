@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import ROLES, login, make_user
+from conftest import ROLES, login, make_member, make_user
 from kitu.accounts.models import RoleAssignment
 from kitu.accounts.roles import Role
 from kitu.billing.models import Service, Subscription
@@ -362,6 +362,13 @@ def test_the_cooperative_switches_a_town_on(world: dict[str, Any]) -> None:
     found = client.get(url("council_setup"), {"q": "zeit"}).content.decode()
     assert "für Stadt Zeitz freischalten" in found and "für Stadt Wernigerode freischalten" not in found
     assert client.get(url("council_setup_enable", HUGE)).status_code == 404
+    many = client.get(url("council_setup"), {"q": "Zeitz"})
+    assert many.context["more"] == 0
+    for n in range(51):
+        make_member(f"Gemeinde Musterdorf {n:02d}", admin=world["admin"])
+    capped = client.get(url("council_setup"))
+    assert len(capped.context["without_system"]) == 50 and capped.context["more"] == 2  # 51 + Zeitz
+    assert "… und 2 weitere Mitglieder: bitte oben nach dem Namen suchen." in capped.content.decode()
     # with a running subscription there is no warning
     service = Service.objects.create(
         code="ratsinfo", name="Ratsinformationssystem", category="council", pricing="flat", contract_reference="Y"

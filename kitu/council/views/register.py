@@ -540,6 +540,9 @@ def office_location_delete(request: HttpRequest, slug: str, location_id: int) ->
 # --- the cooperative switches the system on ------------------------------------------------------------
 
 
+SETUP_LIST_LIMIT = 50  # towns without the system listed at once; the search finds the others
+
+
 def _coop_admin(request: HttpRequest) -> None:
     if not is_coop_admin(request.user):
         raise DjangoPermissionDenied
@@ -551,13 +554,15 @@ def council_setup(request: HttpRequest) -> HttpResponse:
     search = SetupSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     members = selectors.setup_members(q)
+    without = [m for m in members if not hasattr(m, "council_body")]
     return render(
         request,
         "council/register/setup.html",
         {
             "search": search,
             "with_system": [m for m in members if hasattr(m, "council_body")],
-            "without_system": [m for m in members if not hasattr(m, "council_body")],
+            "without_system": without[:SETUP_LIST_LIMIT],
+            "more": max(0, len(without) - SETUP_LIST_LIMIT),
         },
     )
 
