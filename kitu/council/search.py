@@ -11,6 +11,7 @@ SQLite: every word of the query must occur in the text (case-insensitive substri
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Func, Q, QuerySet, Value
@@ -20,6 +21,7 @@ from .visibility import Visibility
 
 MAX_QUERY = 200  # characters of a query that are used; the rest is dropped
 MAX_WORDS = 12  # words of a query on SQLite (each one a LIKE)
+MAX_RANKED = 1000  # matches ranked best first; beyond, newest first (and the count stops there)
 
 # The stored vector of migration 0003 (PostgreSQL only), and the query with the configuration as a constant.
 # The search runs on the paper table itself (never as a subquery of another table), so the name is fixed.
@@ -55,18 +57,21 @@ def matches(q: str) -> _Matches:
     return _Matches(_vector(), _tsquery(q))
 
 
-def search_papers(visibility: Visibility, raw_query: object) -> QuerySet[Paper]:
-    """The papers this reader may see that match the query, best first (newest first without a query)."""
+@dataclass(frozen=True)
+class SearchResult:
+    papers: QuerySet[Paper]
+    total: int  # the number of matches, counted up to MAX_RANKED + 1 when there is a query
+    ranked: bool  # best first (else newest first)
+
+    @property
+    def capped(self) -> bool:
+        return self.total > MAX_RANKED
+
+
+def _matching(visibility: Visibility, q: str) -> QuerySet[Paper]:
     papers = visibility.papers()
-    q = clean_query(raw_query)
-    if not q:
-        return papers.order_by("-date", "-reference")
     if connection.vendor == "postgresql":
-        return (
-            papers.filter(matches(q))
-            .annotate(rank=Func(_vector(), _tsquery(q), function="ts_rank", output_field=FloatField()))
-            .order_by("-rank", "-date", "-reference")
-        )
+        return papers.filter(matches(q))
     for word in q.split()[:MAX_WORDS]:
         # SQLite folds the case of ASCII letters only: the usual spellings of umlaut words are tried too.
         spellings = {word.lower(), word.capitalize(), word.upper()}
@@ -74,4 +79,26 @@ def search_papers(visibility: Visibility, raw_query: object) -> QuerySet[Paper]:
         for spelling in spellings:
             match |= Q(search_text__contains=spelling)
         papers = papers.filter(match)
-    return papers.order_by("-date", "-reference")
+    return papers
+
+
+def search(visibility: Visibility, raw_query: object) -> SearchResult:
+    """The papers this reader may see that match the query. Up to MAX_RANKED matches come best first
+    (PostgreSQL ranks them); more (a word in most papers) come newest first, and are counted only up to
+    MAX_RANKED + 1 — ranking and counting thousands of long texts would take the page seconds."""
+    q = clean_query(raw_query)
+    newest = ("-date", "-reference")
+    if not q:
+        papers = visibility.papers().order_by(*newest)
+        return SearchResult(papers, papers.count(), ranked=False)
+    found = _matching(visibility, q)
+    total = found.order_by()[: MAX_RANKED + 1].count()
+    if total > MAX_RANKED or connection.vendor != "postgresql":
+        return SearchResult(found.order_by(*newest), total, ranked=False)
+    rank = Func(_vector(), _tsquery(q), function="ts_rank", output_field=FloatField())
+    return SearchResult(found.annotate(rank=rank).order_by("-rank", *newest), total, ranked=True)
+
+
+def search_papers(visibility: Visibility, raw_query: object) -> QuerySet[Paper]:
+    """The papers of :func:`search`, in its order."""
+    return search(visibility, raw_query).papers

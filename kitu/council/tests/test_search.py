@@ -1,8 +1,9 @@
 """Paper search: over reference, subject and file text, only within what the reader may see, hostile input
-answered with a page, pagination; on PostgreSQL the german full-text index of migration 0002 is used."""
+answered with a page, pagination; on PostgreSQL the stored german vector of migration 0003 and its index are used."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,8 +13,10 @@ from django.urls import reverse
 
 from conftest import ROLES, login, make_user
 from kitu.accounts.roles import Role
+from kitu.council import search as search_module
 from kitu.council.models import File, Paper
 from kitu.council.search import MAX_QUERY, clean_query, matches, search_papers
+from kitu.council.views import public as public_views
 from kitu.council.visibility import Visibility
 
 from .factories import consult, make_file, make_paper
@@ -192,3 +195,26 @@ def test_file_text_of_a_non_public_file_of_a_public_paper_is_not_found(indexed: 
     consult(indexed["public_paper"], indexed["secret_item"], indexed["council"])
     assert refs(Client(), "Begruendung") == set()
     assert refs(as_user(indexed, "councillor"), "Begruendung") == {"BV/0044/2026"}
+
+
+def test_very_many_matches_come_newest_first_and_the_count_stops(
+    indexed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "MAX_RANKED", 10)
+    monkeypatch.setattr(public_views, "MAX_RANKED", 10)
+    item = indexed["public_item"]
+    for n in range(25):
+        paper = make_paper(
+            indexed["body"], f"MI/{n:04d}/2026", f"Mitteilung Spielplatz {n}", date=dt.date(2026, 1, 1 + n)
+        )
+        consult(paper, item, indexed["council"])
+        index(paper)
+    result = search_module.search(Visibility.public(indexed["body"]), "Spielplatz")
+    assert (result.total, result.capped, result.ranked) == (11, True, False)
+    assert [p.reference for p in result.papers[:2]] == ["MI/0024/2026", "MI/0023/2026"]
+    text = found(Client(), "Spielplatz")
+    assert "Mehr als 10 Vorlagen zu „Spielplatz“ gefunden, die neuesten zuerst." in text
+    assert text.count("Mitteilung Spielplatz") == 11  # the pages end where the count stopped
+    narrow = search_module.search(Visibility.public(indexed["body"]), "Katzenteich")
+    assert (narrow.total, narrow.capped) == (1, False)
+    assert narrow.ranked is (connection.vendor == "postgresql")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,12 +22,24 @@ from django.views.decorators.http import require_GET
 
 from .. import ics, selectors
 from ..models import Body
-from ..search import MAX_QUERY, clean_query, search_papers
+from ..search import MAX_QUERY, MAX_RANKED, clean_query, search
 from ..visibility import Level, Visibility
 
 PAPERS_PER_PAGE = 20
 ICAL_PAST_DAYS = 365  # the feed: meetings of the past year and all to come
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class CountedPaginator(Paginator):
+    """Pages of a list whose length is already known (counted, and capped, once by the search)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
 
 
 def _body(slug: str) -> Body:
@@ -104,11 +118,23 @@ def papers(request: HttpRequest, slug: str) -> HttpResponse:
     body = _body(slug)
     visibility = Visibility.for_user(request.user, body)
     q = clean_query(request.GET.get("q", ""))
-    found = search_papers(visibility, q).only("pk", "reference", "name", "date", "paper_type", "public")
-    page = Paginator(found, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    result = search(visibility, q)
+    found = result.papers.only("pk", "reference", "name", "date", "paper_type", "public")
+    page = CountedPaginator(found, PAPERS_PER_PAGE, total=result.total).get_page(request.GET.get("page"))
     query = urlencode({"q": q}) if q else ""
     closed = selectors.closed_paper_ids(body, list(page.object_list)) if visibility.level is not Level.PUBLIC else set()
-    context = _context(request, body, nav="papers", q=q, query=query, page=page, max_query=MAX_QUERY, closed=closed)
+    context = _context(
+        request,
+        body,
+        nav="papers",
+        q=q,
+        query=query,
+        page=page,
+        max_query=MAX_QUERY,
+        closed=closed,
+        result=result,
+        max_ranked=MAX_RANKED,
+    )
     return render(request, "council/public/papers.html", context)
 
 
