@@ -148,15 +148,16 @@ def closed_paper_ids(body: Body, papers: list[Paper]) -> set[int]:
 
 
 def paper_consultations(visibility: Visibility, paper: Paper) -> list[ConsultationRow]:
-    visible_items = set(visibility.agenda_items().values_list("pk", flat=True))
-    rows = []
-    consultations = (
+    consultations = list(
         visibility.consultations()
         .filter(paper=paper)
         .select_related("agenda_item__meeting")
         .prefetch_related("organizations")
         .order_by("order", "pk")
     )
+    item_ids = [c.agenda_item_id for c in consultations if c.agenda_item_id]
+    visible_items = set(visibility.agenda_items().filter(pk__in=item_ids).values_list("pk", flat=True))
+    rows = []
     for consultation in consultations:
         item = consultation.agenda_item if consultation.agenda_item_id in visible_items else None
         meeting = item.meeting if item is not None else None

@@ -320,3 +320,20 @@ def test_councillor_and_office_find_their_way_on(council_world: dict[str, Any]) 
     assert reverse("council:office", args=["wernigerode"]) in office
     public = Client().get(town).content.decode()
     assert reverse("council:councillor_home") not in public and "/sitzungsdienst/" not in public
+
+
+def test_ical_feed_follows_every_change(council_world: dict[str, Any]) -> None:
+    w = council_world
+    url = reverse("council:ical", args=["wernigerode"])
+    assert b"Vergabe Winterdienst" not in Client().get(url).content
+    item = w["committee_item"]
+    item.public = True
+    item.save()
+    assert "Vergabe Winterdienst" in Client().get(url).content.decode().replace("\r\n ", "")
+    meeting = w["invited"]
+    meeting.name = "Sondersitzung Bauausschuss"
+    meeting.save()
+    assert "Sondersitzung Bauausschuss" in Client().get(url).content.decode().replace("\r\n ", "")
+    meeting.deleted = True
+    meeting.save()
+    assert "Sondersitzung" not in Client().get(url).content.decode().replace("\r\n ", "")

@@ -8,11 +8,14 @@ Every page reads through ``Visibility.for_user``: a councillor of the town or it
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -27,6 +30,7 @@ from ..visibility import Level, Visibility
 
 PAPERS_PER_PAGE = 20
 ICAL_PAST_DAYS = 365  # the feed: meetings of the past year and all to come
+ICAL_CACHE_SECONDS = 3600  # the feed is built once per change (its version is in the cache key)
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -228,14 +232,27 @@ def file(request: HttpRequest, slug: str, file_id: int, file_name: str) -> FileR
     return response
 
 
+def _ical_version(public: Visibility) -> str:
+    """Changes whenever the feed would: the day (the window moves), any meeting, agenda item or place."""
+    meetings = public.meetings().aggregate(n=Count("pk"), last=Max("modified"))
+    items = public.agenda_items().aggregate(n=Count("pk"), last=Max("modified"))
+    places = public.locations().aggregate(n=Count("pk"), last=Max("modified"))
+    parts = [timezone.localdate(), *meetings.values(), *items.values(), *places.values()]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 @require_GET
 def ical(request: HttpRequest, slug: str) -> HttpResponse:
     """The public meetings as an iCalendar feed: always the public view, whoever asks."""
     body = _body(slug)
     public = Visibility.public(body)
-    since = timezone.now() - dt.timedelta(days=ICAL_PAST_DAYS)
-    meetings = public.meetings().filter(start__gte=since).select_related("body", "location").order_by("start")
-    content = ics.calendar(meetings, name=f"Sitzungen {body.name}", visibility=public)
+    key = f"council:ical:{body.pk}:{_ical_version(public)}"
+    content = cache.get(key)
+    if content is None:
+        since = timezone.now() - dt.timedelta(days=ICAL_PAST_DAYS)
+        meetings = public.meetings().filter(start__gte=since).select_related("body", "location").order_by("start")
+        content = ics.calendar(meetings, name=f"Sitzungen {body.name}", visibility=public)
+        cache.set(key, content, ICAL_CACHE_SECONDS)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="sitzungen-{body.slug}.ics"'
     response["Cache-Control"] = "public, max-age=900"
