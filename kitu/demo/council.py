@@ -857,8 +857,24 @@ def _paper_create(
     return paper
 
 
-def _at(days: int, hour: int) -> dt.datetime:
+# The body's meeting day (Monday = 0) and its name in the genitive ("Sitzung des …").
+WEEKDAY = {"SR": 3, "HFA": 3, "BUA": 1, "BKS": 2, "OA": 0}
+GENITIVE = {
+    "SR": "Stadtrates",
+    "HFA": "Haupt- und Finanzausschusses",
+    "BUA": "Bau- und Umweltausschusses",
+    "BKS": "Ausschusses für Bildung, Kultur und Soziales",
+    "OA": "Ordnungsausschusses",
+}
+HOLIDAYS = {(12, 24), (12, 25), (12, 26), (12, 31), (1, 1)}  # no council meets then
+
+
+def _at(days: int, organization: str, hour: int) -> dt.datetime:
+    """``days`` from today, moved on to the body's meeting day (at most six days) and past the holidays."""
     day = timezone.localdate() + dt.timedelta(days=days)
+    day += dt.timedelta(days=(WEEKDAY[organization] - day.weekday()) % 7)
+    while (day.month, day.day) in HOLIDAYS:
+        day += dt.timedelta(days=7)
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=BERLIN)
 
 
@@ -872,13 +888,13 @@ def _meeting(
     group_of: dict[int, str],
 ) -> Meeting:
     organization = orgs[spec.organization]
-    start = _at(spec.days, spec.hour)
+    start = _at(spec.days, spec.organization, spec.hour)
     end = start + dt.timedelta(hours=3)
     locations = list(body.locations.order_by("pk"))
     meeting = meeting_services.meeting_create(
         actor=office,
         body=body,
-        name=f"{spec.number}. Sitzung des {'Stadtrates' if spec.organization == 'SR' else organization.name}",
+        name=f"{spec.number}. Sitzung des {GENITIVE[spec.organization]}",
         start=start,
         end=end,
         location=locations[spec.location],
@@ -895,7 +911,7 @@ def _meeting(
                 actor=office, meeting=meeting, name=FREE_ITEMS[item_spec.free], public=item_spec.public
             )
         items.append((item, item_spec))
-    past = spec.days < 0
+    past = start < timezone.now()
     invited = start - dt.timedelta(days=14) if past else timezone.now()
     meeting_services.meeting_invite(actor=office, meeting=meeting, now=invited)
     meeting.refresh_from_db()
