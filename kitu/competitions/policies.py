@@ -1,0 +1,37 @@
+"""Who starts a mini-competition for a member, who follows and evaluates it, which supplier answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kitu.accounts.policies import is_coop_staff
+from kitu.members.models import Member
+from kitu.orders.policies import can_order_for, order_member_org_ids, supplier_org_ids
+
+from .models import Competition, Status
+
+
+def can_request(user: Any, member: Member) -> bool:
+    """Requesters and member admins of the member (who may order for it)."""
+    return can_order_for(user, member)
+
+
+def can_evaluate(user: Any, competition: Competition) -> bool:
+    """Send, score and award: who may order for the member."""
+    return can_order_for(user, competition.member)
+
+
+def reads_as_member(user: Any, competition: Competition) -> bool:
+    """The member's staff (requesters, approvers, admins) and the cooperative's office follow it."""
+    return is_coop_staff(user) or competition.member.organisation_id in order_member_org_ids(user)
+
+
+def invited_supplier_id(user: Any, competition: Competition) -> int | None:
+    """The invited supplier the user answers for (none for a draft)."""
+    if competition.status == Status.DRAFT:
+        return None
+    orgs = supplier_org_ids(user)
+    if not orgs:
+        return None
+    invitation = competition.invitations.filter(supplier__organisation_id__in=orgs).first()
+    return invitation.supplier_id if invitation else None

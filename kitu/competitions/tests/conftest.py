@@ -1,0 +1,111 @@
+"""A framework contract called off by mini-competition whose lot 1 has three suppliers (the world's
+"Beispiel IT GmbH", "Harz Systemhaus GmbH", "Saale Digital GmbH", each with a portal user), eligible:
+Wernigerode (with order_world's approval rule: up to 1,000 EUR without approval, one step above)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.utils import timezone
+
+from conftest import make_user
+from kitu.accounts.models import Organisation, OrgKind
+from kitu.accounts.roles import Role
+from kitu.competitions import services
+from kitu.competitions.models import Competition
+from kitu.contracts import services as contract_services
+from kitu.contracts.models import FrameworkContract, Supplier
+
+
+def make_supplier(name: str, email: str) -> tuple[Supplier, Any]:
+    org = Organisation.objects.create(kind=OrgKind.SUPPLIER, name=name)
+    supplier = Supplier.objects.create(
+        organisation=org, street="Markt 2", postcode="06108", city="Halle", order_email=f"orders@{email}"
+    )
+    return supplier, make_user(f"portal@{email}", [(org, Role.SUPPLIER_USER)])
+
+
+@pytest.fixture
+def comp_world(order_world: dict[str, Any]) -> dict[str, Any]:
+    w = order_world
+    admin = w["admin"]
+    first = w["supplier"]
+    harz, harz_user = make_supplier("Harz Systemhaus GmbH", "harz.example")
+    saale, saale_user = make_supplier("Saale Digital GmbH", "saale.example")
+    _outsider, outsider_user = make_supplier("Fremd GmbH", "fremd.example")
+    contract = contract_services.contract_save(
+        actor=admin,
+        number="RV-2026-07",
+        title="Arbeitsplatzrechner",
+        legal_basis="vgv21",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2028, 12, 31),
+        call_off_mode="mini_competition",
+        suppliers=[first, harz, saale],
+        eligible_members=[w["wernigerode"], w["zeitz"]],
+    )
+    lot = contract_services.lot_save(actor=admin, contract=contract, number=1, title="Rechner", supplier=first)
+    lot.other_suppliers.set([harz, saale])
+    limit = contract_services.limit_save(actor=admin, lot=lot, max_quantity=100, max_value=Decimal("50000"))
+    contract_services.contract_publish(actor=admin, contract=contract)
+    return {
+        **w,
+        "mc_contract": FrameworkContract.objects.get(pk=contract.pk),
+        "mc_lot": lot,
+        "mc_limit": limit,
+        "harz": harz,
+        "saale": saale,
+        "harz_user": harz_user,
+        "saale_user": saale_user,
+        "outsider_user": outsider_user,
+        "first_user": w["users"]["supplier_user"],
+    }
+
+
+def future(days: int = 5) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
+
+
+def make_competition(w: dict[str, Any], *, send: bool = True, criteria: Any = None) -> Competition:
+    competition = services.competition_create(
+        actor=w["users"]["requester"],
+        member=w["wernigerode"],
+        lot=w["mc_lot"],
+        title="20 Arbeitsplatzrechner",
+        delivery_date=timezone.localdate() + dt.timedelta(days=30),
+        deadline=future(),
+        lines=[
+            services.LineInput(description="Rechner Typ A", quantity=10),
+            services.LineInput(description="Monitor 24 Zoll", quantity=4),
+        ],
+        criteria=criteria if criteria is not None else [("Lieferzeit", 30)],
+    )
+    if send:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.competition_send(actor=w["users"]["requester"], competition=competition)
+    return Competition.objects.get(pk=competition.pk)
+
+
+def pdf_file(name: str = "angebot.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 Angebot", content_type="application/pdf")
+
+
+def submit(w: dict[str, Any], competition: Competition, user_key: str, prices: tuple[str, str]) -> Any:
+    lines = list(competition.lines.all())
+    return services.offer_submit(
+        actor=w[user_key],
+        competition=competition,
+        delivery_date=timezone.localdate() + dt.timedelta(days=20),
+        prices={lines[0].pk: prices[0], lines[1].pk: prices[1]},
+        document=pdf_file(),
+    )
+
+
+def pass_deadline(competition: Competition) -> Competition:
+    Competition.objects.filter(pk=competition.pk).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    return Competition.objects.get(pk=competition.pk)
