@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kitu.council",
     "kitu.billing",
     "kitu.payables",
+    "kitu.competitions",
     "kitu.tasks",
     "kitu.demo",
 ]
