@@ -285,6 +285,7 @@ def award_save(
         call_off_mode=CallOffMode.DIRECT,
         suppliers=[supplier],
         eligible_members=members,
+        through_inhouse_award=True,
     )
     lot = contract.lots.filter(number=1).first()
     lot = contract_services.lot_save(

@@ -24,6 +24,7 @@ from .models import (
     ContractDocument,
     ContractState,
     FrameworkContract,
+    InHouseAward,
     LegalBasis,
     Lot,
     Supplier,
@@ -162,9 +163,12 @@ def contract_save(
     contract: FrameworkContract | None = None,
     suppliers: list[Supplier] | None = None,
     eligible_members: list[Member] | None = None,
+    through_inhouse_award: bool = False,
     **fields: Any,
 ) -> FrameworkContract:
-    """Create (``contract`` None) or change a contract, checking the term against the legal basis."""
+    """Create (``contract`` None) or change a contract, checking the term against the legal basis. A contract
+    backing an in-house award changes only with its award (``through_inhouse_award``, kitu.contracts.inhouse):
+    its supplier, members and term are part of the § 108 GWB test."""
     _require_manager(actor)
     created = contract is None
     if contract is None:
@@ -172,6 +176,10 @@ def contract_save(
         before = None
     else:
         contract = FrameworkContract.objects.select_for_update().get(pk=contract.pk)
+        if not through_inhouse_award and InHouseAward.objects.filter(contract=contract).exists():
+            raise DomainError(
+                _("Dieser Vertrag beruht auf einer Inhouse-Vergabe und wird nur mit ihr geändert."), field="number"
+            )
         before = _contract_snapshot(contract)
     for key, value in fields.items():
         if key not in CONTRACT_FIELDS:

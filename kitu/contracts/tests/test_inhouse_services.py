@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from conftest import make_member
 from kitu.contracts import inhouse, inhouse_pdf
+from kitu.contracts import services as contract_services
 from kitu.contracts.models import ContractState, InHouseAward, InHouseDocument, InHouseTurnover
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.models import AuditEntry
@@ -58,6 +59,10 @@ def test_an_award_creates_its_framework_contract(inhouse_world: dict[str, Any]) 
     contract.refresh_from_db()
     assert contract.title == "Rechenzentrum" and contract.eligible_members.count() == 2
     assert contract.limits.get().max_value == Decimal("600000.00")
+    # not behind the award's back through the contract pages
+    with pytest.raises(DomainError, match="beruht auf einer Inhouse-Vergabe"):
+        contract_services.contract_save(actor=w["admin"], contract=contract, eligible_members=[w["zeitz"]])
+    assert contract.eligible_members.count() == 2
 
 
 def test_awarding_freezes_the_test_and_releases_the_contract(inhouse_world: dict[str, Any]) -> None:
