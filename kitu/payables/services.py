@@ -149,7 +149,7 @@ def receive(*, actor: Any, data: bytes, timing: Timing | None = None) -> Inbound
         tax_total=doc.tax_total,
         gross_total=doc.gross_total,
         payable=doc.payable,
-        xml=checked.clean,
+        xml=data,  # the original as received (archiving); it passed the checks, so it holds no DTD
         validation={
             "valid": True,
             "syntax": checked.syntax,

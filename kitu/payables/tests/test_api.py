@@ -179,3 +179,9 @@ def test_who_sees_the_invoice(role_users: dict[str, Any], role: str) -> None:
 
 def test_unknown_id_answers_404(payables_world: dict[str, Any]) -> None:
     assert token_client(payables_world["users"]["supplier_user"]).get("/api/v1/inbound-invoices/999").status_code == 404
+
+
+def test_the_original_bytes_are_stored(payables_world: dict[str, Any]) -> None:
+    data = good_ubl().replace(b"<cbc:Note>", b"<!-- Kommentar des Lieferanten --><cbc:Note>", 1)
+    assert post_xml(token_client(payables_world["users"]["supplier_user"]), data).status_code == 201
+    assert bytes(InboundInvoice.objects.get().xml) == data
