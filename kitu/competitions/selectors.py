@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -66,13 +66,19 @@ def own_offer(user: Any, competition: Competition) -> Offer | None:
 
 def offers_opened(user: Any, competition: Competition) -> list[Offer]:
     """The offers, for the member and the office, once the deadline has passed; NotFound before."""
-    if not policies.reads_as_member(user, competition) or is_sealed(competition):
+    if not policies.reads_as_member(user, competition):
         raise NotFound("Die Angebote sind bis zum Ablauf der Frist versiegelt.")
-    return list(
-        Offer.objects.filter(competition=competition)
-        .select_related("supplier__organisation")
-        .prefetch_related("lines__line", "scores")
-    )
+    with transaction.atomic():
+        # Opening takes the lock every offer's write holds: an offer checked in time but not yet committed
+        # is waited for, and none can be written after the deadline (services._open_for_offers).
+        locked = Competition.objects.select_for_update(of=("self",)).get(pk=competition.pk)
+        if is_sealed(locked):
+            raise NotFound("Die Angebote sind bis zum Ablauf der Frist versiegelt.")
+        return list(
+            Offer.objects.filter(competition=competition, submitted_at__lt=locked.deadline)
+            .select_related("supplier__organisation")
+            .prefetch_related("lines__line", "scores")
+        )
 
 
 def offer_total(offer: Offer) -> Decimal:
