@@ -179,9 +179,17 @@ class _Stylesheets:
         return (out or "").encode("utf-8")
 
 
-@functools.cache
+_COMPILED: list[_Stylesheets] = []
+_COMPILING = threading.Lock()
+
+
 def stylesheets() -> _Stylesheets:
-    return _Stylesheets()
+    """The process's compiled stylesheets (compiled by the first caller; other threads wait for it)."""
+    if not _COMPILED:
+        with _COMPILING:
+            if not _COMPILED:
+                _COMPILED.append(_Stylesheets())
+    return _COMPILED[0]
 
 
 def _flag_is_error(flag: str | None) -> bool:
