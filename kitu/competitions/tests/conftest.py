@@ -17,7 +17,7 @@ from conftest import make_user
 from kitu.accounts.models import Organisation, OrgKind
 from kitu.accounts.roles import Role
 from kitu.competitions import services
-from kitu.competitions.models import Competition
+from kitu.competitions.models import Competition, Offer
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
 
@@ -107,5 +107,8 @@ def submit(w: dict[str, Any], competition: Competition, user_key: str, prices: t
 
 
 def pass_deadline(competition: Competition) -> Competition:
-    Competition.objects.filter(pk=competition.pk).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    """As if the time were now after the deadline: the offers were stamped before it."""
+    now = timezone.now()
+    Offer.objects.filter(competition=competition).update(submitted_at=now - dt.timedelta(seconds=2))
+    Competition.objects.filter(pk=competition.pk).update(deadline=now - dt.timedelta(seconds=1))
     return Competition.objects.get(pk=competition.pk)
