@@ -1,7 +1,7 @@
 """Inbound e-invoice benchmark (issue 20 part 3; docs/payables.md, docs/benchmarks.md).
 
 50 delivered orders of 20 lines; 1,000 supplier invoices of 20 lines each (half UBL, half CII, adapted from
-the official XRechnung samples in ../shared/data), every one validated (XSD, CEN EN 16931 XSLT with
+every one validated (XSD, CEN EN 16931 XSLT with
 saxonche, BR-DE rules, Leitweg-ID), routed, matched against order and goods receipt and stored:
 - service: ``services.receive`` for all of them, in one process (stylesheets compiled once, before timing);
   invoices per second and the share of the time spent in validation;
@@ -62,7 +62,7 @@ from kitu.core.actors import SYSTEM  # noqa: E402
 from kitu.members.models import LeitwegId  # noqa: E402
 from kitu.payables import services, validation  # noqa: E402
 from kitu.payables.models import InboundInvoice  # noqa: E402
-from kitu.payables.tests.xmlgen import Item, cii, ubl  # noqa: E402
+from kitu.payables.samples import Item, cii, ubl  # noqa: E402
 
 
 def setup() -> tuple[object, list[str], str]:
