@@ -1,8 +1,8 @@
 """Inbound e-invoice benchmark (issue 20 part 3; docs/payables.md, docs/benchmarks.md).
 
-50 delivered orders of 20 lines; 1,000 supplier invoices of 20 lines each (half UBL, half CII, adapted from
-every one validated (XSD, CEN EN 16931 XSLT with
-saxonche, BR-DE rules, Leitweg-ID), routed, matched against order and goods receipt and stored:
+50 delivered orders of 20 lines; 1,000 supplier invoices of 20 lines each (half UBL, half CII, built from the
+vendored official XRechnung sample 01.01a), every one validated (XSD, CEN EN 16931 XSLT with saxonche, BR-DE
+rules, Leitweg-ID), routed, matched against order and goods receipt and stored:
 - service: ``services.receive`` for all of them, in one process (stylesheets compiled once, before timing);
   invoices per second and the share of the time spent in validation;
 - API: ``BENCH_API`` (default 200) more through POST /api/v1/inbound-invoices with a token (Django's
