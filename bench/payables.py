@@ -54,7 +54,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from kitu.accounts.models import Organisation  # noqa: E402
+from kitu.accounts.models import Organisation, User  # noqa: E402
 from kitu.accounts.roles import OrgKind, Role  # noqa: E402
 from kitu.accounts.services import api_token_create  # noqa: E402
 from kitu.contracts.models import Supplier  # noqa: E402
@@ -65,7 +65,7 @@ from kitu.payables.models import InboundInvoice  # noqa: E402
 from kitu.payables.samples import Item, cii, ubl  # noqa: E402
 
 
-def setup() -> tuple[object, list[str], str]:
+def setup() -> tuple[User, list[str], str]:
     from conftest import make_member, make_published_contract, make_user
     from kitu.payables.tests.conftest import W_LEITWEG, make_order
 
