@@ -14,6 +14,7 @@ from kitu.accounts.roles import Role
 from kitu.billing.policies import can_use_billing
 from kitu.bundling.policies import can_manage_campaigns
 from kitu.bundling.selectors import answering_member_ids
+from kitu.competitions.selectors import competitions_for
 from kitu.council.selectors_register import office_bodies
 from kitu.defects.selectors import worked_services
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
@@ -45,6 +46,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("orders:list"), _("Bestellungen")))
     elif supplier_org_ids(user):
         items.append((reverse("orders:list"), _("Bestelleingang")))
+    if competitions_for(user).exists():
+        items.append((reverse("competitions:list"), _("Kleinwettbewerbe")))
     if can_manage_campaigns(user) or answering_member_ids(user):
         items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
     if is_staff_of_member_or_coop(user):
