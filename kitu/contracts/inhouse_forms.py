@@ -43,19 +43,16 @@ class EntityForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    control_confirmed = forms.BooleanField(
-        label=_("Das Kontrollkriterium ist erfüllt"),
-        required=False,
-        help_text=_(
-            "Ausschlaggebender Einfluss auf die strategischen Ziele und wesentlichen Entscheidungen; bei "
-            "gemeinsamer Kontrolle zusätzlich die Voraussetzungen des § 108 Abs. 5 GWB."
-        ),
-    )
+    control_confirmed = forms.BooleanField(label=_("Das Kontrollkriterium ist erfüllt"), required=False)
     control_note = forms.CharField(
         label=_("Begründung der Kontrolle"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("z. B. Gesellschaftsvertrag, Weisungsrechte, Besetzung der Organe"),
+        help_text=_(
+            "Ausschlaggebender Einfluss auf die strategischen Ziele und wesentlichen Entscheidungen, z. B. durch "
+            "Gesellschaftsvertrag, Weisungsrechte, Besetzung der Organe; bei gemeinsamer Kontrolle die "
+            "Voraussetzungen des § 108 Abs. 5 GWB."
+        ),
     )
     private_capital_free = forms.ChoiceField(
         label=_("Keine direkte private Kapitalbeteiligung?"), choices=CAPITAL_CHOICES, required=False
@@ -89,16 +86,15 @@ class TurnoverForm(forms.Form):
         label=_("Umsatz mit den kontrollierenden Auftraggebern (EUR)"), min_value=0, max_digits=14
     )
     total_turnover = EuroField(label=_("Gesamtumsatz (EUR)"), min_value=0, max_digits=14)
-    is_projection = forms.BooleanField(
-        label=_("Prognose statt Ist-Zahlen"),
-        required=False,
-        help_text=_("Nur wenn für die drei Jahre vor der Vergabe keine aussagekräftigen Zahlen vorliegen."),
-    )
+    is_projection = forms.BooleanField(label=_("Prognose statt Ist-Zahlen"), required=False)
     note = forms.CharField(
         label=_("Quelle oder Begründung"),
         max_length=300,
         required=False,
-        help_text=_("z. B. Jahresabschluss 2025; bei einer Prognose Pflicht (z. B. Wirtschaftsplan)."),
+        help_text=_(
+            "z. B. Jahresabschluss 2025. Eine Prognose nur, wenn für die drei Jahre vor der Vergabe keine "
+            "aussagekräftigen Ist-Zahlen vorliegen; dann ist ihre Grundlage Pflicht (z. B. Wirtschaftsplan)."
+        ),
     )
 
     prefix = "umsatz"
@@ -112,7 +108,7 @@ class AwardForm(forms.Form):
     value = EuroField(label=_("Auftragswert (EUR, netto)"), min_value=0, max_digits=14)
     starts_on = forms.DateField(label=_("Laufzeit von"), widget=DATE_INPUT)
     ends_on = forms.DateField(label=_("Laufzeit bis"), widget=DATE_INPUT)
-    members_all = select_all_field(_("alle auswählen"), _("Alle unten aufgeführten Mitglieder werden versorgt."))
+    members_all = select_all_field(_("alle Mitglieder versorgen"))
     members = forms.ModelMultipleChoiceField(
         label=_("versorgte Mitglieder"),
         queryset=Member.objects.none(),
