@@ -28,7 +28,7 @@ from kitu.contracts.models import (
     VolumeLimit,
 )
 from kitu.core.models import AuditEntry
-from kitu.orders.models import Order
+from kitu.orders.models import CartLine, Order
 
 from .conftest import make_inhouse
 
@@ -360,6 +360,11 @@ def test_a_member_calls_off_from_the_inhouse_contract(
     assert "IH-1" in requester.get(reverse("contracts:list")).content.decode()
     assert requester.get(reverse("contracts:detail", args=[contract.pk])).status_code == 200
     assert client_for("other_requester").get(reverse("contracts:detail", args=[contract.pk])).status_code == 404
+    # a member the award does not serve cannot put its services into a cart
+    client_for("other_requester").post(
+        reverse("orders:cart_add"), {"article": hosting.pk, "quantity": 1, "member": w["zeitz"].pk}
+    )
+    assert not CartLine.objects.exists()
     assert requester.post(reverse("orders:cart_add"), {"article": hosting.pk, "quantity": 3}).status_code == 302
     page = requester.get(reverse("orders:review") + f"?mitglied={w['wernigerode'].pk}").content.decode()
     token = re.search(r'name="review_token" value="([0-9a-f]+)"', page)
