@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kitu.demo.competitions import seed_demo_competitions
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.demo.services import seed
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = seed()
+        competitions = seed_demo_competitions()
         self.stdout.write(
             f"Demodaten: {created['members']} Mitglieder, {created['contracts']} Rahmenverträge, "
             f"{created['campaigns']} Bedarfsabfragen, {created['workgroups']} Arbeitskreise, "
@@ -21,3 +23,4 @@ class Command(BaseCommand):
         self.stdout.write("Demo-Zugänge (nur Demodaten), Passwort für alle: " + DEMO_PASSWORD)
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.email:45} {user.label}")
+        self.stdout.write(f"Kleinwettbewerbe: {competitions} neu angelegt.")
