@@ -165,17 +165,42 @@ class Visibility:
             return consultations
         return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
 
-    def files(self) -> QuerySet[File]:
+    def files(self, among: list[int] | None = None) -> QuerySet[File]:
+        """The visible files; ``among``: only these ids. PostgreSQL computes "the paper is visible" for
+        all papers of the town at once (a hashed subplan, ~85 ms at 10,000 papers), so with ``among`` the
+        paper rule runs for the papers of those files only (a page of the OParl file list)."""
         files = File.objects.filter(self._alive(), body=self.body)
+        if among is not None:
+            files = files.filter(pk__in=among)
         if self.level is Level.OFFICE:
             return files
+        if among is None:
+            papers = Q(Exists(self.papers().filter(pk=OuterRef("paper"))))  # correlated: see consultations()
+        else:
+            papers = Q(paper__in=self.papers().filter(pk__in=File.objects.filter(pk__in=among).values("paper")))
         with_results = self.published_states()
         meetings = self.meetings()
         items = self.agenda_items()
         return files.filter(
-            Q(Exists(self.papers().filter(pk=OuterRef("paper"))))  # correlated: see consultations()
+            papers
             | Q(meeting__in=meetings.filter(state__in=INVITED)) & ~Q(role__in=RESULT_ROLES)
             | Q(meeting__in=meetings.filter(state__in=with_results), role__in=RESULT_ROLES)
             | Q(agenda_item__in=items) & ~Q(role__in=RESULT_ROLES)
             | Q(agenda_item__in=items.filter(meeting__state__in=with_results), role__in=RESULT_ROLES)
+        )
+
+    def files_of_shown(self) -> QuerySet[File]:
+        """The visible files of objects this reader is shown anyway — for prefetching the files of a page of
+        visible papers, meetings or agenda items, never on its own: the parent's own visibility is taken as
+        given, only the rule of roles and meeting states applies (no subquery over all papers)."""
+        files = File.objects.filter(self._alive(), body=self.body)
+        if self.level is Level.OFFICE:
+            return files
+        with_results = self.published_states()
+        return files.filter(
+            Q(paper__isnull=False)
+            | Q(meeting__state__in=INVITED) & ~Q(role__in=RESULT_ROLES)
+            | Q(meeting__state__in=with_results, role__in=RESULT_ROLES)
+            | Q(agenda_item__isnull=False) & ~Q(role__in=RESULT_ROLES)
+            | Q(agenda_item__meeting__state__in=with_results, role__in=RESULT_ROLES)
         )

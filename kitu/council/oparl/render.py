@@ -338,7 +338,9 @@ def prepare_files(files: QuerySet[File], ctx: Ctx) -> QuerySet[File]:
 
 
 def _embedded_files(ctx: Ctx) -> Prefetch:
-    return Prefetch("files", queryset=ctx.visible("files").defer("text").order_by("pk"), to_attr="oparl_files")
+    # the parents are visible papers, meetings or agenda items: their files by the role rule alone
+    files = ctx.visible("files_of_shown").defer("text").order_by("pk")
+    return Prefetch("files", queryset=files, to_attr="oparl_files")
 
 
 # --- Meeting and AgendaItem ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from kitu.council.models import Body
+from kitu.council.models import Body, File
 from kitu.council.visibility import Visibility
 
 from . import render
@@ -48,6 +48,10 @@ class Kind:
     source: Callable[[Visibility], QuerySet[Any]]
     prepare: Callable[[QuerySet[Any], Ctx], QuerySet[Any]]
     render: Callable[[Ctx, Any], dict[str, Any]]
+    # Kinds whose public rule is costly for the whole town (files: the paper rule) are paged from their rows
+    # in id order, a chunk at a time, with the rule applied to each chunk only (``Visibility.files(among=)``).
+    rows: Callable[[Body], QuerySet[Any]] | None = None
+    among: Callable[[Visibility, list[int]], QuerySet[Any]] | None = None
 
 
 R = render
@@ -60,7 +64,15 @@ KINDS = {
         Kind("paper", "Paper", Visibility.papers, R.prepare_papers, R.paper),
         Kind("agendaItem", "AgendaItem", Visibility.agenda_items, R.prepare_agenda_items, R.agenda_item),
         Kind("consultation", "Consultation", Visibility.consultations, R.prepare_consultations, render.consultation),
-        Kind("file", "File", Visibility.files, R.prepare_files, R.file),
+        Kind(
+            "file",
+            "File",
+            Visibility.files,
+            R.prepare_files,
+            R.file,
+            rows=lambda town: File.objects.filter(body=town, deleted=False),
+            among=lambda vis, ids: vis.files(among=ids),
+        ),
         Kind("membership", "Membership", Visibility.memberships, R.prepare_memberships, R.membership),
         Kind("location", "Location", Visibility.locations, R.prepare_locations, R.location),
         Kind("legislativeTerm", "LegislativeTerm", Visibility.terms, R.prepare_terms, R.term),
@@ -86,6 +98,7 @@ def _page(
     draw: Callable[[Any], dict[str, Any]],
     tomb: Callable[[tuple[int, Any, Any]], dict[str, Any]],
     list_url: str,
+    chunked: tuple[QuerySet[Any], Callable[[list[int]], QuerySet[Any]]] | None = None,
 ) -> HttpResponse:
     """One page of a list (chapter 2.5): ids first (one query), then the objects of the page in bulk."""
     params = list_params(request.GET)
@@ -99,9 +112,12 @@ def _page(
     for name, _text, moment in params.filters:
         field, since = name.split("_")
         source = source.filter(**{f"{field}__{'gte' if since == 'since' else 'lte'}": moment})
-    if params.after:
-        source = source.filter(pk__gt=params.after)
-    rows = list(source.order_by("pk").values_list("pk", "created", "modified")[: params.limit + 1])
+    if chunked is not None and not params.modified_since:
+        rows = _chunked_rows(params, *chunked)
+    else:
+        if params.after:
+            source = source.filter(pk__gt=params.after)
+        rows = list(source.order_by("pk").values_list("pk", "created", "modified")[: params.limit + 1])
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     ids = [row[0] for row in rows]
@@ -119,6 +135,30 @@ def _page(
     if more:
         links["next"] = list_url + params.query(after=rows[-1][0])
     return json_response({"data": data, "pagination": {"elementsPerPage": params.limit}, "links": links})
+
+
+CHUNK_FACTOR, CHUNK_MIN = 4, 400  # candidate rows read per round: a page of 100 visible files needs one
+
+
+def _chunked_rows(
+    params: Any, candidates: QuerySet[Any], among: Callable[[list[int]], QuerySet[Any]]
+) -> list[tuple[int, Any, Any]]:
+    """The first ``limit + 1`` visible rows after ``params.after``: candidate ids in id order a chunk at a
+    time, each chunk narrowed by the public rule (same rows as the whole rule, in the same order)."""
+    for name, _text, moment in params.filters:
+        field, since = name.split("_")
+        candidates = candidates.filter(**{f"{field}__{'gte' if since == 'since' else 'lte'}": moment})
+    size = max(CHUNK_FACTOR * params.limit, CHUNK_MIN)
+    cursor, rows = params.after, list[tuple[int, Any, Any]]()
+    while len(rows) <= params.limit:
+        chunk = list(candidates.filter(pk__gt=cursor).order_by("pk").values_list("pk", flat=True)[:size])
+        if not chunk:
+            break
+        rows += list(among(chunk).order_by("pk").values_list("pk", "created", "modified"))
+        cursor = chunk[-1]
+        if len(chunk) < size:
+            break
+    return rows[: params.limit + 1]
 
 
 @oparl_view
@@ -182,6 +222,9 @@ def object_list(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         draw=lambda obj: spec.render(ctx, obj),
         tomb=lambda row: render.tombstone(ctx, spec.path, spec.type_name, row),
         list_url=ctx.url(spec.path),
+        chunked=(spec.rows(town), lambda ids: spec.among(ctx.vis, ids))  # type: ignore[misc]
+        if spec.rows is not None and spec.among is not None
+        else None,
     )
 
 

@@ -340,6 +340,24 @@ def test_a_walk_finds_every_public_object_exactly_once(client: Client, rich_worl
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1, 2])
+def test_the_file_list_read_in_small_chunks_is_the_same(
+    client: Client, rich_world: dict[str, Any], limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file list pages through candidate rows a chunk at a time (``Visibility.files(among=)``): with
+    chunks of one page, every visible file still appears once, in order, and no other."""
+    from kitu.council.oparl import views as oparl_views
+
+    monkeypatch.setattr(oparl_views, "CHUNK_FACTOR", 1)
+    monkeypatch.setattr(oparl_views, "CHUNK_MIN", 1)
+    body = get(client, f"{API}/body/wernigerode")
+    objects = [obj for _url, page in walk(client, body["file"] + f"?limit={limit}") for obj in page["data"]]
+    expected = sorted(Visibility.public(rich_world["body"]).files().values_list("pk", flat=True))
+    assert [pk_of(obj["id"]) for obj in objects] == expected
+    assert len(expected) >= 3 and rich_world["secret_file"].pk not in expected
+
+
+@pytest.mark.django_db
 def test_every_object_answers_at_its_id_as_listed(client: Client, rich_world: dict[str, Any]) -> None:
     lists = walk_all(client)
     for kind, objects in lists.items():

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from kitu.council.models import MeetingState
 from kitu.council.visibility import Level, Visibility
@@ -82,3 +83,21 @@ def test_deleted_objects_vanish_for_everyone(council_world: dict[str, Any]) -> N
     w["public_item"].save()
     for v in (Visibility.public(w["body"]), Visibility.for_user(w["users"]["council_office"], w["body"])):
         assert f"{w['published'].name}/1" not in seen(v)["items"]
+
+
+def test_files_among_and_files_of_shown_agree_with_the_rule(council_world: dict[str, Any]) -> None:
+    """``files(among=)`` is ``files()`` narrowed to the ids; ``files_of_shown()`` gives, for the objects a
+    reader sees, exactly the files ``files()`` gives (it trusts the parent and applies the role rule)."""
+    from kitu.council.models import File
+
+    w = council_world
+    every = list(File.objects.order_by("pk").values_list("pk", flat=True))
+    for user in (None, w["users"]["councillor"], w["users"]["committee_councillor"], w["users"]["council_office"]):
+        v = Visibility.for_user(user, w["body"]) if user else Visibility.public(w["body"])
+        visible = set(v.files().values_list("pk", flat=True))
+        assert set(v.files(among=every).values_list("pk", flat=True)) == visible
+        assert set(v.files(among=every[:2]).values_list("pk", flat=True)) == visible & set(every[:2])
+        shown = v.files_of_shown().filter(
+            Q(paper__in=v.papers()) | Q(meeting__in=v.meetings()) | Q(agenda_item__in=v.agenda_items())
+        )
+        assert set(shown.values_list("pk", flat=True)) == visible
