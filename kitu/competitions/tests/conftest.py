@@ -53,8 +53,15 @@ def comp_world(order_world: dict[str, Any]) -> dict[str, Any]:
     lot.other_suppliers.set([harz, saale])
     limit = contract_services.limit_save(actor=admin, lot=lot, max_quantity=100, max_value=Decimal("50000"))
     contract_services.contract_publish(actor=admin, contract=contract)
+    w_org, z_org = w["wernigerode"].organisation, w["zeitz"].organisation
+    council = {
+        "council_office": make_user("ratsbuero@test.example", [(w_org, Role.COUNCIL_OFFICE)]),
+        "councillor": make_user("ratsmitglied@test.example", [(w_org, Role.COUNCIL_MEMBER)]),
+        "other_councillor": make_user("rat.zeitz@test.example", [(z_org, Role.COUNCIL_MEMBER)]),
+    }
     return {
         **w,
+        **council,
         "mc_contract": FrameworkContract.objects.get(pk=contract.pk),
         "mc_lot": lot,
         "mc_limit": limit,

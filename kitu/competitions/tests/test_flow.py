@@ -250,3 +250,24 @@ def test_scoring_award_order_in_approval_with_volume_reserved(comp_world: dict[s
     assert (limit.reserved_quantity, limit.consumed_quantity) == (0, 14)
     with pytest.raises(DomainError):
         services.competition_award(actor=requester, competition=competition, offer=saale, reason="x")
+
+
+def test_api_checkout_refuses_the_line_at_field_competition(comp_world: dict[str, Any]) -> None:
+    import json
+
+    from django.test import Client
+
+    from conftest import make_article
+    from kitu.accounts.services import api_token_create
+    from kitu.core.actors import SYSTEM
+
+    w = comp_world
+    article = make_article(w["mc_contract"], w["mc_lot"], "PC-1", "700.00", description="Rechner")
+    order_services.cart_add(actor=w["users"]["requester"], member=w["wernigerode"], article=article, quantity=2)
+    _token, secret = api_token_create(actor=SYSTEM, user=w["users"]["requester"], name="t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.post("/api/v1/cart/checkout", "", content_type="application/json")
+    assert response.status_code == 400
+    body = json.loads(response.content)
+    assert body["field"] == "competition" and "Kleinwettbewerb" in body["detail"]
+    assert Order.objects.count() == 0 and CartLine.objects.count() == 1

@@ -241,6 +241,9 @@ ROLES = [
     "other_requester",
     "harz_user",
     "outsider_user",
+    "council_office",
+    "councillor",
+    "other_councillor",
 ]
 
 
