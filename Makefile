@@ -51,6 +51,7 @@ bench: install
 	$(PY) bench/billing.py
 	$(PY) bench/tasks.py
 	$(PY) bench/council.py
+	$(PY) bench/payables.py
 
 lint: install
 	$(VENV)/bin/ruff check .

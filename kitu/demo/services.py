@@ -15,6 +15,7 @@ from kitu.accounts.roles import OrgKind
 from kitu.members import services as member_services
 from kitu.members.models import COUNCIL_TYPES, Contact, CostCentre, LeitwegId, Member, Site
 from kitu.members.validators import leitweg_check_digits
+from kitu.payables.demo import seed_inbound_invoices
 
 from .billing import seed_billing
 from .campaigns import seed_campaigns
@@ -121,6 +122,7 @@ def seed() -> dict[str, int]:
         "services": 0,
         "council": 0,
         "inhouse": 0,
+        "inbound_invoices": 0,
     }
     # The coop admin comes first: the members are then recorded in its name, as the office would.
     for spec in (DEMO_USERS[0],):
@@ -142,6 +144,7 @@ def seed() -> dict[str, int]:
     created["services"] = seed_billing()
     created["council"] = seed_council(admin)  # after the logins: the council office works in it
     created["inhouse"] = seed_inhouse(admin)  # KID Magdeburg GmbH: entity, turnover, an awarded contract
+    created["inbound_invoices"] = seed_inbound_invoices()  # for the first delivered order: matched, price, credit
     return created
 
 

@@ -141,6 +141,17 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     ]
 
 
+def test_seed_demo_sends_three_inbound_invoices_for_a_delivered_order() -> None:
+    from kitu.payables.models import InboundInvoice
+
+    call_command("seed_demo", stdout=io.StringIO())
+    invoices = list(InboundInvoice.objects.order_by("pk"))
+    assert len(invoices) == 3 and len({invoice.order_id for invoice in invoices}) == 1
+    assert sorted(invoice.kind for invoice in invoices).count("credit_note") == 1
+    call_command("seed_demo", stdout=io.StringIO())
+    assert InboundInvoice.objects.count() == 3
+
+
 def test_seed_demo_enables_the_defect_reporter_for_three_towns() -> None:
     call_command("seed_demo", stdout=io.StringIO())
     services = dict(DefectService.objects.values_list("slug", "member__organisation__name"))
