@@ -59,7 +59,7 @@ def competition_create(request: HttpRequest) -> HttpResponse:
     member_qs = type(members[0]).objects.with_name().filter(pk__in=[m.pk for m in members])
     lot_id = _int(request.POST.get("lot") if request.method == "POST" else request.GET.get("los"))
     lot = Lot.objects.select_related("contract").filter(pk=lot_id).first() if lot_id else None
-    if lot is None:
+    if lot is None or not lot.requires_competition:
         raise Http404
     initial: dict[str, Any] = {"lot": lot.pk, "title": f"{lot.contract.title} – {lot.title}"}
     member_id = _int(request.GET.get("mitglied"))

@@ -196,6 +196,7 @@ def test_request_form_prefills_from_cart_and_answers_400_at_the_field(comp_world
     )
     client = _client(requester)
     url = f"/kleinwettbewerbe/neu/?los={w['mc_lot'].pk}&mitglied={w['wernigerode'].pk}"
+    assert client.get(f"/kleinwettbewerbe/neu/?los={w['lot'].pk}").status_code == 404  # a direct lot
     page = client.get(url).content.decode()
     assert "3; Stück; Rechner Typ B" in page and "Harz Systemhaus GmbH" in page
     data = {
