@@ -165,6 +165,27 @@ class Visibility:
             return consultations
         return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
 
+    def consultations_of_shown_items(self) -> QuerySet[Consultation]:
+        """The visible consultations on agenda items this reader is shown anyway (for prefetching, never on
+        its own). A consultation is visible when its paper is; a paper on a visible item is visible to a
+        councillor, and to the public unless marked non-public or consulted on any non-public item — so no
+        subquery over all papers of the town."""
+        consultations = Consultation.objects.filter(self._alive("", "paper__"))
+        if self.level is not Level.PUBLIC:
+            return consultations
+        closed = Consultation.objects.filter(
+            self._alive("", "agenda_item__"), paper=OuterRef("paper"), agenda_item__public=False
+        )
+        return consultations.filter(paper__public=True).exclude(Exists(closed))
+
+    def consultations_of_shown_papers(self) -> QuerySet[Consultation]:
+        """The visible consultations of papers this reader is shown anyway (for prefetching, never on its
+        own): planned ones and those on visible agenda items."""
+        consultations = Consultation.objects.filter(self._alive())
+        if self.level is Level.OFFICE:
+            return consultations
+        return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
+
     def files(self, among: list[int] | None = None) -> QuerySet[File]:
         """The visible files; ``among``: only these ids. PostgreSQL computes "the paper is visible" for
         all papers of the town at once (a hashed subplan, ~85 ms at 10,000 papers), so with ``among`` the

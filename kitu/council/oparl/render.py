@@ -349,7 +349,8 @@ def _embedded_files(ctx: Ctx) -> Prefetch:
 def _item_prefetches(ctx: Ctx) -> list[Any]:
     return [
         _embedded_files(ctx),
-        _ids("consultations", ctx.visible("consultations"), "oparl_consultations", "agenda_item_id"),
+        # the items are visible: their consultations by the paper rule for such items alone
+        _ids("consultations", ctx.visible("consultations_of_shown_items"), "oparl_consultations", "agenda_item_id"),
     ]
 
 
@@ -460,7 +461,7 @@ def agenda_item(
 
 def _consultation_queryset(ctx: Ctx) -> QuerySet[Consultation]:
     return (
-        ctx.visible("consultations")
+        ctx.visible("consultations_of_shown_papers")  # the papers are visible: only the item rule applies
         .select_related("agenda_item")
         .prefetch_related(
             Prefetch(

@@ -101,3 +101,21 @@ def test_files_among_and_files_of_shown_agree_with_the_rule(council_world: dict[
             Q(paper__in=v.papers()) | Q(meeting__in=v.meetings()) | Q(agenda_item__in=v.agenda_items())
         )
         assert set(shown.values_list("pk", flat=True)) == visible
+
+
+def test_consultations_of_shown_objects_agree_with_the_rule(council_world: dict[str, Any]) -> None:
+    """For the items and papers a reader sees, the prefetch variants give exactly ``consultations()`` —
+    also for a paper consulted on a public item and on a non-public one (never public)."""
+    from kitu.council.tests.factories import consult
+
+    w = council_world
+    consult(w["secret_paper"], w["invited_item"], w["committee"])
+    for user in (None, w["users"]["councillor"], w["users"]["committee_councillor"], w["users"]["council_office"]):
+        v = Visibility.for_user(user, w["body"]) if user else Visibility.public(w["body"])
+        expected = set(v.consultations().values_list("pk", flat=True))
+        on_items = v.consultations_of_shown_items().filter(agenda_item__in=v.agenda_items())
+        of_papers = v.consultations_of_shown_papers().filter(paper__in=v.papers())
+        assert set(on_items.values_list("pk", flat=True)) == expected & set(
+            v.consultations().filter(agenda_item__isnull=False).values_list("pk", flat=True)
+        )
+        assert set(of_papers.values_list("pk", flat=True)) == expected
