@@ -346,16 +346,16 @@ def _embedded_files(ctx: Ctx) -> Prefetch:
 # --- Meeting and AgendaItem ------------------------------------------------------------------------------
 
 
-def _item_prefetches(ctx: Ctx) -> list[Any]:
-    return [
-        _embedded_files(ctx),
-        # the items are visible: their consultations by the paper rule for such items alone
-        _ids("consultations", ctx.visible("consultations_of_shown_items"), "oparl_consultations", "agenda_item_id"),
-    ]
+def _items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[AgendaItem]:
+    """Agenda items with their files and the id of their (first) consultation — an annotation, not a
+    prefetch: a meeting page holds about a thousand items, and a model object each would cost more than the
+    page's queries. The items are visible, so the paper rule for such items alone applies."""
+    first = ctx.visible("consultations_of_shown_items").filter(agenda_item=OuterRef("pk")).order_by("pk")
+    return items.annotate(oparl_consultation=Subquery(first.values("pk")[:1])).prefetch_related(_embedded_files(ctx))
 
 
 def prepare_meetings(meetings: QuerySet[Meeting], ctx: Ctx) -> QuerySet[Meeting]:
-    items = ctx.visible("agenda_items").order_by("order").prefetch_related(*_item_prefetches(ctx))
+    items = _items(ctx.visible("agenda_items").order_by("order"), ctx)
     present = ctx.visible("persons").filter(attendances__status=AttendanceStatus.PRESENT).only("pk")
     return meetings.select_related("location").prefetch_related(
         _ids("organizations", ctx.visible("organizations"), "oparl_organizations"),
@@ -417,11 +417,10 @@ def prepare_agenda_items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[Agen
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        items.select_related("meeting")
-        .annotate(oparl_position=Coalesce(Subquery(before, output_field=IntegerField()), Value(0)))
-        .prefetch_related(*_item_prefetches(ctx))
+    positioned = items.select_related("meeting").annotate(
+        oparl_position=Coalesce(Subquery(before, output_field=IntegerField()), Value(0))
     )
+    return _items(positioned, ctx)
 
 
 def agenda_item(
@@ -436,9 +435,9 @@ def agenda_item(
     data["order"] = position
     _put(data, "name", item.name)
     data["public"] = item.public
-    consultations = item.oparl_consultations  # type: ignore[attr-defined]
-    if consultations:
-        data["consultation"] = ctx.url("consultation", consultations[0].pk)
+    first_consultation = item.oparl_consultation  # type: ignore[attr-defined]
+    if first_consultation is not None:
+        data["consultation"] = ctx.url("consultation", first_consultation)
     files = item.oparl_files  # type: ignore[attr-defined]
     if ctx.vis.results_visible(event):
         _put(data, "result", item.result)  # the values are the German words
