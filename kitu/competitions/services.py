@@ -167,8 +167,15 @@ def competition_send(*, actor: Any, competition: Competition) -> list[Invitation
     if competition.status != Status.DRAFT:
         raise DomainError(_("Die Anfrage ist schon versendet."))
     now = selectors.db_now()
-    if competition.deadline <= now:
-        raise DomainError(_("Die Angebotsfrist ist schon vorbei; bitte eine neue Anfrage anlegen."), field="deadline")
+    if competition.deadline < now + dt.timedelta(days=min_days()):
+        raise DomainError(
+            _(
+                "Bis zur Angebotsfrist bleiben keine %(days)s Tage mehr; die Lieferanten brauchen eine angemessene "
+                "Frist. Bitte legen Sie eine neue Anfrage an."
+            )
+            % {"days": min_days()},
+            field="deadline",
+        )
     invitations = [
         Invitation.objects.create(competition=competition, supplier=s) for s in competition.lot.all_suppliers()
     ]

@@ -151,6 +151,11 @@ def test_send_invites_every_supplier_of_the_lot_by_mail(comp_world: dict[str, An
     assert "10 Stück – Rechner Typ A" in body and "Lieferzeit 30 Punkte" in body and "Preis 70 Punkte" in body
     with pytest.raises(DomainError):
         services.competition_send(actor=w["users"]["requester"], competition=competition)
+    stale = make_competition(w, send=False)
+    Competition.objects.filter(pk=stale.pk).update(deadline=timezone.now() + dt.timedelta(days=2))
+    with pytest.raises(DomainError) as short:
+        services.competition_send(actor=w["users"]["requester"], competition=stale)
+    assert short.value.field == "deadline" and Competition.objects.get(pk=stale.pk).status == Status.DRAFT
 
 
 def test_offers_change_withdraw_and_late_refusal(comp_world: dict[str, Any]) -> None:
