@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kitu.accounts.policies import is_coop_staff
+from kitu.accounts.policies import is_coop_admin, is_coop_staff
 from kitu.members.models import Member
 from kitu.orders.policies import can_order_for, order_member_org_ids, supplier_org_ids
 
@@ -12,8 +12,13 @@ from .models import Competition, Status
 
 
 def can_request(user: Any, member: Member) -> bool:
-    """Requesters and member admins of the member (who may order for it)."""
-    return can_order_for(user, member)
+    """Requesters and member admins of the member (who may order for it), and the cooperative's office on
+    the member's behalf (it prepares and sends; the member scores and awards, the order is the member's)."""
+    return can_order_for(user, member) or is_coop_admin(user)
+
+
+def can_send(user: Any, competition: Competition) -> bool:
+    return can_order_for(user, competition.member) or (is_coop_admin(user) and competition.created_by_id == user.pk)
 
 
 def can_evaluate(user: Any, competition: Competition) -> bool:

@@ -162,8 +162,8 @@ def competition_create(
 def competition_send(*, actor: Any, competition: Competition) -> list[Invitation]:
     """Invite every supplier of the lot (mail after commit; the request appears in their portal)."""
     competition = _locked(competition)
-    if not policies.can_evaluate(actor, competition):
-        raise PermissionDenied(_("Nur wer für das Mitglied bestellt, versendet die Anfrage."))
+    if not policies.can_send(actor, competition):
+        raise PermissionDenied(_("Nur wer für das Mitglied bestellt oder die Anfrage angelegt hat, versendet sie."))
     if competition.status != Status.DRAFT:
         raise DomainError(_("Die Anfrage ist schon versendet."))
     now = selectors.db_now()

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitu.accounts.policies import is_coop_admin
 from kitu.contracts.models import Lot
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.errors import PermissionDenied as KituPermissionDenied
 from kitu.core.forms import add_domain_error
 from kitu.core.money import format_eur
+from kitu.members.models import Member
 from kitu.orders.policies import ordering_members
 
 from . import pdf, policies, selectors, services
@@ -53,14 +55,17 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def competition_create(request: HttpRequest) -> HttpResponse:
+    office = is_coop_admin(request.user)
     members = ordering_members(request.user)
-    if not members:
+    if not members and not office:
         raise DjangoPermissionDenied
-    member_qs = type(members[0]).objects.with_name().filter(pk__in=[m.pk for m in members])
     lot_id = _int(request.POST.get("lot") if request.method == "POST" else request.GET.get("los"))
     lot = Lot.objects.select_related("contract").filter(pk=lot_id).first() if lot_id else None
     if lot is None or not lot.requires_competition:
         raise Http404
+    if office:  # on a member's behalf: every member that may call off the contract
+        members = list(lot.contract.eligible_members.with_name().order_by("organisation__name"))
+    member_qs = Member.objects.with_name().filter(pk__in=[m.pk for m in members])
     initial: dict[str, Any] = {"lot": lot.pk, "title": f"{lot.contract.title} – {lot.title}"}
     member_id = _int(request.GET.get("mitglied"))
     member = next((m for m in members if m.pk == member_id), members[0] if len(members) == 1 else None)
@@ -113,7 +118,10 @@ def competition_create(request: HttpRequest) -> HttpResponse:
 
 
 def _member_context(request: HttpRequest, competition: Competition) -> dict[str, Any]:
-    context: dict[str, Any] = {"can_evaluate": policies.can_evaluate(request.user, competition)}
+    context: dict[str, Any] = {
+        "can_evaluate": policies.can_evaluate(request.user, competition),
+        "can_send": policies.can_send(request.user, competition),
+    }
     if competition.status != Status.DRAFT and not selectors.is_sealed(competition):
         comp = selectors.comparison(request.user, competition)
         names = {o.pk: o.supplier.name for o in comp.offers}
@@ -171,7 +179,7 @@ def competition_detail(request: HttpRequest, competition_id: int) -> HttpRespons
 @require_POST
 def competition_send(request: HttpRequest, competition_id: int) -> HttpResponse:
     competition = _competition(request, competition_id)
-    if not policies.can_evaluate(request.user, competition):
+    if not policies.can_send(request.user, competition):
         raise DjangoPermissionDenied
     back = reverse("competitions:detail", args=[competition.pk])
     if competition.status != Status.DRAFT:

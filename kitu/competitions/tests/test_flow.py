@@ -276,3 +276,32 @@ def test_api_checkout_refuses_the_line_at_field_competition(comp_world: dict[str
     body = json.loads(response.content)
     assert body["field"] == "competition" and "Kleinwettbewerb" in body["detail"]
     assert Order.objects.count() == 0 and CartLine.objects.count() == 1
+
+
+def test_the_office_prepares_and_sends_on_a_members_behalf(comp_world: dict[str, Any], client: Any) -> None:
+    from conftest import login, make_user
+    from kitu.accounts.roles import Role
+
+    w = comp_world
+    office = w["admin"]
+    args: dict[str, Any] = {
+        "title": "Rechner für Zeitz",
+        "delivery_date": timezone.localdate() + dt.timedelta(days=30),
+        "deadline": timezone.now() + dt.timedelta(days=4),
+        "lines": [services.LineInput(description="Rechner", quantity=2), services.LineInput("Monitor", 2)],
+    }
+    with pytest.raises(PermissionDenied):  # the contract management is not the office
+        services.competition_create(actor=w["users"]["contract_manager"], member=w["zeitz"], lot=w["mc_lot"], **args)
+    competition = services.competition_create(actor=office, member=w["zeitz"], lot=w["mc_lot"], **args)
+    page = login(client, office).get(f"/kleinwettbewerbe/neu/?los={w['mc_lot'].pk}").content.decode()
+    assert "Stadt Zeitz" in page and "Stadt Wernigerode" in page
+    other_office = make_user("office2@test.example", [(w["coop"], Role.COOP_ADMIN)])
+    with pytest.raises(PermissionDenied):  # another office user's draft is not theirs to send
+        services.competition_send(actor=other_office, competition=competition)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.competition_send(actor=office, competition=competition)
+    offer = submit(w, Competition.objects.get(pk=competition.pk), "harz_user", ("700", "150"))
+    competition = pass_deadline(Competition.objects.get(pk=competition.pk))
+    with pytest.raises(PermissionDenied):  # scoring and award stay with the member
+        services.competition_award(actor=office, competition=competition, offer=offer, reason="x")
+    assert Competition.objects.get(pk=competition.pk).status == Status.OPEN

@@ -298,7 +298,7 @@ def test_permission_matrix(comp_world: dict[str, Any], role: str) -> None:
         302
         if role == "anonymous"
         else 200
-        if role in {"member_admin", "requester", "other_member_admin", "other_requester"}
+        if role in {"coop_admin", "member_admin", "requester", "other_member_admin", "other_requester"}
         else 403
     )
     # writes: nothing changes for anyone who may not
