@@ -65,12 +65,20 @@ class LotForm(forms.Form):
     number = forms.IntegerField(label=_("Losnummer"), min_value=1, max_value=999)
     title = forms.CharField(label=_("Titel"), max_length=200)
     supplier = forms.ModelChoiceField(label=_("Lieferant"), queryset=Supplier.objects.none())
+    other_suppliers = forms.ModelMultipleChoiceField(
+        label=_("Weitere Rahmenvertragspartner des Loses"),
+        queryset=Supplier.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bei mehreren Partnern und Abrufverfahren „Kleinwettbewerb“ wird jeder Abruf ein Kleinwettbewerb."),
+    )
 
     def __init__(self, *args: Any, contract: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["supplier"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = contract.suppliers.select_related("organisation")
+        for name in ("supplier", "other_suppliers"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = contract.suppliers.select_related("organisation")
 
 
 class LimitForm(forms.Form):

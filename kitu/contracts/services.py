@@ -228,18 +228,26 @@ def lot_save(*, actor: Any, contract: FrameworkContract, lot: Lot | None = None,
     created = lot is None
     lot = lot or Lot(contract=contract)
     before = None if created else audit.snapshot(lot, ("number", "title", "supplier"))
+    others = fields.pop("other_suppliers", None)  # a lot with several partners (mini-competition, § 21 (5) VgV)
     for key, value in fields.items():
         setattr(lot, key, value)
     if lot.supplier_id and not contract.suppliers.filter(pk=lot.supplier_id).exists():
         raise DomainError(_("Der Lieferant des Loses muss Vertragspartner sein."), field="supplier")
+    if others is not None and any(not contract.suppliers.filter(pk=s.pk).exists() for s in others):
+        raise DomainError(_("Weitere Partner des Loses müssen Vertragspartner sein."), field="other_suppliers")
     full_clean(lot)
     lot.save()
+    if others is not None:
+        lot.other_suppliers.set([s for s in others if s.pk != lot.supplier_id])
+    after = audit.snapshot(lot, ("number", "title", "supplier"))
+    if others is not None:
+        after["other_suppliers"] = sorted(s.pk for s in others if s.pk != lot.supplier_id)
     audit.record(
         actor=actor,
         instance=lot,
         action="create" if created else "update",
         before=before,
-        after=audit.snapshot(lot, ("number", "title", "supplier")),
+        after=after,
     )
     return lot
 
