@@ -14,10 +14,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kitu.accounts.policies import is_coop_staff
+from kitu.accounts.selectors import role_pairs
 from kitu.core.errors import NotFound
 from kitu.core.money import money
 from kitu.orders.models import CartLine
-from kitu.orders.policies import order_member_org_ids, supplier_org_ids
+from kitu.orders.policies import ORDER_ROLES, order_member_org_ids, supplier_org_ids
 
 from . import policies, scoring
 from .models import Competition, CriterionScore, Offer, Status
@@ -119,4 +120,32 @@ def cart_lines_of_lot(user: Any, member_id: int, lot_id: int) -> list[CartLine]:
         CartLine.objects.filter(cart__user=user, cart__member_id=member_id)
         .filter(Q(lot_id=lot_id) | Q(article__lot_id=lot_id))
         .select_related("article")
+    )
+
+
+def offer_tasks(user: Any) -> list[Any]:
+    """For the task inbox: open requests the user's suppliers are invited to and have not answered yet."""
+    orgs = supplier_org_ids(user)
+    if not orgs:
+        return []
+    now = db_now()
+    return list(
+        Competition.objects.filter(
+            status=Status.OPEN, deadline__gt=now, invitations__supplier__organisation_id__in=orgs
+        )
+        .exclude(offers__supplier__organisation_id__in=orgs)
+        .values("pk", "title", "deadline", "sent_at", "member__organisation__name")
+        .distinct()
+    )
+
+
+def award_tasks(user: Any) -> list[Any]:
+    """For the task inbox: requests of the members the user orders for whose deadline has passed."""
+    orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
+    if not orgs:
+        return []
+    return list(
+        Competition.objects.filter(status=Status.OPEN, deadline__lte=db_now(), member__organisation_id__in=orgs)
+        .values("pk", "title", "deadline", "member__organisation__name")
+        .order_by("deadline")
     )
