@@ -23,6 +23,7 @@ from kitu.billing import selectors as billing
 from kitu.billing.models import RequestKind, RequestStatus, RunStatus
 from kitu.bundling import selectors as bundling
 from kitu.catalog import selectors as catalog
+from kitu.competitions import selectors as competitions
 from kitu.contracts import selectors as contracts
 from kitu.core.money import format_eur
 from kitu.council import selectors_meetings as council
@@ -249,6 +250,26 @@ def _order_confirm(user: Any) -> Iterable[Task]:
         yield Task("order_confirm", title, reverse("orders:detail", args=[row["pk"]]), row["since"])
 
 
+def _competition_offer(user: Any) -> Iterable[Task]:
+    for row in competitions.offer_tasks(user):
+        title = _("Angebot im Kleinwettbewerb abgeben: %(title)s für %(member)s, bis %(at)s Uhr") % {
+            "title": row["title"],
+            "member": row["member__organisation__name"],
+            "at": f"{timezone.localtime(row['deadline']):%d.%m.%Y %H:%M}",
+        }
+        url = reverse("competitions:detail", args=[row["pk"]])
+        yield Task("competition_offer", title, url, row["sent_at"], timezone.localdate(row["deadline"]))
+
+
+def _competition_award(user: Any) -> Iterable[Task]:
+    for row in competitions.award_tasks(user):
+        title = _("Kleinwettbewerb auswerten und vergeben: %(title)s (%(member)s)") % {
+            "title": row["title"],
+            "member": row["member__organisation__name"],
+        }
+        yield Task("competition_award", title, reverse("competitions:detail", args=[row["pk"]]), row["deadline"])
+
+
 def _order_ship(user: Any) -> Iterable[Task]:
     for row in orders.supplier_ship_tasks(user):
         title = _("Bestellung %(number)s an %(member)s liefern") % {
@@ -330,6 +351,8 @@ KINDS: dict[str, Kind] = {
     "defect_overdue": Kind(gettext_lazy("Überfällige Mängelmeldungen"), _defect_overdue),
     "order_confirm": Kind(gettext_lazy("Bestellungen bestätigen"), _order_confirm),
     "order_ship": Kind(gettext_lazy("Bestellungen liefern"), _order_ship),
+    "competition_offer": Kind(gettext_lazy("Angebote in Kleinwettbewerben"), _competition_offer),
+    "competition_award": Kind(gettext_lazy("Kleinwettbewerbe auswerten"), _competition_award),
     "action_item": Kind(gettext_lazy("Aufgaben aus Protokollen"), _action_item),
     "meeting_registration": Kind(gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration),
     "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite),
@@ -344,9 +367,10 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     Role.COOP_ADMIN: OFFICE + CONTRACTS + STAFF,
     Role.CONTRACT_MANAGER: CONTRACTS + STAFF,
     Role.APPROVER: ("order_approval", *STAFF),
-    Role.REQUESTER: ("goods_receipt", "order_rejected", "demand_report", *STAFF),
+    Role.REQUESTER: ("goods_receipt", "order_rejected", "demand_report", "competition_award", *STAFF),
     Role.MEMBER_ADMIN: (
         "goods_receipt",
+        "competition_award",
         "order_rejected",
         "demand_report",
         "invoice_overdue",
@@ -355,7 +379,7 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     ),
     Role.CASE_WORKER: ("defect_new", "defect_overdue", *STAFF),
     Role.WORKGROUP_MEMBER: STAFF,
-    Role.SUPPLIER_USER: ("order_confirm", "order_ship"),
+    Role.SUPPLIER_USER: ("order_confirm", "order_ship", "competition_offer"),
     Role.COUNCIL_OFFICE: ("council_invite", "council_publish", *STAFF),
 }
 
