@@ -289,10 +289,16 @@ def award_save(
     )
     lot = contract.lots.filter(number=1).first()
     lot = contract_services.lot_save(
-        actor=actor, contract=contract, lot=lot, number=1, title=contract.title, supplier=supplier
+        actor=actor,
+        contract=contract,
+        lot=lot,
+        number=1,
+        title=contract.title,
+        supplier=supplier,
+        through_inhouse_award=True,
     )
     limit = lot.limits.filter(article_pid="").first()
-    contract_services.limit_save(actor=actor, lot=lot, limit=limit, max_value=value)
+    contract_services.limit_save(actor=actor, lot=lot, limit=limit, max_value=value, through_inhouse_award=True)
     created = award is None
     award = award or InHouseAward(entity=entity, contract=contract)
     for key, val in fields.items():

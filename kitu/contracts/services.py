@@ -176,10 +176,7 @@ def contract_save(
         before = None
     else:
         contract = FrameworkContract.objects.select_for_update().get(pk=contract.pk)
-        if not through_inhouse_award and InHouseAward.objects.filter(contract=contract).exists():
-            raise DomainError(
-                _("Dieser Vertrag beruht auf einer Inhouse-Vergabe und wird nur mit ihr geändert."), field="number"
-            )
+        _not_behind_an_award(contract.pk, through_inhouse_award, "number")
         before = _contract_snapshot(contract)
     for key, value in fields.items():
         if key not in CONTRACT_FIELDS:
@@ -222,9 +219,26 @@ def contract_publish(*, actor: Any, contract: FrameworkContract) -> FrameworkCon
     return contract
 
 
+def _not_behind_an_award(contract_id: int | None, through_inhouse_award: bool, field: str) -> None:
+    """Supplier, members, term and the lot's maximum of a contract backing an in-house award are part of its
+    § 108 GWB test and its value: they change only with the award (kitu.contracts.inhouse)."""
+    if not through_inhouse_award and InHouseAward.objects.filter(contract_id=contract_id).exists():
+        raise DomainError(
+            _("Dieser Vertrag beruht auf einer Inhouse-Vergabe und wird nur mit ihr geändert."), field=field
+        )
+
+
 @transaction.atomic
-def lot_save(*, actor: Any, contract: FrameworkContract, lot: Lot | None = None, **fields: Any) -> Lot:
+def lot_save(
+    *,
+    actor: Any,
+    contract: FrameworkContract,
+    lot: Lot | None = None,
+    through_inhouse_award: bool = False,
+    **fields: Any,
+) -> Lot:
     _require_manager(actor)
+    _not_behind_an_award(contract.pk, through_inhouse_award, "supplier")
     created = lot is None
     lot = lot or Lot(contract=contract)
     before = None if created else audit.snapshot(lot, ("number", "title", "supplier"))
@@ -253,10 +267,18 @@ def lot_save(*, actor: Any, contract: FrameworkContract, lot: Lot | None = None,
 
 
 @transaction.atomic
-def limit_save(*, actor: Any, lot: Lot, limit: VolumeLimit | None = None, **fields: Any) -> VolumeLimit:
+def limit_save(
+    *,
+    actor: Any,
+    lot: Lot,
+    limit: VolumeLimit | None = None,
+    through_inhouse_award: bool = False,
+    **fields: Any,
+) -> VolumeLimit:
     """Set the estimated and maximum quantity/value of a lot or an article. Practice: maximum =
     130 % of the estimate; a maximum below what was already called off is refused."""
     _require_manager(actor)
+    _not_behind_an_award(lot.contract_id, through_inhouse_award, "max_value")
     created = limit is None
     limit = limit or VolumeLimit(lot=lot, contract=lot.contract)
     if not created:

@@ -63,6 +63,15 @@ def test_an_award_creates_its_framework_contract(inhouse_world: dict[str, Any]) 
     with pytest.raises(DomainError, match="beruht auf einer Inhouse-Vergabe"):
         contract_services.contract_save(actor=w["admin"], contract=contract, eligible_members=[w["zeitz"]])
     assert contract.eligible_members.count() == 2
+    # nor its lot and maximum: the award value caps the call-offs
+    (lot,) = contract.lots.all()
+    with pytest.raises(DomainError, match="beruht auf einer Inhouse-Vergabe"):
+        contract_services.limit_save(actor=w["admin"], lot=lot, limit=lot.limits.get(), max_value=Decimal("900000"))
+    with pytest.raises(DomainError, match="beruht auf einer Inhouse-Vergabe"):
+        contract_services.lot_save(actor=w["admin"], contract=contract, lot=lot, title="anders")
+    with pytest.raises(DomainError, match="beruht auf einer Inhouse-Vergabe"):
+        contract_services.limit_save(actor=w["admin"], lot=lot, article_pid="X-1", max_quantity=5)
+    assert (lot.limits.get().max_value, contract.lots.get().title) == (Decimal("600000.00"), "Rechenzentrum")
 
 
 def test_awarding_freezes_the_test_and_releases_the_contract(inhouse_world: dict[str, Any]) -> None:
