@@ -310,11 +310,19 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
 
 
 def build(
-    actor: Any, member: Member, cart: Cart, lines: list[CartLine], day: dt.date, *, awarded: bool = False
+    actor: Any,
+    member: Member,
+    cart: Cart,
+    lines: list[CartLine],
+    day: dt.date,
+    *,
+    awarded: bool = False,
+    office: bool = False,
 ) -> Plan:
     """The plan of the checkout of ``lines``: what every order will be, and what keeps it from being sent.
-    ``awarded``: the lines are a mini-competition's award (see check_line)."""
-    if not can_order_for(actor, member):
+    ``awarded``: the lines are a mini-competition's award (see check_line). ``office``: the caller has
+    checked that the cooperative's office awards a bundle request on the members' behalf."""
+    if not (office or can_order_for(actor, member)):
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
     member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
     policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
