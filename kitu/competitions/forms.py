@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kitu.core.forms import DATE_INPUT
 from kitu.members.models import Member
 
-from .services import LineInput
+from .services import BundleLineInput, LineInput
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M"]
@@ -85,3 +85,80 @@ class ScoreForm(forms.Form):
 class AwardForm(forms.Form):
     offer = forms.IntegerField(label=_("Angebot"))
     reason = forms.CharField(label=_("Begründung des Zuschlags"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BundleForm(forms.Form):
+    """The office's request for several members: the lines once, then each member's quantities."""
+
+    lot = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Gegenstand"), max_length=200)
+    members: forms.ModelMultipleChoiceField[Member] = forms.ModelMultipleChoiceField(
+        queryset=Member.objects.none(),
+        label=_("Mitglieder der Bündelung"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Mindestens zwei Mitglieder, die aus dem Rahmenvertrag abrufen dürfen."),
+    )
+    lines = forms.CharField(
+        label=_("Positionen"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Eine Position je Zeile: Einheit; Beschreibung – zum Beispiel „Stück; Notebook 14 Zoll“."),
+    )
+    delivery_date = forms.DateField(
+        label=_("Gewünschter Liefertermin"), widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+    )
+    deadline = forms.DateTimeField(
+        label=_("Angebotsfrist (Datum und Uhrzeit)"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    criteria = RequestForm.base_fields["criteria"]
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members  # type: ignore[attr-defined]
+        self.quantity_fields = []
+        for member in members:
+            name = f"mengen_{member.pk}"
+            self.fields[name] = forms.CharField(
+                label=_("Mengen für %(member)s") % {"member": member.name},
+                required=False,
+                max_length=500,
+                help_text=_("Je Position eine ganze Zahl, getrennt durch Semikolon, zum Beispiel „6; 0; 2“."),
+            )
+            self.quantity_fields.append((member, name))
+
+    def clean_lines(self) -> list[tuple[str, str]]:
+        parsed = []
+        for n, raw in enumerate((r for r in self.cleaned_data["lines"].splitlines() if r.strip()), 1):
+            unit, sep, description = (p.strip() for p in raw.partition(";"))
+            if not sep or not description:
+                raise forms.ValidationError(_("Zeile %(n)s: bitte „Einheit; Beschreibung“ angeben.") % {"n": n})
+            parsed.append((unit, description))
+        if not parsed:
+            raise forms.ValidationError(_("Bitte geben Sie mindestens eine Position an."))
+        return parsed
+
+    clean_criteria = RequestForm.clean_criteria
+
+    def bundle_lines(self) -> list[Any] | None:
+        """The lines with each chosen member's quantities (after is_valid); None after adding errors."""
+        rows = self.cleaned_data["lines"]
+        quantities: list[dict[int, int]] = [{} for _row in rows]
+        ok = True
+        for member, name in self.quantity_fields:
+            if member not in self.cleaned_data["members"]:
+                continue
+            parts = [p.strip() for p in (self.cleaned_data.get(name) or "").split(";")]
+            if len(parts) > len(rows) or not all(p.isdigit() or p == "" for p in parts):
+                self.add_error(
+                    name,
+                    _("Bitte höchstens %(n)s ganze Zahlen ab 0 angeben, getrennt durch Semikolon.") % {"n": len(rows)},
+                )
+                ok = False
+                continue
+            for i, p in enumerate(parts):
+                if p:
+                    quantities[i][member.pk] = int(p)
+        if not ok:
+            return None
+        return [
+            BundleLineInput(description=d, unit=u, quantities=q) for (u, d), q in zip(rows, quantities, strict=True)
+        ]

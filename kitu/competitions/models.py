@@ -45,6 +45,11 @@ class Competition(models.Model):
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Abrufbestellung")
     )
+    is_bundle = models.BooleanField(
+        _("Bündelanfrage der Geschäftsstelle"),
+        default=False,
+        help_text=_("Für mehrere Mitglieder; ``member`` ist dann das erste von ihnen (siehe BundleMember)."),
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -176,3 +181,45 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} {self.criterion}: {self.points}"
+
+
+class BundleMember(models.Model):
+    """A member of an office's bundle request (``Competition.is_bundle``) and, after the award, its own
+    call-off order."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="bundle_members")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="competition_bundles")
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("Abrufbestellung")
+    )
+
+    class Meta:
+        ordering = ["competition", "member__organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "member"], name="competitions_bundle_member_unique")
+        ]
+        verbose_name = _("Mitglied der Bündelanfrage")
+        verbose_name_plural = _("Mitglieder der Bündelanfrage")
+
+    def __str__(self) -> str:
+        return f"{self.competition}: {self.member}"
+
+
+class BundleQuantity(models.Model):
+    """A bundle member's quantity of a request line (the line's quantity is the sum over the members)."""
+
+    line = models.ForeignKey(RequestLine, on_delete=models.CASCADE, related_name="bundle_quantities")
+    bundle_member = models.ForeignKey(BundleMember, on_delete=models.CASCADE, related_name="quantities")
+    quantity = models.PositiveIntegerField(_("Menge"))
+
+    class Meta:
+        ordering = ["line__position", "bundle_member"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "bundle_member"], name="competitions_bundle_quantity_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="competitions_bundle_quantity_positive"),
+        ]
+        verbose_name = _("Menge je Mitglied")
+        verbose_name_plural = _("Mengen je Mitglied")
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.bundle_member.member}: {self.quantity}"

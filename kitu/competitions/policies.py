@@ -17,18 +17,32 @@ def can_request(user: Any, member: Member) -> bool:
     return can_order_for(user, member) or is_coop_admin(user)
 
 
+def can_request_bundle(user: Any) -> bool:
+    """A bundle request for several members: the cooperative's office only."""
+    return is_coop_admin(user)
+
+
 def can_send(user: Any, competition: Competition) -> bool:
+    if competition.is_bundle:
+        return is_coop_admin(user)
     return can_order_for(user, competition.member) or (is_coop_admin(user) and competition.created_by_id == user.pk)
 
 
 def can_evaluate(user: Any, competition: Competition) -> bool:
-    """Send, score and award: who may order for the member."""
+    """Send, score and award: who may order for the member; for a bundle the office (the members read)."""
+    if competition.is_bundle:
+        return is_coop_admin(user)
     return can_order_for(user, competition.member)
 
 
 def reads_as_member(user: Any, competition: Competition) -> bool:
     """The member's staff (requesters, approvers, admins) and the cooperative's office follow it."""
-    return is_coop_staff(user) or competition.member.organisation_id in order_member_org_ids(user)
+    if is_coop_staff(user):
+        return True
+    orgs = order_member_org_ids(user)
+    if competition.is_bundle:
+        return competition.bundle_members.filter(member__organisation_id__in=orgs).exists()
+    return competition.member.organisation_id in orgs
 
 
 def invited_supplier_id(user: Any, competition: Competition) -> int | None:

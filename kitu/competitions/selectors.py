@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kitu.accounts.policies import is_coop_staff
+from kitu.accounts.policies import is_coop_admin, is_coop_staff
 from kitu.accounts.selectors import role_pairs
 from kitu.core.errors import NotFound
 from kitu.core.money import money
@@ -46,7 +46,8 @@ def competitions_for(user: Any) -> QuerySet[Competition]:
     members = order_member_org_ids(user)
     suppliers = supplier_org_ids(user)
     return base.filter(
-        Q(member__organisation_id__in=members)
+        Q(member__organisation_id__in=members, is_bundle=False)
+        | Q(is_bundle=True, bundle_members__member__organisation_id__in=members)
         | (Q(invitations__supplier__organisation_id__in=suppliers) & ~Q(status=Status.DRAFT))
     ).distinct()
 
@@ -140,12 +141,16 @@ def offer_tasks(user: Any) -> list[Any]:
 
 
 def award_tasks(user: Any) -> list[Any]:
-    """For the task inbox: requests of the members the user orders for whose deadline has passed."""
+    """For the task inbox: requests of the members the user orders for whose deadline has passed; for the
+    office (coop admin) its bundle requests."""
     orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
-    if not orgs:
+    mine = Q(member__organisation_id__in=orgs, is_bundle=False)
+    if is_coop_admin(user):
+        mine |= Q(is_bundle=True)
+    elif not orgs:
         return []
     return list(
-        Competition.objects.filter(status=Status.OPEN, deadline__lte=db_now(), member__organisation_id__in=orgs)
+        Competition.objects.filter(mine, status=Status.OPEN, deadline__lte=db_now())
         .values("pk", "title", "deadline", "member__organisation__name")
         .order_by("deadline")
     )

@@ -28,7 +28,18 @@ from kitu.orders import services as order_services
 from kitu.orders.models import Cart, CartLine, Order
 
 from . import policies, selectors, tasks
-from .models import Competition, Criterion, CriterionScore, Invitation, Offer, OfferLine, RequestLine, Status
+from .models import (
+    BundleMember,
+    BundleQuantity,
+    Competition,
+    Criterion,
+    CriterionScore,
+    Invitation,
+    Offer,
+    OfferLine,
+    RequestLine,
+    Status,
+)
 
 DOCUMENT_TYPES = {".pdf", ".odt", ".docx", ".xlsx", ".ods", ".txt"}
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -45,6 +56,15 @@ class LineInput:
     quantity: int
     unit: str = "Stück"
     article_pid: str = ""
+
+
+@dataclass
+class BundleLineInput:
+    """A line of a bundle request: the quantity per member id (missing or 0: the member takes none)."""
+
+    description: str
+    quantities: dict[int, int]
+    unit: str = "Stück"
 
 
 def _locked(competition: Competition) -> Competition:
@@ -155,6 +175,107 @@ def competition_create(
         for cart_line in selectors.cart_lines_of_lot(actor, member.pk, lot.pk):
             order_services.cart_line_update(actor=actor, line=cart_line, quantity=0)
     audit.record(actor=actor, instance=competition, action="create", after={"title": competition.title})
+    return competition
+
+
+@transaction.atomic
+def bundle_create(
+    *,
+    actor: Any,
+    members: list[Member],
+    lot: Lot,
+    title: str,
+    delivery_date: dt.date | None,
+    deadline: dt.datetime | None,
+    lines: list[BundleLineInput],
+    criteria: list[tuple[str, int]] | None = None,
+    now: dt.datetime | None = None,
+) -> Competition:
+    """The office's request (draft) for several members of the lot's contract: one request to every
+    supplier of the lot with the line totals; on the award one call-off order per member."""
+    if not policies.can_request_bundle(actor):
+        raise PermissionDenied(_("Bündelanfragen legt die Geschäftsstelle der Genossenschaft an."))
+    criteria = criteria or []
+    now = now or selectors.db_now()
+    lot = Lot.objects.select_related("contract").get(pk=lot.pk)
+    members = list(dict.fromkeys(members))
+    if len(members) < 2:
+        raise DomainError(_("Eine Bündelanfrage braucht mindestens zwei Mitglieder."), field="members")
+    eligible = set(lot.contract.eligible_members.values_list("pk", flat=True))
+    for member in members:
+        try:
+            if member.pk not in eligible:
+                raise DomainError("")
+            planning.callable_from(lot.contract, member, timezone.localdate(now))
+        except DomainError as exc:
+            raise DomainError(
+                _("%(member)s darf aus diesem Rahmenvertrag nicht abrufen.") % {"member": member.name},
+                field="members",
+            ) from exc
+    ids = {m.pk for m in members}
+    for n, line in enumerate(lines, 1):
+        if set(line.quantities) - ids:
+            raise DomainError(_("Position %(n)s: Mengen nur für Mitglieder der Bündelung.") % {"n": n}, field="lines")
+        if any(q < 0 for q in line.quantities.values()):
+            raise DomainError(_("Position %(n)s: Mengen dürfen nicht negativ sein.") % {"n": n}, field="lines")
+        if sum(line.quantities.values()) <= 0:
+            raise DomainError(
+                _("Position %(n)s: mindestens ein Mitglied braucht eine Menge ab 1.") % {"n": n}, field="lines"
+            )
+    for member in members:
+        if not any(line.quantities.get(member.pk, 0) > 0 for line in lines):
+            raise DomainError(
+                _("%(member)s hat in keiner Position eine Menge.") % {"member": member.name}, field="members"
+            )
+    totals = [
+        LineInput(description=line.description, quantity=sum(line.quantities.values()), unit=line.unit)
+        for line in lines
+    ]
+    _check_request(
+        lot=lot,
+        member=members[0],
+        title=title,
+        delivery_date=delivery_date,
+        deadline=deadline,
+        lines=totals,
+        criteria=criteria,
+        now=now,
+    )
+    assert deadline is not None and delivery_date is not None
+    competition = Competition.objects.create(
+        member=members[0],
+        lot=lot,
+        title=title.strip(),
+        delivery_date=delivery_date,
+        deadline=deadline,
+        price_points=100 - sum(p for _n, p in criteria),
+        created_by=actor,
+        is_bundle=True,
+    )
+    request_lines = [
+        RequestLine.objects.create(
+            competition=competition,
+            position=n,
+            description=line.description.strip()[:150],
+            quantity=line.quantity,
+            unit=(line.unit.strip() or "Stück")[:20],
+        )
+        for n, line in enumerate(totals, 1)
+    ]
+    shares = {m.pk: BundleMember.objects.create(competition=competition, member=m) for m in members}
+    BundleQuantity.objects.bulk_create(
+        BundleQuantity(line=request_line, bundle_member=shares[member_id], quantity=q)
+        for request_line, line in zip(request_lines, lines, strict=True)
+        for member_id, q in line.quantities.items()
+        if q > 0
+    )
+    Criterion.objects.bulk_create(Criterion(competition=competition, name=n.strip(), points=p) for n, p in criteria)
+    audit.record(
+        actor=actor,
+        instance=competition,
+        action="create",
+        after={"title": competition.title, "bundle": [m.pk for m in members]},
+    )
     return competition
 
 
@@ -337,28 +458,50 @@ def competition_award(*, actor: Any, competition: Competition, offer: Offer, rea
             field="offer",
         )
     prices = {ol.line_id: ol.unit_price for ol in offer.lines.all()}
-    member = competition.member
-    cart = Cart(user=actor, member=member)
-    cart_lines = [
-        CartLine(
-            cart=cart,
-            lot=competition.lot,
-            description=f"{line.description} ({line.unit})"[:150] if line.unit != "Stück" else line.description,
-            unit_price=prices[line.pk],
-            quantity=line.quantity,
-        )
-        for line in competition.lines.all()
-    ]
     now = timezone.now()
-    plan = planning.build(actor, member, cart, cart_lines, timezone.localdate(now), awarded=True)
-    if plan.problems:
-        raise plan.problems[0]
-    for planned in plan.orders:
-        planned.order.supplier = offer.supplier
-        planned.order.legal_basis = _(
-            "Abruf aus Rahmenvertrag %(number)s nach Kleinwettbewerb %(ref)s (§ 21 Abs. 5 VgV)"
-        ) % {"number": competition.lot.contract.number, "ref": competition.reference}
-    orders = order_services.place(actor=actor, plan=plan, now=now)
+    legal_basis = _("Abruf aus Rahmenvertrag %(number)s nach Kleinwettbewerb %(ref)s (§ 21 Abs. 5 VgV)") % {
+        "number": competition.lot.contract.number,
+        "ref": competition.reference,
+    }
+    lines = list(competition.lines.all())
+    if competition.is_bundle:
+        shares = list(
+            competition.bundle_members.select_for_update(of=("self",))
+            .select_related("member__organisation")
+            .prefetch_related("quantities")
+        )
+        wanted = [(share.member, {q.line_id: q.quantity for q in share.quantities.all()}) for share in shares]
+    else:
+        wanted = [(competition.member, {line.pk: line.quantity for line in lines})]
+    orders: list[Order] = []
+    for n, (member, quantities) in enumerate(wanted):
+        cart = Cart(user=actor, member=member)
+        cart_lines = [
+            CartLine(
+                cart=cart,
+                lot=competition.lot,
+                description=f"{line.description} ({line.unit})"[:150] if line.unit != "Stück" else line.description,
+                unit_price=prices[line.pk],
+                quantity=quantities[line.pk],
+            )
+            for line in lines
+            if quantities.get(line.pk, 0) > 0
+        ]
+        plan = planning.build(
+            actor, member, cart, cart_lines, timezone.localdate(now), awarded=True, office=competition.is_bundle
+        )
+        if plan.problems:
+            raise plan.problems[0]
+        for planned in plan.orders:
+            planned.order.supplier = offer.supplier
+            planned.order.legal_basis = legal_basis
+        # Every member's order reserves the lot volume in this one transaction: a limit that the next
+        # order would pass raises here and rolls back every order before it (all or none).
+        placed = order_services.place(actor=actor, plan=plan, now=now, office=competition.is_bundle)
+        orders += placed
+        if competition.is_bundle:
+            shares[n].order = placed[0]
+            shares[n].save(update_fields=["order"])
     competition.status, competition.winner, competition.award_reason = Status.AWARDED, offer, reason.strip()
     competition.awarded_at, competition.awarded_by, competition.order = now, actor, orders[0]
     competition.save(update_fields=["status", "winner", "award_reason", "awarded_at", "awarded_by", "order"])
@@ -367,7 +510,12 @@ def competition_award(*, actor: Any, competition: Competition, offer: Offer, rea
         instance=competition,
         action="update",
         before={"status": Status.OPEN},
-        after={"status": Status.AWARDED, "winner": offer.supplier_id, "order": orders[0].number},
+        after={
+            "status": Status.AWARDED,
+            "winner": offer.supplier_id,
+            "order": orders[0].number,
+            "orders": [o.number for o in orders],
+        },
     )
     transaction.on_commit(partial(tasks.send_award_notices.delay, competition.pk))
     return orders[0]

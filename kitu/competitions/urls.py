@@ -6,6 +6,7 @@ app_name = "competitions"
 urlpatterns = [
     path("", views.competition_list, name="list"),
     path("neu/", views.competition_create, name="create"),
+    path("buendel/neu/", views.bundle_create, name="bundle_create"),
     path("<int:competition_id>/", views.competition_detail, name="detail"),
     path("<int:competition_id>/versenden/", views.competition_send, name="send"),
     path("<int:competition_id>/angebot/", views.offer_submit, name="offer"),

@@ -28,7 +28,7 @@ from kitu.members.models import Member
 from kitu.orders.policies import ordering_members
 
 from . import pdf, policies, selectors, services
-from .forms import AwardForm, RequestForm, ScoreForm
+from .forms import AwardForm, BundleForm, RequestForm, ScoreForm
 from .models import Competition, Offer, Status
 
 
@@ -110,9 +110,57 @@ def competition_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "lot": lot,
             "from_cart": from_cart or request.POST.get("from_cart") == "1",
+            "office": office,
             "suppliers": lot.all_suppliers(),
             "min_days": services.min_days(),
         },
+        status=status,
+    )
+
+
+@login_required
+def bundle_create(request: HttpRequest) -> HttpResponse:
+    """The office's request for several members of the contract (one order per member on the award)."""
+    if not policies.can_request_bundle(request.user):
+        raise DjangoPermissionDenied
+    lot_id = _int(request.POST.get("lot") if request.method == "POST" else request.GET.get("los"))
+    lot = Lot.objects.select_related("contract").filter(pk=lot_id).first() if lot_id else None
+    if lot is None or not lot.requires_competition:
+        raise Http404
+    members = list(lot.contract.eligible_members.with_name().order_by("organisation__name"))
+    member_qs = Member.objects.with_name().filter(pk__in=[m.pk for m in members]).order_by("organisation__name")
+    initial = {"lot": lot.pk, "title": f"{lot.contract.title} – {lot.title}"}
+    form = BundleForm(request.POST or None, initial=initial, members=member_qs)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        rows = form.bundle_lines() if form.is_valid() else None
+        if rows is not None:
+            data = form.cleaned_data
+            try:
+                competition = services.bundle_create(
+                    actor=request.user,
+                    members=list(data["members"]),
+                    lot=lot,
+                    title=data["title"],
+                    delivery_date=data["delivery_date"],
+                    deadline=data["deadline"],
+                    lines=rows,
+                    criteria=data["criteria"],
+                )
+            except KituPermissionDenied as exc:
+                raise DjangoPermissionDenied from exc
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, _("Die Bündelanfrage ist angelegt. Prüfen Sie sie und versenden Sie sie dann.")
+                )
+                return redirect("competitions:detail", competition_id=competition.pk)
+    return render(
+        request,
+        "competitions/bundle_form.html",
+        {"form": form, "lot": lot, "suppliers": lot.all_suppliers(), "min_days": services.min_days()},
         status=status,
     )
 
@@ -154,15 +202,27 @@ def _member_context(request: HttpRequest, competition: Competition) -> dict[str,
 @login_required
 def competition_detail(request: HttpRequest, competition_id: int) -> HttpResponse:
     competition = _competition(request, competition_id)
+    lines = list(competition.lines.all())
     context: dict[str, Any] = {
         "c": competition,
-        "lines": list(competition.lines.all()),
+        "lines": lines,
         "criteria": list(competition.criteria.all()),
         "sealed": selectors.is_sealed(competition),
         "deadline": timezone.localtime(competition.deadline),
         "invited": [i.supplier for i in competition.invitations.select_related("supplier__organisation")],
         "suppliers": competition.lot.all_suppliers(),
     }
+    if competition.is_bundle and policies.reads_as_member(request.user, competition):
+        shares = list(
+            competition.bundle_members.select_related("member__organisation", "order").prefetch_related("quantities")
+        )
+        context["bundle"] = [
+            {
+                "share": share,
+                "quantities": [{q.line_id: q.quantity for q in share.quantities.all()}.get(ln.pk, 0) for ln in lines],
+            }
+            for share in shares
+        ]
     if policies.reads_as_member(request.user, competition):
         context.update(_member_context(request, competition))
         context["as_member"] = True
@@ -341,16 +401,23 @@ def award(request: HttpRequest, competition_id: int) -> HttpResponse:
         raise Http404
     if not confirmed(request):
         others = competition.invitations.exclude(supplier=offer.supplier).count()
+        consequence = _(
+            "%(winner)s erhält den Zuschlag; daraus wird eine Abrufbestellung, die durch Ihre Freigabe "
+            "geht. %(n)s weitere Lieferanten werden per E-Mail benachrichtigt. Das lässt sich nicht "
+            "rückgängig machen."
+        )
+        if competition.is_bundle:
+            consequence = _(
+                "%(winner)s erhält den Zuschlag; daraus wird je Mitglied der Bündelung eine Abrufbestellung "
+                "(%(m)s), die durch die Freigabe des Mitglieds geht. %(n)s weitere Lieferanten werden per E-Mail "
+                "benachrichtigt. Das lässt sich nicht rückgängig machen."
+            )
         return confirmation_page(
             request,
             Confirmation(
                 title=_("Zuschlag erteilen?"),
-                consequence=_(
-                    "%(winner)s erhält den Zuschlag; daraus wird eine Abrufbestellung, die durch Ihre Freigabe "
-                    "geht. %(n)s weitere Lieferanten werden per E-Mail benachrichtigt. Das lässt sich nicht "
-                    "rückgängig machen."
-                )
-                % {"winner": offer.supplier.name, "n": others},
+                consequence=consequence
+                % {"winner": offer.supplier.name, "n": others, "m": competition.bundle_members.count()},
                 button=_("Zuschlag an %(winner)s erteilen") % {"winner": offer.supplier.name},
                 action=reverse("competitions:award", args=[competition.pk]),
                 back=reverse("competitions:detail", args=[competition.pk]),
@@ -369,9 +436,16 @@ def award(request: HttpRequest, competition_id: int) -> HttpResponse:
             {"c": competition, "message": exc.message, "field": exc.field},
             status=400,
         )
-    messages.success(
-        request, _("Zuschlag erteilt. Die Abrufbestellung %(number)s ist angelegt.") % {"number": order.number}
-    )
+    if competition.is_bundle:
+        numbers = competition.bundle_members.exclude(order=None).values_list("order__number", flat=True)
+        messages.success(
+            request,
+            _("Zuschlag erteilt. Die Abrufbestellungen %(numbers)s sind angelegt.") % {"numbers": ", ".join(numbers)},
+        )
+    else:
+        messages.success(
+            request, _("Zuschlag erteilt. Die Abrufbestellung %(number)s ist angelegt.") % {"number": order.number}
+        )
     return redirect("competitions:detail", competition_id=competition.pk)
 
 

@@ -13,13 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import make_member, make_user
 from kitu.accounts.models import Organisation, OrgKind
 from kitu.accounts.roles import Role
 from kitu.competitions import services
 from kitu.competitions.models import Competition, Offer
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
+from kitu.members import services as member_services
+from kitu.members.models import Site
+from kitu.orders import approval_rules
 
 
 def make_supplier(name: str, email: str) -> tuple[Supplier, Any]:
@@ -119,3 +122,62 @@ def pass_deadline(competition: Competition) -> Competition:
     Offer.objects.filter(competition=competition).update(submitted_at=now - dt.timedelta(seconds=2))
     Competition.objects.filter(pk=competition.pk).update(deadline=now - dt.timedelta(seconds=1))
     return Competition.objects.get(pk=competition.pk)
+
+
+@pytest.fixture
+def bundle_world(comp_world: dict[str, Any]) -> dict[str, Any]:
+    """comp_world plus Zeitz ready to order (delivery site, approval above 500 EUR by its approver) and
+    Halle, a member not eligible for the contract."""
+    w = comp_world
+    zeitz = w["zeitz"]
+    z_admin = w["users"]["other_member_admin"]
+    z_approver = make_user("approver.zeitz@test.example", [(zeitz.organisation, Role.APPROVER)])
+    member_services.subrecord_save(
+        actor=z_admin,
+        member=zeitz,
+        instance=Site(),
+        data={"name": "Rathaus Zeitz", "street": "Altmarkt 1", "postcode": "06712", "city": "Zeitz"},
+    )
+    approval_rules.policy_save(
+        actor=z_admin, member=zeitz, auto_approve_up_to=Decimal("500"), second_step_from=Decimal("100000")
+    )
+    approval_rules.approver_set(actor=z_admin, member=zeitz, user=z_approver, step=1)
+    halle = make_member("Stadt Halle", admin=w["admin"], number=77, joined=dt.date(2019, 1, 1))
+    return {**w, "z_approver": z_approver, "halle": halle}
+
+
+def lines(w: dict[str, Any], a: tuple[int, int], b: tuple[int, int]) -> list[services.BundleLineInput]:
+    """Two lines; ``a`` and ``b`` are (Wernigerode, Zeitz) quantities."""
+    we, ze = w["wernigerode"].pk, w["zeitz"].pk
+    return [
+        services.BundleLineInput(description="Rechner Typ A", quantities={we: a[0], ze: a[1]}),
+        services.BundleLineInput(description="Monitor 24 Zoll", quantities={we: b[0], ze: b[1]}),
+    ]
+
+
+def make_bundle(w: dict[str, Any], *, send: bool = True, members: Any = None, **kwargs: Any) -> Competition:
+    competition = services.bundle_create(
+        actor=w["admin"],
+        members=members or [w["wernigerode"], w["zeitz"]],
+        lot=w["mc_lot"],
+        title="Rechner für zwei Städte",
+        delivery_date=timezone.localdate() + dt.timedelta(days=30),
+        deadline=future(),
+        lines=kwargs.pop("lines", None) or lines(w, (6, 4), (4, 0)),
+        criteria=[],
+    )
+    if send:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            services.competition_send(actor=w["admin"], competition=competition)
+    return Competition.objects.get(pk=competition.pk)
+
+
+def offer(w: dict[str, Any], competition: Competition, user_key: str, prices: tuple[str, str]) -> Offer:
+    rl = list(competition.lines.all())
+    return services.offer_submit(
+        actor=w[user_key],
+        competition=competition,
+        delivery_date=timezone.localdate() + dt.timedelta(days=20),
+        prices={rl[0].pk: prices[0], rl[1].pk: prices[1]},
+        document=pdf_file(),
+    )
