@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kitu.contracts.models import Lot, Supplier
@@ -62,6 +63,23 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return f"KW-{self.pk}: {self.title}"
+
+    @property
+    def buyer_name(self) -> str:
+        """Who asks: the member, or for a bundle the office on behalf of its members (mails, list, PDF)."""
+        if not self.is_bundle:
+            return self.member.name
+        names = ", ".join(bm.member.name for bm in self.bundle_members.select_related("member__organisation"))
+        return gettext("Die Geschäftsstelle der Genossenschaft für %(members)s") % {"members": names}
+
+    @property
+    def order_numbers(self) -> str:
+        """The call-off order numbers of the award (one per member for a bundle)."""
+        if not self.is_bundle:
+            return self.order.number if self.order else ""
+        return ", ".join(
+            n for n in self.bundle_members.exclude(order=None).values_list("order__number", flat=True) if n
+        )
 
     @property
     def reference(self) -> str:

@@ -32,7 +32,7 @@ def award_note(competition: Competition, comparison: Comparison) -> bytes:
 
     story: list[Any] = [
         p(f"Vergabevermerk Kleinwettbewerb {competition.reference}", "Title"),
-        p(f"Mitglied: {competition.member.name}"),
+        p(f"Mitglied: {competition.buyer_name}"),
         p(f"Gegenstand: {competition.title}"),
         p(
             f"Rahmenvertrag {competition.lot.contract.number}, Los {competition.lot.number} "
@@ -83,6 +83,13 @@ def award_note(competition: Competition, comparison: Comparison) -> bytes:
             who = competition.awarded_by.full_name if competition.awarded_by else ""
             story.append(p(f"Entschieden am {timezone.localtime(competition.awarded_at):%d.%m.%Y %H:%M} von {who}"))
         if competition.order is not None:
-            story.append(p(f"Abrufbestellung {competition.order.number} (durch die Freigabe des Mitglieds)"))
+            if competition.is_bundle:
+                for bm in competition.bundle_members.select_related("member__organisation", "order"):
+                    if bm.order is not None:
+                        story.append(
+                            p(f"Abrufbestellung {bm.order.number} für {bm.member.name} (durch dessen Freigabe)")
+                        )
+            else:
+                story.append(p(f"Abrufbestellung {competition.order.number} (durch die Freigabe des Mitglieds)"))
     doc.build(story)
     return buffer.getvalue()

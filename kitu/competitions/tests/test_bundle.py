@@ -194,3 +194,27 @@ def test_single_member_request_by_the_office_still_awarded_by_the_member(bundle_
             offer=competition.offers.first() or Offer(),
             reason="x",
         )
+
+
+def test_mails_and_award_note_name_the_bundle(bundle_world: dict[str, Any]) -> None:
+    from django.core import mail
+
+    from kitu.competitions import pdf
+
+    w = bundle_world
+    mail.outbox.clear()
+    competition = make_bundle(w)
+    invitation = next(m for m in mail.outbox if m.to == ["orders@harz.example"])
+    buyer = "Die Geschäftsstelle der Genossenschaft für Stadt Wernigerode, Stadt Zeitz"
+    assert buyer in invitation.subject and buyer in invitation.body
+    harz = offer(w, competition, "harz_user", ("700", "150"))
+    competition = pass_deadline(competition)
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.competition_award(actor=w["admin"], competition=competition, offer=harz, reason="Preis")
+    numbers = [bm.order.number for bm in competition.bundle_members.select_related("order")]
+    won = next(m for m in mail.outbox if m.to == ["orders@harz.example"])
+    assert all(n in won.body for n in numbers) and len(numbers) == 2
+    competition.refresh_from_db()
+    note = pdf.award_note(competition, selectors.comparison(w["admin"], competition))
+    assert note.startswith(b"%PDF")
