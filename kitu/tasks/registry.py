@@ -364,7 +364,7 @@ CONTRACTS = ("campaign_evaluation", "contract_volume", "contract_ending", "catal
 # Everybody of a member or of the cooperative can own action items and belong to (or coordinate) groups.
 STAFF = ("action_item", "meeting_registration", "group_join_request")
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
-    Role.COOP_ADMIN: OFFICE + CONTRACTS + STAFF,
+    Role.COOP_ADMIN: (*OFFICE, *CONTRACTS, *STAFF, "competition_award"),  # the bundle requests it awards
     Role.CONTRACT_MANAGER: CONTRACTS + STAFF,
     Role.APPROVER: ("order_approval", *STAFF),
     Role.REQUESTER: ("goods_receipt", "order_rejected", "demand_report", "competition_award", *STAFF),
