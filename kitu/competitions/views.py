@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kitu.accounts.policies import is_coop_admin
+from kitu.accounts.policies import is_coop_admin, is_coop_staff
 from kitu.contracts.models import Lot
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
@@ -25,7 +25,7 @@ from kitu.core.errors import PermissionDenied as KituPermissionDenied
 from kitu.core.forms import add_domain_error
 from kitu.core.money import format_eur
 from kitu.members.models import Member
-from kitu.orders.policies import ordering_members
+from kitu.orders.policies import order_member_org_ids, ordering_members
 
 from . import pdf, policies, selectors, services
 from .forms import AwardForm, BundleForm, RequestForm, ScoreForm
@@ -216,9 +216,11 @@ def competition_detail(request: HttpRequest, competition_id: int) -> HttpRespons
         shares = list(
             competition.bundle_members.select_related("member__organisation", "order").prefetch_related("quantities")
         )
+        seen = order_member_org_ids(request.user)
         context["bundle"] = [
             {
                 "share": share,
+                "order_visible": is_coop_staff(request.user) or share.member.organisation_id in seen,
                 "quantities": [{q.line_id: q.quantity for q in share.quantities.all()}.get(ln.pk, 0) for ln in lines],
             }
             for share in shares

@@ -106,6 +106,8 @@ def test_bundle_pages_are_sealed_then_the_office_awards_one_order_per_member(bun
     assert set(orders) == {w["wernigerode"].pk, w["zeitz"].pk}
     page = _client(w["users"]["other_requester"]).get(f"/kleinwettbewerbe/{c.pk}/").content.decode()
     assert orders[w["zeitz"].pk].number in page
+    assert f'href="/bestellungen/{orders[w["zeitz"].pk].pk}/"' in page
+    assert f'href="/bestellungen/{orders[w["wernigerode"].pk].pk}/"' not in page  # another member's order
     own = _client(w["users"]["other_requester"]).get(f"/bestellungen/{orders[w['zeitz'].pk].pk}/")
     assert own.status_code == 200
     assert (

@@ -37,3 +37,18 @@ def test_offer_and_award_tasks(comp_world: dict[str, Any]) -> None:
         actor=w["users"]["requester"], competition=Competition.objects.get(pk=c.pk), offer=offer, reason="einziges"
     )
     assert kinds(w["users"]["requester"]) == []
+
+
+def test_award_task_of_a_bundle_is_the_offices(bundle_world: dict[str, Any]) -> None:
+    from .conftest import make_bundle, offer
+
+    w = bundle_world
+    c = make_bundle(w)
+    harz = offer(w, c, "harz_user", ("700", "150"))
+    assert kinds(w["admin"]) == []
+    c = pass_deadline(c)
+    assert kinds(w["admin"]) == ["competition_award"]
+    for key in ("requester", "member_admin", "other_requester", "other_member_admin"):
+        assert kinds(w["users"][key]) == [], key
+    services.competition_award(actor=w["admin"], competition=c, offer=harz, reason="einziges")
+    assert kinds(w["admin"]) == []
