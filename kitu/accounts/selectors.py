@@ -60,7 +60,7 @@ def audit_entries(
     date_to: Any = None,
 ) -> QuerySet[AuditEntry]:
     """The audit trail, filtered. Only coop admins may call this (see policies.can_read_audit)."""
-    qs = AuditEntry.objects.all()
+    qs = AuditEntry.objects.unsealed()
     if object_type:
         qs = qs.filter(object_type=object_type)
     if actor_email:

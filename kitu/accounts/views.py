@@ -208,7 +208,7 @@ def organisation_role_remove(request: HttpRequest, org_id: int, assignment_id: i
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not policies.can_read_audit(request.user):
         raise DjangoPermissionDenied
-    object_types = sorted(AuditEntry.objects.values_list("object_type", flat=True).distinct())
+    object_types = sorted(AuditEntry.objects.unsealed().values_list("object_type", flat=True).distinct())
     form = AuditFilterForm(request.GET or None, object_types=object_types)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_entries(**{k: v for k, v in filters.items() if v})

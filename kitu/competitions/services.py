@@ -384,7 +384,14 @@ def offer_submit(
     offer.save()
     OfferLine.objects.filter(offer=offer).delete()
     OfferLine.objects.bulk_create(OfferLine(offer=offer, line_id=k, unit_price=v) for k, v in parsed.items())
-    audit.record(actor=actor, instance=offer, action=action, after={"submitted_at": now.isoformat()})
+    # sealed like the offer: before the deadline the trail does not even show who made one
+    audit.record(
+        actor=actor,
+        instance=offer,
+        action=action,
+        after={"submitted_at": now.isoformat()},
+        sealed_until=competition.deadline,
+    )
     return offer
 
 
@@ -394,7 +401,7 @@ def offer_withdraw(*, actor: Any, competition: Competition) -> None:
     offer = Offer.objects.filter(competition=competition, supplier_id=supplier_id).first()
     if offer is None:
         raise DomainError(_("Es gibt kein Angebot zum Zurückziehen."))
-    audit.record(actor=actor, instance=offer, action="delete")
+    audit.record(actor=actor, instance=offer, action="delete", sealed_until=competition.deadline)
     offer.document.delete(save=False)
     offer.delete()
 

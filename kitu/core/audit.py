@@ -48,6 +48,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     redact: tuple[str, ...] = (),
+    sealed_until: dt.datetime | None = None,
 ) -> AuditEntry | None:
     """Append one audit row; nothing is written when an update changed nothing.
 
@@ -70,4 +71,5 @@ def record(
         object_id=str(instance.pk),
         object_repr=label[:200],
         changes=changes,
+        sealed_until=sealed_until,
     )

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +17,11 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
     def delete(self) -> NoReturn:
         raise RuntimeError("The audit trail is append-only.")
+
+    def unsealed(self) -> AuditQuerySet:
+        """What readers of the trail may see now: not the entries sealed until a later time (an offer in a
+        mini-competition before its deadline: not even who made one may show)."""
+        return self.exclude(sealed_until__gt=timezone.now())
 
 
 class AuditEntry(models.Model):
@@ -46,6 +52,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("Objekt-ID"), max_length=40)
     object_repr = models.CharField(_("Objekt"), max_length=200)
     changes = models.JSONField(_("Änderungen"), default=dict)
+    sealed_until = models.DateTimeField(_("versiegelt bis"), null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

@@ -121,6 +121,26 @@ def test_no_offer_content_anywhere_before_the_deadline(sealed: dict[str, Any]) -
         _assert_clean(message.subject + message.body, f"mail to {message.to}", w["delivery"])
 
 
+def test_the_audit_trail_shows_no_offer_before_the_deadline(sealed: dict[str, Any], monkeypatch: Any) -> None:
+    """Not even who made an offer: its audit rows are sealed until the deadline, then the trail shows them."""
+    from kitu.core import models as core_models
+    from kitu.core.models import AuditEntry
+
+    w, c = sealed, sealed["c"]
+    admin = _client(w["users"]["coop_admin"])
+    suppliers = (w["saale_user"].email, w["harz_user"].email)
+    for url in ("/konto/protokoll/", "/konto/protokoll/?object_type=competitions.Offer"):
+        page = admin.get(url).content.decode()
+        assert all(email not in page for email in suppliers) and "competitions.Offer #" not in page, url
+    rows = AuditEntry.objects.filter(object_type="competitions.Offer")
+    assert rows.count() == 2 and set(rows.values_list("sealed_until", flat=True)) == {c.deadline}
+    later = c.deadline + dt.timedelta(seconds=1)
+    monkeypatch.setattr(core_models.timezone, "now", lambda: later)
+    assert AuditEntry.objects.unsealed().filter(object_type="competitions.Offer").count() == 2
+    page = admin.get("/konto/protokoll/").content.decode()
+    assert all(email in page for email in suppliers) and "competitions.Offer #" in page
+
+
 def test_sealed_page_shows_neither_content_nor_count(comp_world: dict[str, Any]) -> None:
     w = comp_world
     competition = make_competition(w)
