@@ -9,10 +9,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,8 +33,9 @@ from ..forms_meetings import (
     ResultForm,
 )
 from ..models import AgendaItem, Attendance, Body, FileRole, Meeting, MeetingState
-from ..policies import can_manage_council
 from ..services import meetings as services
+from .common import office_body as _office
+from .common import optional_url as _optional_url
 from .register import office_nav
 
 STATE_TONE = {
@@ -44,22 +44,6 @@ STATE_TONE = {
     MeetingState.HELD: "warning",
     MeetingState.PUBLISHED: "success",
 }
-
-
-def _optional_url(name: str, *args: Any) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _office(request: HttpRequest, slug: str) -> Body:
-    body = Body.objects.filter(slug=slug, is_enabled=True, deleted=False).select_related("member").first()
-    if body is None:
-        raise Http404
-    if not can_manage_council(request.user, body):
-        raise DjangoPermissionDenied
-    return body
 
 
 def _meeting(body: Body, meeting_id: int) -> Meeting:

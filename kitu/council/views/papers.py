@@ -14,12 +14,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,31 +31,15 @@ from kitu.core.schemas import MAX_ID
 
 from ..forms_papers import ConsultationForm, FileForm, PaperForm
 from ..models import Body, Consultation, File, Paper, PaperType
-from ..policies import can_manage_council
 from ..services import files as file_services
 from ..services import papers as services
 from ..visibility import Visibility
 from . import register as register_views
+from .common import office_body as _office
+from .common import optional_url
 
 PER_PAGE = 50
 MAX_QUERY = 200
-
-
-def optional_url(name: str, *args: Any) -> str | None:
-    """The address of a page another part of the council system provides, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _office(request: HttpRequest, slug: str) -> Body:
-    body = Body.objects.filter(slug=slug, is_enabled=True, deleted=False).select_related("member").first()
-    if body is None:
-        raise Http404
-    if not can_manage_council(request.user, body):
-        raise DjangoPermissionDenied
-    return body
 
 
 def _paper(body: Body, paper_id: int) -> Paper:

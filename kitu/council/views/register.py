@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,26 +40,10 @@ from ..forms_register import (
     TermForm,
 )
 from ..models import Body, LegislativeTerm, Location, Membership, Organization, Person
-from ..policies import can_manage_council
 from ..services import register as services
 from ..visibility import Visibility
-
-
-def optional_url(name: str, *args: Any) -> str | None:
-    """The address of a page another part of the council system provides, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _office(request: HttpRequest, slug: str) -> Body:
-    body = Body.objects.filter(slug=slug, is_enabled=True, deleted=False).select_related("member").first()
-    if body is None:
-        raise Http404
-    if not can_manage_council(request.user, body):
-        raise DjangoPermissionDenied
-    return body
+from .common import office_body as _office
+from .common import optional_url
 
 
 def _row(queryset: Any, pk: int) -> Any:
