@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 
 from kitu.core.errors import NotFound
 
-from .models import InboundInvoice
-from .policies import member_org_ids, supplier_org_ids
+from .models import InboundInvoice, InvoiceStatus
+from .policies import ARITHMETIC_ROLES, FACTUAL_ROLES, member_org_ids, supplier_org_ids
 
 
 def visible_invoices(user: Any) -> QuerySet[InboundInvoice]:
@@ -39,3 +39,17 @@ def visible_invoice(user: Any, invoice_id: int) -> InboundInvoice:
     if invoice is None:
         raise NotFound("Not found")
     return invoice
+
+
+def approval_tasks(user: Any) -> list[dict[str, Any]]:
+    """Received invoices waiting for this user's step, oldest first: the factual check (requester, member
+    admin) while matched or to review, the arithmetic check (approver, member admin) once factually correct —
+    never for the person who confirmed the factual correctness."""
+    factual, arithmetic = member_org_ids(user, FACTUAL_ROLES), member_org_ids(user, ARITHMETIC_ROLES)
+    if not factual and not arithmetic:
+        return []
+    waiting = Q(member__organisation_id__in=factual, status__in=(InvoiceStatus.MATCHED, InvoiceStatus.TO_REVIEW)) | (
+        Q(member__organisation_id__in=arithmetic, status=InvoiceStatus.FACTUALLY_APPROVED) & ~Q(factual_by=user)
+    )
+    rows = InboundInvoice.objects.filter(waiting).order_by("received_at", "pk")
+    return [dict(row) for row in rows.values("pk", "number", "seller_name", "status", "received_at")]

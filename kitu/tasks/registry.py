@@ -30,6 +30,7 @@ from kitu.council import selectors_meetings as council
 from kitu.defects import selectors as defects
 from kitu.members import selectors as members
 from kitu.orders import selectors as orders
+from kitu.payables import selectors as payables
 from kitu.workgroups import selectors as workgroups
 
 
@@ -270,6 +271,17 @@ def _competition_award(user: Any) -> Iterable[Task]:
         yield Task("competition_award", title, reverse("competitions:detail", args=[row["pk"]]), row["deadline"])
 
 
+def _inbound_invoice(user: Any) -> Iterable[Task]:
+    for row in payables.approval_tasks(user):
+        step = _("sachlich prüfen") if row["status"] != "factually_approved" else _("rechnerisch prüfen")
+        title = _("Eingangsrechnung %(number)s von %(seller)s %(step)s") % {
+            "number": row["number"],
+            "seller": row["seller_name"],
+            "step": step,
+        }
+        yield Task("inbound_invoice", title, reverse("payables:detail", args=[row["pk"]]), row["received_at"])
+
+
 def _order_ship(user: Any) -> Iterable[Task]:
     for row in orders.supplier_ship_tasks(user):
         title = _("Bestellung %(number)s an %(member)s liefern") % {
@@ -353,6 +365,7 @@ KINDS: dict[str, Kind] = {
     "order_ship": Kind(gettext_lazy("Bestellungen liefern"), _order_ship),
     "competition_offer": Kind(gettext_lazy("Angebote in Kleinwettbewerben"), _competition_offer),
     "competition_award": Kind(gettext_lazy("Kleinwettbewerbe auswerten"), _competition_award),
+    "inbound_invoice": Kind(gettext_lazy("Eingangsrechnungen prüfen"), _inbound_invoice),
     "action_item": Kind(gettext_lazy("Aufgaben aus Protokollen"), _action_item),
     "meeting_registration": Kind(gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration),
     "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite),
@@ -366,11 +379,19 @@ STAFF = ("action_item", "meeting_registration", "group_join_request")
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
     Role.COOP_ADMIN: (*OFFICE, *CONTRACTS, *STAFF, "competition_award"),  # the bundle requests it awards
     Role.CONTRACT_MANAGER: CONTRACTS + STAFF,
-    Role.APPROVER: ("order_approval", *STAFF),
-    Role.REQUESTER: ("goods_receipt", "order_rejected", "demand_report", "competition_award", *STAFF),
+    Role.APPROVER: ("order_approval", "inbound_invoice", *STAFF),
+    Role.REQUESTER: (
+        "goods_receipt",
+        "order_rejected",
+        "demand_report",
+        "competition_award",
+        "inbound_invoice",
+        *STAFF,
+    ),
     Role.MEMBER_ADMIN: (
         "goods_receipt",
         "competition_award",
+        "inbound_invoice",
         "order_rejected",
         "demand_report",
         "invoice_overdue",
