@@ -23,10 +23,12 @@ class Role(models.TextChoices):
     WORKGROUP_MEMBER = "workgroup_member", _("Arbeitskreismitglied")
     COUNCIL_OFFICE = "council_office", _("Sitzungsdienst (Ratsinformationssystem)")
     COUNCIL_MEMBER = "council_member", _("Ratsmitglied")
+    SERVICE_DESK = "service_desk", _("Servicedesk")
+    REPRESENTATIVE = "representative", _("Vertretung in der Generalversammlung")
 
 
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
-    OrgKind.COOPERATIVE: (Role.COOP_ADMIN, Role.CONTRACT_MANAGER, Role.WORKGROUP_MEMBER),
+    OrgKind.COOPERATIVE: (Role.COOP_ADMIN, Role.CONTRACT_MANAGER, Role.WORKGROUP_MEMBER, Role.SERVICE_DESK),
     OrgKind.MEMBER: (
         Role.MEMBER_ADMIN,
         Role.REQUESTER,
@@ -35,6 +37,7 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
         Role.WORKGROUP_MEMBER,
         Role.COUNCIL_OFFICE,
         Role.COUNCIL_MEMBER,
+        Role.REPRESENTATIVE,
     ),
     OrgKind.SUPPLIER: (Role.SUPPLIER_USER,),
 }
