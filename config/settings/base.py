@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kitu.billing",
     "kitu.payables",
     "kitu.competitions",
+    "kitu.governance",
     "kitu.tasks",
     "kitu.demo",
 ]

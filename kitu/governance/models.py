@@ -1,0 +1,1 @@
+"""Governance of the cooperative: bodies, representatives, general assemblies, polls (issue 22)."""
