@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "kitu.billing",
     "kitu.payables",
     "kitu.competitions",
+    "kitu.procedures",
+    "kitu.assets",
     "kitu.governance",
     "kitu.tasks",
     "kitu.demo",

@@ -44,6 +44,9 @@ class Article(models.Model):
     valid_until = models.DateField(_("Preis gültig bis"), null=True, blank=True)
     image = models.FileField(_("Bild"), upload_to="catalog/%Y/", blank=True)
     image_source = models.CharField(_("Bildquelle"), max_length=255, blank=True)
+    warranty_months = models.PositiveSmallIntegerField(
+        _("Garantie (Monate)"), null=True, blank=True, help_text=_("Vorrang vor der Garantie des Vertrags.")
+    )
     is_active = models.BooleanField(_("aktiv"), default=True, db_index=True)
     content_hash = models.CharField(max_length=32, blank=True)
     search_text = models.TextField(blank=True)  # stemmed words, the SQLite FTS5 index reads it (empty on PostgreSQL)

@@ -300,6 +300,7 @@ class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="shipment_lines")
     quantity = models.PositiveIntegerField(_("Menge"))
+    serial_numbers = models.TextField(_("Seriennummern"), blank=True)  # one per line, entered at shipment
 
     class Meta:
         ordering = ["shipment", "line__position"]
