@@ -28,9 +28,20 @@ run: install
 	@echo "KITU-Plattform: http://127.0.0.1:8000  (Ctrl+C beendet)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite on SQLite (with browser tests where Chromium is installed), then on PostgreSQL
-# where KITU_TEST_POSTGRES is set.
-test: install test-sqlite test-postgres
+# The whole suite on SQLite (with browser tests where Chromium is installed) and, where KITU_TEST_POSTGRES
+# is set, on PostgreSQL at the same time (one process per core); the PostgreSQL log follows the SQLite one.
+test: install
+	@mkdir -p var
+	@if [ -n "$$KITU_TEST_POSTGRES" ]; then \
+		$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres_pid=$$!; \
+		$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+		wait $$postgres_pid; postgres=$$?; \
+		echo "===== PostgreSQL run (var/test-postgres.log) ====="; cat var/test-postgres.log; \
+		echo "SQLite run: exit $$sqlite; PostgreSQL run: exit $$postgres"; \
+		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
+	else \
+		$(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; \
+	fi
 
 test-sqlite:
 	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE $(VENV)/bin/pytest -p no:cacheprovider --ds=config.settings.test
