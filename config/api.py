@@ -17,6 +17,7 @@ from kitu.billing.api import router as billing_router
 from kitu.catalog.api import router as catalog_router
 from kitu.contracts.api import router as contracts_router
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
+from kitu.governance.api import router as governance_router
 from kitu.members.api import router as members_router
 from kitu.orders.api import router as orders_router
 from kitu.payables.api import router as payables_router
@@ -111,6 +112,7 @@ api.add_router("/", workgroups_router)
 api.add_router("/", orders_router)
 api.add_router("/", billing_router)
 api.add_router("/", payables_router)
+api.add_router("/", governance_router)
 api.add_router("/", tasks_router)
 
 
