@@ -211,6 +211,7 @@ class EventKind(models.TextChoices):
     MERGER = "merger", _("Fusion in Rechtsnachfolger")
     EXIT = "exit", _("Ausscheiden")
     SETTLEMENT_PAID = "settlement_paid", _("Auszahlung des Auseinandersetzungsguthabens")
+    WITHDRAWAL = "withdrawal", _("Rücknahme des Beitrittsantrags")
 
 
 class MembershipEvent(models.Model):
@@ -256,3 +257,58 @@ class MemberNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return str(self.last_number)
+
+
+class ApplicationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("E-Mail-Adresse noch nicht bestätigt")
+    PENDING = "pending", _("liegt der Geschäftsstelle vor")
+    ADMITTED = "admitted", _("zugelassen")
+    REJECTED = "rejected", _("abgelehnt")
+    WITHDRAWN = "withdrawn", _("zurückgenommen")
+
+
+class JoiningApplication(models.Model):
+    """An application to join made online by a town's authorised person (see docs/joining.md). It enters
+    the register (a :class:`Member` applicant with its application event) only once the e-mail address is
+    confirmed; until then it is only this row."""
+
+    status = models.CharField(
+        _("Stand"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.UNCONFIRMED
+    )
+    name = models.CharField(_("Name (Firma)"), max_length=200)
+    member_type = models.CharField(_("Art"), max_length=20, choices=MemberType.choices)
+    leitweg_id = models.CharField(_("Leitweg-ID"), max_length=46, validators=[validate_leitweg_id])
+    street = models.CharField(_("Straße und Hausnummer"), max_length=120)
+    postcode = models.CharField(_("PLZ"), max_length=5, validators=[validate_postcode])
+    city = models.CharField(_("Ort"), max_length=80)
+    shares = models.PositiveIntegerField(_("Geschäftsanteile"))
+    council_resolution_date = models.DateField(_("Datum des Ratsbeschlusses"), null=True, blank=True)
+    council_resolution = models.FileField(_("Ratsbeschluss (PDF)"), upload_to="joining/%Y/", blank=True)
+    contact_name = models.CharField(_("Ansprechperson"), max_length=120)
+    contact_function = models.CharField(_("Funktion"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("E-Mail"))
+    contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    member = models.OneToOneField(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="joining_application"
+    )
+    admin_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Administrationskonto"),
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+    is_demo = models.BooleanField(_("Demodaten"), default=False)
+    created_at = models.DateTimeField(_("eingegangen am"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Online-Beitrittsantrag")
+        verbose_name_plural = _("Online-Beitrittsanträge")
+
+    def __str__(self) -> str:
+        return self.name

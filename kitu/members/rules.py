@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -48,3 +49,22 @@ def exit_date_after_notice(
 def settlement_due_on(exit_date: dt.date) -> dt.date:
     """§ 73 GenG: the paid-in capital is paid out within six months after the exit."""
     return exit_date + relativedelta(months=settings.KITU_SETTLEMENT_MONTHS)
+
+
+# Shares a joining member subscribes (statutes): at least one; more up to the statutes' maximum per member.
+MIN_SHARES = 1
+DEFAULT_MAX_SHARES = 20
+
+
+def max_shares() -> int:
+    """The most shares one member may hold (statutes; setting ``KITU_MAX_SHARES``, default 20)."""
+    return int(getattr(settings, "KITU_MAX_SHARES", DEFAULT_MAX_SHARES))
+
+
+def shares_allowed(count: int) -> bool:
+    return MIN_SHARES <= count <= max_shares()
+
+
+def share_value() -> Decimal:
+    """The nominal value of one share (statutes; setting ``KITU_SHARE_NOMINAL_VALUE``), in EUR."""
+    return Decimal(settings.KITU_SHARE_NOMINAL_VALUE).quantize(Decimal("0.01"))

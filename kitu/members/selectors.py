@@ -16,7 +16,16 @@ from kitu.core.errors import NotFound
 from kitu.core.money import money
 
 from . import policies, rules
-from .models import EventKind, LeitwegId, Member, MemberQuerySet, MembershipEvent, MemberType
+from .models import (
+    ApplicationStatus,
+    EventKind,
+    JoiningApplication,
+    LeitwegId,
+    Member,
+    MemberQuerySet,
+    MembershipEvent,
+    MemberType,
+)
 
 EXIT_KINDS = (EventKind.NOTICE, EventKind.EXCLUSION, EventKind.MERGER, EventKind.EXIT)
 
@@ -204,7 +213,18 @@ def application_tasks(user: Any) -> list[Any]:
     if not policies.can_record_events(user):
         return []
     return list(
-        Member.objects.filter(joined_on__isnull=True, rejected_on__isnull=True).values(
-            "pk", "organisation__name", "created_at"
+        Member.objects.filter(
+            joined_on__isnull=True, rejected_on__isnull=True, joining_application__isnull=True
+        ).values("pk", "organisation__name", "created_at")
+    )
+
+
+def online_application_tasks(user: Any) -> list[Any]:
+    """Applications made online whose e-mail address is confirmed and which the office has not decided."""
+    if not policies.can_record_events(user):
+        return []
+    return list(
+        JoiningApplication.objects.filter(status=ApplicationStatus.PENDING, member__isnull=False).values(
+            "member_id", "name", "shares", "confirmed_at"
         )
     )

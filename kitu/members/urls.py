@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_joining
 
 app_name = "members"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("neu/", views.member_create, name="create"),
     path("mitgliederliste/", views.register, name="register"),
     path("statistik/", views.statistics, name="statistics"),
+    path("beitritt/", views_joining.apply, name="joining"),
+    path("beitritt/gesendet/", views_joining.sent, name="joining_sent"),
+    path("beitritt/bestaetigen/<str:code>/", views_joining.confirm, name="joining_confirm"),
+    path("beitritt/zuruecknehmen/<str:code>/", views_joining.withdraw, name="joining_withdraw"),
     path("<int:member_id>/", views.member_detail, name="detail"),
     path("<int:member_id>/bearbeiten/", views.member_edit, name="edit"),
     path("<int:member_id>/bestellvorgaben/", views.order_settings, name="order_settings"),

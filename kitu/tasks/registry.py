@@ -127,6 +127,15 @@ def _membership_application(user: Any) -> Iterable[Task]:
         yield Task("membership_application", title, reverse("members:detail", args=[row["pk"]]), row["created_at"])
 
 
+def _online_application(user: Any) -> Iterable[Task]:
+    for row in members.online_application_tasks(user):
+        title = _("Online-Beitrittsantrag entscheiden: %(name)s (%(n)s Geschäftsanteile gewünscht)") % {
+            "name": row["name"],
+            "n": row["shares"],
+        }
+        yield Task("online_application", title, reverse("members:detail", args=[row["member_id"]]), row["confirmed_at"])
+
+
 def _service_request(user: Any) -> Iterable[Task]:
     for row in billing.request_tasks(user):
         title = _("Antrag entscheiden: %(kind)s „%(service)s“ von %(member)s") % {
@@ -351,6 +360,7 @@ KINDS: dict[str, Kind] = {
     "invoice_overdue": Kind(gettext_lazy("Überfällige Rechnungen"), _invoice_overdue),
     "request_answered": Kind(gettext_lazy("Entschiedene Anträge"), _request_answered),
     "membership_application": Kind(gettext_lazy("Aufnahmeanträge"), _membership_application),
+    "online_application": Kind(gettext_lazy("Online-Beitrittsanträge"), _online_application),
     "service_request": Kind(gettext_lazy("Anträge zu Leistungen"), _service_request),
     "campaign_evaluation": Kind(gettext_lazy("Bedarfsabfragen auswerten"), _campaign_evaluation),
     "billing_run": Kind(gettext_lazy("Abrechnungsläufe"), _billing_run),
@@ -372,7 +382,7 @@ KINDS: dict[str, Kind] = {
     "council_publish": Kind(gettext_lazy("Sitzungsergebnisse veröffentlichen"), _council_publish),
 }
 
-OFFICE = ("membership_application", "service_request", "billing_run", "invoices_unmailed")
+OFFICE = ("membership_application", "online_application", "service_request", "billing_run", "invoices_unmailed")
 CONTRACTS = ("campaign_evaluation", "contract_volume", "contract_ending", "catalog_import_failed")
 # Everybody of a member or of the cooperative can own action items and belong to (or coordinate) groups.
 STAFF = ("action_item", "meeting_registration", "group_join_request")

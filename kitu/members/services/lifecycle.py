@@ -24,6 +24,7 @@ from ..models import (
     MembershipEvent,
     MemberStatus,
 )
+from . import joining
 from ._common import (
     PERSONAL_FIELDS,
     _add_event,
@@ -138,16 +139,23 @@ def member_admit(
         share_delta=shares,
         nominal_value=_nominal_value(),
     )
+    joining.on_admitted(actor=actor, member=member)  # an online applicant gets the member's admin account
     return member
 
 
 @transaction.atomic
-def member_reject(*, actor: Any, member: Member, effective_date: dt.date, note: str = "") -> Member:
-    """Rejection of an application. Its personal data is deleted (contacts, documents, notes)."""
+def member_reject(
+    *, actor: Any, member: Member, effective_date: dt.date, note: str = "", kind: str = EventKind.REJECTION
+) -> Member:
+    """Rejection of an application (or its withdrawal by the applicant, ``kind`` WITHDRAWAL). Its personal
+    data is deleted (contacts, documents, notes)."""
+    if kind not in (EventKind.REJECTION, EventKind.WITHDRAWAL):
+        raise DomainError(_("Nur Ablehnung oder Rücknahme schließen einen Antrag."), field="kind")
     member = _locked(member)
     _require_status(
         member, effective_date, (MemberStatus.APPLICANT,), _("Nur offene Beitrittsanträge können abgelehnt werden.")
     )
+    joining.on_closed(actor=actor, member=member, kind=kind, note=note)
     for contact in list(member.contacts.all()):
         audit.record(
             actor=actor, instance=contact, action="delete", before={}, after={}, redact=PERSONAL_FIELDS[Contact]
@@ -162,7 +170,7 @@ def member_reject(*, actor: Any, member: Member, effective_date: dt.date, note: 
     member.phone = ""
     member.invoice_email = ""
     _save_member(actor=actor, member=member, before=before)
-    _add_event(actor=actor, member=member, kind=EventKind.REJECTION, effective_date=effective_date, note=note)
+    _add_event(actor=actor, member=member, kind=kind, effective_date=effective_date, note=note)
     return member
 
 
