@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitu.contracts.eligibility import members_eligible
 from kitu.contracts.policies import can_manage_contracts
 from kitu.contracts.selectors import contract_for, visible_contracts
 from kitu.core.errors import DomainError, NotFound
@@ -104,8 +105,11 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
         for lim in item.contract.limits.all()
         if lim.lot_id == item.lot_id and lim.article_pid in ("", item.supplier_pid)
     ]
-    eligible = set(item.contract.eligible_members.values_list("pk", flat=True))
-    order_members = [m for m in ordering_members(request.user) if m.pk in eligible]
+    candidates = ordering_members(request.user)
+    eligible = set(
+        members_eligible(item.contract).filter(pk__in=[m.pk for m in candidates]).values_list("pk", flat=True)
+    )
+    order_members = [m for m in candidates if m.pk in eligible]
     return render(
         request,
         "catalog/article.html",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitu.contracts.eligibility import members_eligible
 from kitu.contracts.models import Lot
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
@@ -201,7 +202,7 @@ def bundle_create(
     members = list(dict.fromkeys(members))
     if len(members) < 2:
         raise DomainError(_("Eine Bündelanfrage braucht mindestens zwei Mitglieder."), field="members")
-    eligible = set(lot.contract.eligible_members.values_list("pk", flat=True))
+    eligible = set(members_eligible(lot.contract).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True))
     for member in members:
         try:
             if member.pk not in eligible:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kitu.accounts.policies import is_coop_admin, is_coop_staff
+from kitu.contracts.eligibility import members_eligible
 from kitu.contracts.models import Lot
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
@@ -64,7 +65,7 @@ def competition_create(request: HttpRequest) -> HttpResponse:
     if lot is None or not lot.requires_competition:
         raise Http404
     if office:  # on a member's behalf: every member that may call off the contract
-        members = list(lot.contract.eligible_members.with_name().order_by("organisation__name"))
+        members = list(members_eligible(lot.contract).with_name())
     member_qs = Member.objects.with_name().filter(pk__in=[m.pk for m in members])
     initial: dict[str, Any] = {"lot": lot.pk, "title": f"{lot.contract.title} – {lot.title}"}
     member_id = _int(request.GET.get("mitglied"))
@@ -127,7 +128,7 @@ def bundle_create(request: HttpRequest) -> HttpResponse:
     lot = Lot.objects.select_related("contract").filter(pk=lot_id).first() if lot_id else None
     if lot is None or not lot.requires_competition:
         raise Http404
-    members = list(lot.contract.eligible_members.with_name().order_by("organisation__name"))
+    members = list(members_eligible(lot.contract).with_name())
     member_qs = Member.objects.with_name().filter(pk__in=[m.pk for m in members]).order_by("organisation__name")
     initial = {"lot": lot.pk, "title": f"{lot.contract.title} – {lot.title}"}
     form = BundleForm(request.POST or None, initial=initial, members=member_qs)

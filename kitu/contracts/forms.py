@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kitu.core.forms import DATE_INPUT, select_all_field, take_all
-from kitu.members.models import Member
+from kitu.core.forms import DATE_INPUT
+from kitu.members.models import MemberType
+from kitu.members.pickers import MemberPickerField
 
-from .models import CallOffMode, LegalBasis, Lot, Supplier
+from .models import CallOffMode, Eligibility, LegalBasis, Lot, Supplier
 
 
 class SupplierForm(forms.Form):
@@ -44,21 +45,32 @@ class ContractForm(forms.Form):
         queryset=Supplier.objects.select_related("organisation").order_by("organisation__name"),
         widget=forms.CheckboxSelectMultiple,
     )
-    eligible_members_all = select_all_field(
-        _("alle auswählen"), _("Alle unten aufgeführten Mitglieder werden abrufberechtigt.")
+    eligibility = forms.ChoiceField(
+        label=_("Wer darf abrufen?"),
+        choices=Eligibility.choices,
+        initial=Eligibility.SELECTED,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Mit „alle Mitglieder“ oder „alle Mitglieder einer Art“ gilt der Vertrag auch für Mitglieder, "
+            "die erst später zugelassen werden."
+        ),
     )
-    eligible_members = forms.ModelMultipleChoiceField(
-        label=_("abrufberechtigte Mitglieder"),
+    eligible_member_type = forms.ChoiceField(
+        label=_("Art der Mitglieder (nur bei „alle Mitglieder einer Art“)"),
+        choices=[("", _("– bitte wählen –")), *MemberType.choices],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        queryset=Member.objects.with_name().filter(joined_on__isnull=False),
-        help_text=_("Nur die in der Ausschreibung genannten Auftraggeber dürfen abrufen."),
+    )
+    eligible_members = MemberPickerField(
+        label=_("Ausgewählte Mitglieder (nur bei „ausgewählte Mitglieder“)"),
+        help_text=_("Die in der Ausschreibung genannten Auftraggeber: Name, Ort oder Mitgliedsnummer eingeben."),
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        take_all(self, "eligible_members")
-        return self.cleaned_data
+        data = self.cleaned_data
+        if data.get("eligibility") == Eligibility.MEMBER_TYPE and not data.get("eligible_member_type"):
+            self.add_error("eligible_member_type", _("Bitte wählen Sie die Art der Mitglieder, die abrufen dürfen."))
+        return data
 
 
 class LotForm(forms.Form):

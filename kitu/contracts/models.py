@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kitu.accounts.models import Organisation
-from kitu.members.models import Member
+from kitu.members.models import Member, MemberType
 from kitu.members.validators import validate_postcode, validate_vat_id
 
 
@@ -77,6 +77,14 @@ class ContractState(models.TextChoices):
     EXPIRED = "expired", _("abgelaufen")
 
 
+class Eligibility(models.TextChoices):
+    """Who may call off: a rule, so that members admitted later are covered without anybody ticking them."""
+
+    ALL = "all", _("alle Mitglieder")
+    MEMBER_TYPE = "member_type", _("alle Mitglieder einer Art")
+    SELECTED = "selected", _("ausgewählte Mitglieder")
+
+
 class FrameworkContract(models.Model):
     number = models.CharField(_("Vertragsnummer"), max_length=40, unique=True)
     title = models.CharField(_("Titel"), max_length=200)
@@ -89,6 +97,14 @@ class FrameworkContract(models.Model):
     call_off_mode = models.CharField(
         _("Abrufverfahren"), max_length=20, choices=CallOffMode.choices, default=CallOffMode.DIRECT
     )
+    # Who may call off (kitu.contracts.eligibility reads it): every current member, every current member of
+    # one type, or the members in ``eligible_members`` (only read for SELECTED).
+    eligibility = models.CharField(
+        _("Abrufberechtigung"), max_length=20, choices=Eligibility.choices, default=Eligibility.SELECTED
+    )
+    eligible_member_type = models.CharField(
+        _("Art der abrufberechtigten Mitglieder"), max_length=20, choices=MemberType.choices, blank=True
+    )
     eligible_members = models.ManyToManyField(
         Member, related_name="eligible_contracts", blank=True, verbose_name=_("abrufberechtigte Mitglieder")
     )
@@ -99,7 +115,14 @@ class FrameworkContract(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contracts_term_order")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contracts_term_order"),
+            models.CheckConstraint(
+                condition=Q(eligibility=Eligibility.MEMBER_TYPE, eligible_member_type__gt="")
+                | (~Q(eligibility=Eligibility.MEMBER_TYPE) & Q(eligible_member_type="")),
+                name="contracts_eligible_type_iff_rule",
+            ),
+        ]
         verbose_name = _("Rahmenvertrag")
         verbose_name_plural = _("Rahmenverträge")
 

@@ -15,6 +15,7 @@ from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
 from kitu.members.selectors import own_member_ids
 
+from .eligibility import open_to_q
 from .models import FrameworkContract, MemberQuota, Supplier, VolumeLimit, VolumeWarning
 from .policies import can_manage_contracts
 
@@ -26,7 +27,7 @@ def visible_contracts(user: Any) -> QuerySet[FrameworkContract]:
     supplier_orgs = organisation_ids(user, roles=(Role.SUPPLIER_USER,))
     return qs.filter(
         Q(suppliers__organisation_id__in=supplier_orgs)
-        | Q(published_at__isnull=False, eligible_members__in=own_member_ids(user))
+        | Q(published_at__isnull=False) & open_to_q(own_member_ids(user))
     ).distinct()
 
 

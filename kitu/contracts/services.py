@@ -17,12 +17,13 @@ from kitu.accounts.roles import OrgKind
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied, full_clean
 from kitu.core.money import money
-from kitu.members.models import Member
+from kitu.members.models import Member, MemberType
 
 from .models import (
     MAX_TERM_YEARS,
     ContractDocument,
     ContractState,
+    Eligibility,
     FrameworkContract,
     InHouseAward,
     LegalBasis,
@@ -44,6 +45,8 @@ CONTRACT_FIELDS = (
     "starts_on",
     "ends_on",
     "call_off_mode",
+    "eligibility",
+    "eligible_member_type",
 )
 SUPPLIER_FIELDS = ("street", "postcode", "city", "vat_id", "order_email", "phone")
 CONTACT_FIELDS = ("name", "role", "email", "phone")
@@ -156,6 +159,21 @@ def _contract_snapshot(contract: FrameworkContract) -> dict[str, Any]:
     }
 
 
+def _check_eligibility(contract: FrameworkContract) -> None:
+    """The rule with its member type; an in-house contract (§ 108 GWB) only for the members of its award."""
+    if contract.eligibility not in Eligibility.values:
+        raise DomainError(_("Bitte eine gültige Abrufberechtigung wählen."), field="eligibility")
+    if contract.eligibility == Eligibility.MEMBER_TYPE:
+        if contract.eligible_member_type not in MemberType.values:
+            raise DomainError(_("Bitte die Art der Mitglieder wählen."), field="eligible_member_type")
+    else:
+        contract.eligible_member_type = ""
+    if contract.legal_basis == LegalBasis.GWB_108 and contract.eligibility != Eligibility.SELECTED:
+        raise DomainError(
+            _("Eine Inhouse-Vergabe gilt nur für die Mitglieder, an die vergeben wurde."), field="eligibility"
+        )
+
+
 @transaction.atomic
 def contract_save(
     *,
@@ -182,6 +200,7 @@ def contract_save(
         if key not in CONTRACT_FIELDS:
             raise DomainError(_("Feld kann nicht geändert werden."), field=key)
         setattr(contract, key, value)
+    _check_eligibility(contract)
     full_clean(contract)
     check_term(contract.legal_basis, contract.starts_on, contract.ends_on)
     contract.save()
@@ -189,7 +208,9 @@ def contract_save(
         if not suppliers:
             raise DomainError(_("Bitte mindestens einen Lieferanten wählen."), field="suppliers")
         contract.suppliers.set(suppliers)
-    if eligible_members is not None:
+    if contract.eligibility != Eligibility.SELECTED:
+        contract.eligible_members.clear()  # the rule decides; picked members would only mislead
+    elif eligible_members is not None:
         contract.eligible_members.set(eligible_members)
     audit.record(
         actor=actor,

@@ -17,7 +17,7 @@ from kitu.core import charts
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error, errors_text
 
-from . import selectors, services
+from . import eligibility, selectors, services
 from .forms import ContractForm, DocumentForm, LimitForm, LotForm, SupplierContactForm, SupplierForm
 from .models import FrameworkContract, Supplier, SupplierContact
 from .policies import can_manage_contracts
@@ -72,6 +72,8 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
             "limits": limits,
             "chart": chart,
             "can_manage": manager,
+            "eligibility_rule": eligibility.rule_label(contract),
+            "eligible_count": eligibility.eligible_count(contract) if manager else None,
             "warnings": selectors.contract_warnings(contract)[:20] if manager else [],
             "quotas": list(selectors.contract_quotas(request.user, contract)),
             "lot_form": LotForm(contract=contract) if manager else None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_joining
+from . import views, views_joining, views_picker
 
 app_name = "members"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("neu/", views.member_create, name="create"),
     path("mitgliederliste/", views.register, name="register"),
     path("statistik/", views.statistics, name="statistics"),
+    path("auswahl/", views_picker.picker, name="picker"),
     path("beitritt/", views_joining.apply, name="joining"),
     path("beitritt/gesendet/", views_joining.sent, name="joining_sent"),
     path("beitritt/bestaetigen/<str:code>/", views_joining.confirm, name="joining_confirm"),

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from kitu.catalog.models import Article
+from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import NotFound
 from kitu.core.schemas import MAX_QUANTITY, Id, StrictSchema
@@ -158,7 +159,7 @@ def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
 )
 def cart_add(request: HttpRequest, payload: CartLineIn, member: Id | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
-    article = Article.objects.filter(pk=payload.article_id, contract__eligible_members=chosen).first()
+    article = Article.objects.filter(pk=payload.article_id, contract__in=contracts_open_to(chosen)).first()
     if article is None:
         raise NotFound("Article not found")
     try:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kitu.accounts.models import User
+from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core.forms import DATE_INPUT, EuroField
 from kitu.members.models import CostCentre, Member, Site
@@ -111,7 +112,7 @@ class PlaceholderForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["lot"]
         field.queryset = (  # type: ignore[attr-defined]
-            Lot.objects.filter(contract__eligible_members=member, contract__published_at__isnull=False)
+            Lot.objects.filter(contract__in=contracts_open_to(member), contract__published_at__isnull=False)
             .select_related("contract", "supplier__organisation")
             .order_by("contract__number", "number")
         )

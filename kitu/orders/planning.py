@@ -22,6 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
+from kitu.contracts.eligibility import is_eligible
 from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
@@ -79,7 +80,7 @@ def orderable(article: Article, member: Member, day: dt.date) -> None:
 
 
 def callable_from(contract: FrameworkContract, member: Member, day: dt.date) -> None:
-    if contract.state_on(day) != "active" or not contract.eligible_members.filter(pk=member.pk).exists():
+    if contract.state_on(day) != "active" or not is_eligible(contract, member, day=day):
         raise DomainError(
             _("Aus dem Rahmenvertrag %(number)s kann %(member)s nicht abrufen.")
             % {"number": contract.number, "member": member.name}

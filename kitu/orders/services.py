@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
+from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.models import Lot, VolumeLimit
 from kitu.contracts.services import VolumeExhausted
 from kitu.core import audit
@@ -93,7 +94,7 @@ def cart_quick_add(*, actor: Any, member: Member, supplier_pid: str, quantity: i
     _require_orderer(actor, member)
     articles = list(
         Article.objects.filter(
-            supplier_pid=supplier_pid.strip(), is_active=True, contract__eligible_members=member
+            supplier_pid=supplier_pid.strip(), is_active=True, contract__in=contracts_open_to(member)
         ).select_related("contract")
     )
     if not articles:

@@ -163,6 +163,7 @@ def test_manager_creates_contract_through_the_form(contract_world: dict[str, Any
             "ends_on": "2030-01-01",
             "call_off_mode": "direct",
             "suppliers": [contract_world["supplier"].pk],
+            "eligibility": "selected",
         },
     )
     assert response.status_code == 200
@@ -183,6 +184,7 @@ def test_manager_creates_contract_through_the_form(contract_world: dict[str, Any
             "ends_on": "2029-12-31",
             "call_off_mode": "direct",
             "suppliers": [contract_world["supplier"].pk],
+            "eligibility": "selected",
             "eligible_members": [contract_world["zeitz"].pk],
         },
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kitu.catalog.models import Article
+from kitu.contracts.eligibility import contracts_open_to
 from kitu.core.errors import DomainError
 from kitu.core.forms import errors_text, run_form_action
 from kitu.members.models import Member
@@ -91,7 +92,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             return render(request, "orders/_cart_added.html", {"error": errors_text(form), "member": member})
         messages.error(request, errors_text(form))
         return redirect(back)
-    article = Article.objects.filter(pk=form.cleaned_data["article"], contract__eligible_members=member).first()
+    article = Article.objects.filter(pk=form.cleaned_data["article"], contract__in=contracts_open_to(member)).first()
     if article is None:
         raise Http404
     quantity = form.cleaned_data["quantity"]
