@@ -26,7 +26,7 @@ def test_annual_figures_page(browser: Any, live_server: Any, world: dict[str, An
     page.get_by_role("heading", name=re.compile("^Jahreszahlen")).wait_for()
     check_accessibility(page)
     no_page_scroll(page)
-    page.get_by_label("Geschäftsjahr").select_option("2018")
+    page.get_by_label("Geschäftsjahr", exact=True).select_option("2018")
     page.get_by_role("button", name="Anzeigen").click()
     page.get_by_role("heading", name="Jahreszahlen 2018 für die Generalversammlung").wait_for()
     check_accessibility(page)
