@@ -21,6 +21,7 @@ from kitu.governance.api import router as governance_router
 from kitu.members.api import router as members_router
 from kitu.orders.api import router as orders_router
 from kitu.payables.api import router as payables_router
+from kitu.servicedesk.api import router as servicedesk_router
 from kitu.tasks.api import router as tasks_router
 from kitu.workgroups.api import router as workgroups_router
 
@@ -112,6 +113,7 @@ api.add_router("/", workgroups_router)
 api.add_router("/", orders_router)
 api.add_router("/", billing_router)
 api.add_router("/", payables_router)
+api.add_router("/", servicedesk_router)
 api.add_router("/", governance_router)
 api.add_router("/", tasks_router)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("leistungen/", include("kitu.billing.urls")),
     path("eingangsrechnungen/", include("kitu.payables.urls")),
     path("kleinwettbewerbe/", include("kitu.competitions.urls")),
+    path("servicedesk/", include("kitu.servicedesk.urls")),
     path("jahreszahlen/", include("kitu.governance.figures.urls")),
     path("genossenschaft/", include("kitu.governance.urls")),
     path("open311/v2/", include("kitu.defects.open311.urls")),

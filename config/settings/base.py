@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kitu.competitions",
     "kitu.procedures",
     "kitu.assets",
+    "kitu.servicedesk",
     "kitu.governance",
     "kitu.tasks",
     "kitu.demo",
@@ -224,6 +225,8 @@ CELERY_BEAT_SCHEDULE = {
     "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
     # daily at 6:30: the task digest to each user who asked for it (once a day, kitu.tasks.models.DigestSent)
     "tasks-digest": {"task": "kitu.tasks.tasks.send_digests", "schedule": crontab(hour=6, minute=30)},
+    # every 5 minutes: SLA warnings before and breaches after the due times of open tickets, each recorded once
+    "servicedesk-sla": {"task": "kitu.servicedesk.jobs.sla_refresh", "schedule": 5 * 60},
 }
 CACHES = {
     "default": (
@@ -291,6 +294,16 @@ KITU_SELLER = {
     "vat_exemption_reason": env("KITU_SELLER_VAT_EXEMPTION", "Nicht steuerbar: echter Mitgliedsbeitrag"),
 }
 KITU_PAYMENT_DAYS = int(env("KITU_PAYMENT_DAYS", "30"))  # invoices are due this many days after issue
+# Service desk (docs/servicedesk.md): service hours "weekdays HH:MM-HH:MM" (Monday=0), holidays of Sachsen-Anhalt,
+# impact × urgency → priority (1 critical … 4 low), the secret of the inbound-mail gateway (empty: refuses all)
+KITU_SERVICEDESK_HOURS = env("KITU_SERVICEDESK_HOURS", "0-4 07:00-17:00")
+KITU_SERVICEDESK_PRIORITY = {
+    "high": {"high": 1, "medium": 2, "low": 3},
+    "medium": {"high": 2, "medium": 3, "low": 4},
+    "low": {"high": 3, "medium": 4, "low": 4},
+}
+KITU_SERVICEDESK_SUPPORT_SERVICE = env("KITU_SERVICEDESK_SUPPORT_SERVICE", "unterstuetzung-fachpersonal")
+KITU_MAIL_IN_SECRET = env("KITU_MAIL_IN_SECRET", "")
 
 LOGGING = {
     "version": 1,

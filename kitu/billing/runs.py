@@ -21,7 +21,7 @@ from kitu.core import audit, units
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import format_eur
 
-from . import pricing, tasks
+from . import pricing, tasks, usage
 from .models import (
     BillingRun,
     Invoice,
@@ -191,6 +191,9 @@ def run_create(*, actor: Any, period: str) -> RunResult:
             for position, (subscription, line) in enumerate(items, start=next_position)
         )
         result.lines_created += len(items)
+        _refresh_totals(invoice)
+    # Usage registered by upper apps (kitu.billing.usage: the service desk's billable time), billed once.
+    for invoice in usage.bill(run=run, start=start, end=end, skipped=result.skipped):
         _refresh_totals(invoice)
     audit.record(
         actor=actor,

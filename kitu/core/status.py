@@ -102,6 +102,15 @@ STATUSES: dict[str, dict[str, Status]] = {
         "active": Status(_("Mitglied"), SUCCESS),
         "pending": Status(_("beantragt"), INFO),
     },
+    # a service desk ticket (kitu.servicedesk)
+    "ticket": {
+        "new": Status(_("neu"), INFO),
+        "in_progress": Status(_("in Bearbeitung"), INFO),
+        "waiting": Status(_("wartet auf Ihre Antwort"), WARNING),
+        "resolved": Status(_("gelöst – bitte bestätigen"), SUCCESS),
+        "closed": Status(_("geschlossen"), NEUTRAL),
+        "merged": Status(_("zusammengeführt"), NEUTRAL),
+    },
 }
 
 
