@@ -10,10 +10,13 @@ related object named here comes from a ``Visibility`` query set: nothing that is
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -128,8 +131,42 @@ def _ids(relation: str, visible: QuerySet[Any], attr: str, *keys: str) -> Prefet
     return Prefetch(relation, queryset=visible.only("pk", *keys).order_by("pk"), to_attr=attr)
 
 
-def _urls(ctx: Ctx, kind: str, objects: Any) -> list[str]:
-    return [ctx.url(kind, obj.pk) for obj in objects]
+def _urls(ctx: Ctx, kind: str, ids: Iterable[int]) -> list[str]:
+    return [ctx.url(kind, pk) for pk in ids]
+
+
+# A page of 100 papers or meetings embeds about a thousand files, agenda items and consultations. They are
+# read as plain rows (``values_list(named=True)``), grouped by their parent in Python: a model object each
+# cost more than the page's queries. The main objects of a page stay model objects.
+
+T = TypeVar("T")
+
+
+def _grouped(pairs: Iterable[tuple[int, T]]) -> dict[int, list[T]]:
+    grouped: dict[int, list[T]] = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def _linked(visible: QuerySet[Any], back: str, ids: Sequence[int]) -> dict[int, list[int]]:
+    """For each of ``ids``: the ids of the ``visible`` objects related to it, where ``back`` names the
+    relation from the visible side (one query, in id order)."""
+    return _grouped(visible.filter(**{f"{back}__in": ids}).order_by("pk").values_list(back, "pk"))
+
+
+FILE_FIELDS = (
+    *("pk", "paper_id", "meeting_id", "agenda_item_id", "role", "name", "file_name", "mime_type", "date", "size"),
+    *("sha512", "license", "keyword", "created", "modified"),
+)
+
+
+def _files_of(ctx: Ctx, parent: str, ids: Sequence[int], via: str = "") -> dict[int, list[Any]]:
+    """The visible files of the (visible) ``parent`` objects, as rows grouped by parent id; ``via``: select
+    them through another relation (the agenda items' files by the ids of their meetings)."""
+    files = ctx.visible("files_of_shown").filter(**{f"{via or parent}__in": ids}).order_by("pk")
+    key = attrgetter(f"{parent}_id")
+    return _grouped((key(row), row) for row in files.values_list(*FILE_FIELDS, named=True))
 
 
 # --- System and Body -----------------------------------------------------------------------------------
@@ -244,7 +281,7 @@ def organization(ctx: Ctx, org: Organization) -> dict[str, Any]:
     data = _head(ctx, "organization", "Organization", org.pk)
     data["body"] = ctx.own_body_url
     _put(data, "name", org.name)
-    _put(data, "membership", _urls(ctx, "membership", org.oparl_memberships))  # type: ignore[attr-defined]
+    _put(data, "membership", _urls(ctx, "membership", (m.pk for m in org.oparl_memberships)))  # type: ignore[attr-defined]
     data["meeting"] = ctx.url("organization", org.pk) + "/meeting"  # external lists of this organization
     data["consultation"] = ctx.url("organization", org.pk) + "/consultation"
     _put(data, "shortName", org.short_name)
@@ -337,39 +374,40 @@ def prepare_files(files: QuerySet[File], ctx: Ctx) -> QuerySet[File]:
     return files
 
 
-def _embedded_files(ctx: Ctx) -> Prefetch:
-    # the parents are visible papers, meetings or agenda items: their files by the role rule alone
-    files = ctx.visible("files_of_shown").defer("text").order_by("pk")
-    return Prefetch("files", queryset=files, to_attr="oparl_files")
-
-
 # --- Meeting and AgendaItem ------------------------------------------------------------------------------
 
+ITEM_FIELDS = (
+    *("pk", "meeting_id", "number", "name", "public", "result", "resolution_text", "votes_yes", "votes_no"),
+    *("votes_abstain", "start", "end", "keyword", "created", "modified", "oparl_consultation"),
+)
 
-def _items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[AgendaItem]:
-    """Agenda items with their files and the id of their (first) consultation — an annotation, not a
-    prefetch: a meeting page holds about a thousand items, and a model object each would cost more than the
-    page's queries. The items are visible, so the paper rule for such items alone applies."""
+
+def _with_consultation(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[AgendaItem]:
+    """The id of the item's (first) consultation. The items are visible, so the paper rule for such items
+    alone applies."""
     first = ctx.visible("consultations_of_shown_items").filter(agenda_item=OuterRef("pk")).order_by("pk")
-    return items.annotate(oparl_consultation=Subquery(first.values("pk")[:1])).prefetch_related(_embedded_files(ctx))
+    return items.annotate(oparl_consultation=Subquery(first.values("pk")[:1]))
 
 
-def prepare_meetings(meetings: QuerySet[Meeting], ctx: Ctx) -> QuerySet[Meeting]:
-    items = _items(ctx.visible("agenda_items").order_by("order"), ctx)
+def prepare_meetings(meetings: QuerySet[Meeting], ctx: Ctx) -> list[Meeting]:
+    events = list(meetings.select_related("location"))
+    ids = [event.pk for event in events]
+    if not ids:
+        return events
+    items = _with_consultation(ctx.visible("agenda_items").filter(meeting__in=ids).order_by("order"), ctx)
+    items_of = _grouped((row.meeting_id, row) for row in items.values_list(*ITEM_FIELDS, named=True))
     present = ctx.visible("persons").filter(attendances__status=AttendanceStatus.PRESENT).only("pk")
-    return meetings.select_related("location").prefetch_related(
-        _ids("organizations", ctx.visible("organizations"), "oparl_organizations"),
-        _embedded_files(ctx),
-        Prefetch("agenda_items", queryset=items, to_attr="oparl_items"),
-        Prefetch("attendances", queryset=_present_attendances(present), to_attr="oparl_present"),
-    )
-
-
-def _present_attendances(present: QuerySet[Person]) -> QuerySet[Any]:
-
-    return Attendance.objects.filter(status=AttendanceStatus.PRESENT, person__in=present).only(
-        "pk", "meeting_id", "person_id"
-    )
+    attendances = Attendance.objects.filter(status=AttendanceStatus.PRESENT, person__in=present, meeting__in=ids)
+    present_at = _grouped(attendances.values_list("meeting_id", "person_id"))
+    organizations = _linked(ctx.visible("organizations"), "meetings", ids)
+    files = _files_of(ctx, "meeting", ids)
+    item_files = _files_of(ctx, "agenda_item", ids, via="agenda_item__meeting")
+    for event in events:
+        event.oparl_organizations = organizations.get(event.pk, [])  # type: ignore[attr-defined]
+        event.oparl_present = present_at.get(event.pk, [])  # type: ignore[attr-defined]
+        event.oparl_files = files.get(event.pk, [])  # type: ignore[attr-defined]
+        event.oparl_items = [(row, item_files.get(row.pk, [])) for row in items_of.get(event.pk, [])]  # type: ignore[attr-defined]
+    return events
 
 
 MEETING_FILE_ROLES = {
@@ -380,6 +418,7 @@ MEETING_FILE_ROLES = {
 
 
 def meeting(ctx: Ctx, event: Meeting) -> dict[str, Any]:
+    e: Any = event
     data = _head(ctx, "meeting", "Meeting", event.pk)
     _put(data, "name", event.name)
     _put(data, "meetingState", event.state)
@@ -387,12 +426,11 @@ def meeting(ctx: Ctx, event: Meeting) -> dict[str, Any]:
     _put(data, "start", iso(event.start))
     _put(data, "end", iso(event.end))
     _put(data, "location", _visible_location(ctx, event.location))
-    _put(data, "organization", _urls(ctx, "organization", event.oparl_organizations))  # type: ignore[attr-defined]
+    _put(data, "organization", _urls(ctx, "organization", e.oparl_organizations))
     if ctx.vis.results_visible(event):  # who attended is part of the published minutes
-        present = event.oparl_present  # type: ignore[attr-defined]
-        _put(data, "participant", [ctx.url("person", row.person_id) for row in present])
+        _put(data, "participant", _urls(ctx, "person", e.oparl_present))
     auxiliary = []
-    for doc in event.oparl_files:  # type: ignore[attr-defined]
+    for doc in e.oparl_files:
         key = MEETING_FILE_ROLES.get(doc.role)
         if key is not None and key not in data:
             data[key] = file(ctx, doc, embedded=True)
@@ -400,13 +438,13 @@ def meeting(ctx: Ctx, event: Meeting) -> dict[str, Any]:
             auxiliary.append(doc)
     if not ctx.omit_internal:
         _put(data, "auxiliaryFile", [file(ctx, doc, embedded=True) for doc in auxiliary])
-        items = event.oparl_items  # type: ignore[attr-defined]
-        _put(data, "agendaItem", [agenda_item(ctx, item, position, event) for position, item in enumerate(items)])
+        items = e.oparl_items
+        _put(data, "agendaItem", [agenda_item(ctx, item, docs, n, event) for n, (item, docs) in enumerate(items)])
     assert ctx.body is not None
     return _tail(data, event, ctx.web("meeting", slug=ctx.body.slug, meeting_id=event.pk))
 
 
-def prepare_agenda_items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[AgendaItem]:
+def prepare_agenda_items(items: QuerySet[AgendaItem], ctx: Ctx) -> list[AgendaItem]:
     # the position among the public items of the meeting (OParl's ``order`` counts from 0 without gaps,
     # so that it does not betray where non-public items are)
     before = (
@@ -420,25 +458,32 @@ def prepare_agenda_items(items: QuerySet[AgendaItem], ctx: Ctx) -> QuerySet[Agen
     positioned = items.select_related("meeting").annotate(
         oparl_position=Coalesce(Subquery(before, output_field=IntegerField()), Value(0))
     )
-    return _items(positioned, ctx)
+    found = list(_with_consultation(positioned, ctx))
+    files = _files_of(ctx, "agenda_item", [item.pk for item in found]) if found else {}
+    for item in found:
+        item.oparl_files = files.get(item.pk, [])  # type: ignore[attr-defined]
+    return found
+
+
+def agenda_item_alone(ctx: Ctx, item: AgendaItem) -> dict[str, Any]:
+    return agenda_item(ctx, item, item.oparl_files)  # type: ignore[attr-defined]
 
 
 def agenda_item(
-    ctx: Ctx, item: AgendaItem, position: int | None = None, parent: Meeting | None = None
+    ctx: Ctx, item: Any, files: list[Any], position: int | None = None, parent: Meeting | None = None
 ) -> dict[str, Any]:
+    """An agenda item (a model object, or a row of ``ITEM_FIELDS`` embedded in its ``parent`` meeting)."""
     data = _head(ctx, "agendaItem", "AgendaItem", item.pk)
     event = parent or item.meeting
     if parent is None:
         data["meeting"] = ctx.url("meeting", item.meeting_id)
-        position = item.oparl_position  # type: ignore[attr-defined]
+        position = item.oparl_position
     _put(data, "number", item.number)
     data["order"] = position
     _put(data, "name", item.name)
     data["public"] = item.public
-    first_consultation = item.oparl_consultation  # type: ignore[attr-defined]
-    if first_consultation is not None:
-        data["consultation"] = ctx.url("consultation", first_consultation)
-    files = item.oparl_files  # type: ignore[attr-defined]
+    if item.oparl_consultation is not None:
+        data["consultation"] = ctx.url("consultation", item.oparl_consultation)
     if ctx.vis.results_visible(event):
         _put(data, "result", item.result)  # the values are the German words
         _put(data, "resolutionText", item.resolution_text)
@@ -457,39 +502,53 @@ def agenda_item(
 
 # --- Paper and Consultation ----------------------------------------------------------------------------
 
+LOCATION_FIELDS = (
+    *("pk", "description", "geojson", "street_address", "room", "postal_code", "sub_locality", "locality"),
+    *("keyword", "created", "modified"),
+)
+CONSULTATION_FIELDS = (
+    *("pk", "paper_id", "agenda_item_id", "oparl_meeting", "authoritative", "role", "keyword", "created"),
+    "modified",
+)
 
-def _consultation_queryset(ctx: Ctx) -> QuerySet[Consultation]:
-    return (
-        ctx.visible("consultations_of_shown_papers")  # the papers are visible: only the item rule applies
-        .select_related("agenda_item")
-        .prefetch_related(
-            Prefetch(
-                "organizations",
-                queryset=ctx.visible("organizations").only("pk").order_by("pk"),
-                to_attr="oparl_organizations",
-            )
-        )
+
+def prepare_papers(papers: QuerySet[Paper], ctx: Ctx) -> list[Paper]:
+    docs = list(papers)
+    ids = [doc.pk for doc in docs]
+    if not ids:
+        return docs
+    visible_papers, organizations = ctx.visible("papers"), ctx.visible("organizations")
+    related = _linked(visible_papers, "related_papers", ids)
+    superordinated = _linked(visible_papers, "subordinated_papers", ids)
+    subordinated = _linked(visible_papers, "superordinated_papers", ids)
+    persons = _linked(ctx.visible("persons"), "originated_papers", ids)
+    originators = _linked(organizations, "originated_papers", ids)
+    direction = _linked(organizations, "directed_papers", ids)
+    places = ctx.visible("locations").filter(papers__in=ids).order_by("pk")
+    locations = _grouped((row.papers, row) for row in places.values_list("papers", *LOCATION_FIELDS, named=True))
+    # the papers are visible: only the agenda-item rule applies to their consultations
+    rows = (
+        ctx.visible("consultations_of_shown_papers")
+        .filter(paper__in=ids)
+        .annotate(oparl_meeting=F("agenda_item__meeting"))
         .order_by("order", "pk")
+        .values_list(*CONSULTATION_FIELDS, named=True)
     )
-
-
-def prepare_papers(papers: QuerySet[Paper], ctx: Ctx) -> QuerySet[Paper]:
-    ids = ctx.visible("papers").only("pk").order_by("pk")
-    return papers.prefetch_related(
-        Prefetch("related_papers", queryset=ids, to_attr="oparl_related"),
-        Prefetch("superordinated_papers", queryset=ids, to_attr="oparl_superordinated"),
-        Prefetch("subordinated_papers", queryset=ids, to_attr="oparl_subordinated"),
-        _embedded_files(ctx),
-        Prefetch("locations", queryset=ctx.visible("locations").order_by("pk"), to_attr="oparl_locations"),
-        _ids("originator_persons", ctx.visible("persons"), "oparl_persons"),
-        Prefetch(
-            "originator_organizations",
-            queryset=ctx.visible("organizations").only("pk").order_by("pk"),
-            to_attr="oparl_originators",
-        ),
-        _ids("under_direction_of", ctx.visible("organizations"), "oparl_direction"),
-        Prefetch("consultations", queryset=_consultation_queryset(ctx), to_attr="oparl_consultations"),
-    )
+    consultations = _grouped((row.paper_id, row) for row in rows)
+    consulted_by = _linked(organizations, "consultations", [row.pk for rows in consultations.values() for row in rows])
+    files = _files_of(ctx, "paper", ids)
+    for doc in docs:
+        p: Any = doc
+        p.oparl_related = related.get(doc.pk, [])
+        p.oparl_superordinated = superordinated.get(doc.pk, [])
+        p.oparl_subordinated = subordinated.get(doc.pk, [])
+        p.oparl_persons = persons.get(doc.pk, [])
+        p.oparl_originators = originators.get(doc.pk, [])
+        p.oparl_direction = direction.get(doc.pk, [])
+        p.oparl_locations = locations.get(doc.pk, [])
+        p.oparl_files = files.get(doc.pk, [])
+        p.oparl_consultations = [(row, consulted_by.get(row.pk, [])) for row in consultations.get(doc.pk, [])]
+    return docs
 
 
 def paper(ctx: Ctx, doc: Paper) -> dict[str, Any]:
@@ -513,25 +572,33 @@ def paper(ctx: Ctx, doc: Paper) -> dict[str, Any]:
     _put(data, "originatorPerson", _urls(ctx, "person", p.oparl_persons))
     _put(data, "underDirectionOf", _urls(ctx, "organization", p.oparl_direction))
     _put(data, "originatorOrganization", _urls(ctx, "organization", p.oparl_originators))
-    _put(data, "consultation", [consultation(ctx, item, embedded=True) for item in p.oparl_consultations])
+    embedded = [consultation(ctx, item, bodies, embedded=True) for item, bodies in p.oparl_consultations]
+    _put(data, "consultation", embedded)
     assert ctx.body is not None
     return _tail(data, doc, ctx.web("paper", slug=ctx.body.slug, paper_id=doc.pk))
 
 
-def prepare_consultations(consultations: QuerySet[Consultation], ctx: Ctx) -> QuerySet[Consultation]:
-    return consultations.select_related("agenda_item").prefetch_related(
-        _ids("organizations", ctx.visible("organizations"), "oparl_organizations")
-    )
+def prepare_consultations(consultations: QuerySet[Consultation], ctx: Ctx) -> list[Consultation]:
+    found: list[Consultation] = list(consultations.annotate(oparl_meeting=F("agenda_item__meeting")))
+    organizations = _linked(ctx.visible("organizations"), "consultations", [item.pk for item in found])
+    for item in found:
+        item.oparl_organizations = organizations.get(item.pk, [])  # type: ignore[attr-defined]
+    return found
 
 
-def consultation(ctx: Ctx, item: Consultation, embedded: bool = False) -> dict[str, Any]:
+def consultation_alone(ctx: Ctx, item: Consultation) -> dict[str, Any]:
+    return consultation(ctx, item, item.oparl_organizations)  # type: ignore[attr-defined]
+
+
+def consultation(ctx: Ctx, item: Any, organizations: list[int], embedded: bool = False) -> dict[str, Any]:
+    """A consultation (a model object or a row of ``CONSULTATION_FIELDS``, both with ``oparl_meeting``)."""
     data = _head(ctx, "consultation", "Consultation", item.pk)
     if not embedded:
         data["paper"] = ctx.url("paper", item.paper_id)
     if item.agenda_item_id is not None:  # a visible consultation is on no item or on a visible one
         data["agendaItem"] = ctx.url("agendaItem", item.agenda_item_id)
-        data["meeting"] = ctx.url("meeting", item.agenda_item.meeting_id)  # type: ignore[union-attr]
-    _put(data, "organization", _urls(ctx, "organization", item.oparl_organizations))  # type: ignore[attr-defined]
+        data["meeting"] = ctx.url("meeting", item.oparl_meeting)
+    _put(data, "organization", _urls(ctx, "organization", organizations))
     data["authoritative"] = item.authoritative
     _put(data, "role", item.role)
     return _tail(data, item)

@@ -10,7 +10,7 @@ answers its tombstone; an id that was never public is a 404 like an id that neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ class Kind:
     path: str
     type_name: str
     source: Callable[[Visibility], QuerySet[Any]]
-    prepare: Callable[[QuerySet[Any], Ctx], QuerySet[Any]]
+    prepare: Callable[[QuerySet[Any], Ctx], Iterable[Any]]
     render: Callable[[Ctx, Any], dict[str, Any]]
     # Kinds whose public rule is costly for the whole town (files: the paper rule) are paged from their rows
     # in id order, a chunk at a time, with the rule applied to each chunk only (``Visibility.files(among=)``).
@@ -62,8 +62,8 @@ KINDS = {
         Kind("person", "Person", Visibility.persons, R.prepare_persons, R.person),
         Kind("meeting", "Meeting", Visibility.meetings, R.prepare_meetings, R.meeting),
         Kind("paper", "Paper", Visibility.papers, R.prepare_papers, R.paper),
-        Kind("agendaItem", "AgendaItem", Visibility.agenda_items, R.prepare_agenda_items, R.agenda_item),
-        Kind("consultation", "Consultation", Visibility.consultations, R.prepare_consultations, render.consultation),
+        Kind("agendaItem", "AgendaItem", Visibility.agenda_items, R.prepare_agenda_items, R.agenda_item_alone),
+        Kind("consultation", "Consultation", Visibility.consultations, R.prepare_consultations, R.consultation_alone),
         Kind(
             "file",
             "File",
@@ -94,7 +94,7 @@ def _page(
     *,
     live: QuerySet[Any],
     with_deleted: Callable[[], QuerySet[Any]],
-    prepare: Callable[[QuerySet[Any]], QuerySet[Any]],
+    prepare: Callable[[QuerySet[Any]], Iterable[Any]],
     draw: Callable[[Any], dict[str, Any]],
     tomb: Callable[[tuple[int, Any, Any]], dict[str, Any]],
     list_url: str,
@@ -256,7 +256,7 @@ def object_detail(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
     pk = object_id(pk)
     town = _town(slug)
     ctx = Ctx(request, town, omit_internal=request.GET.get("omit_internal") == "true")
-    obj = spec.prepare(ctx.visible(spec.source.__name__).filter(pk=pk), ctx).first()
+    obj = next(iter(spec.prepare(ctx.visible(spec.source.__name__).filter(pk=pk), ctx)), None)
     if obj is not None:
         return json_response(spec.render(ctx, obj))
     row = spec.source(Visibility.public_with_deleted(town)).filter(pk=pk).values_list("pk", "created", "modified")
