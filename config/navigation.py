@@ -18,6 +18,7 @@ from kitu.competitions.selectors import competitions_for
 from kitu.council.selectors_register import office_bodies
 from kitu.defects.selectors import worked_services
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
+from kitu.governance.figures.selectors import can_view as can_view_figures
 from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
 from kitu.orders.planning import cart_line_count
@@ -67,6 +68,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     own = sorted(own_member_ids(user))
     if own:
         items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))
+    if can_view_figures(user):
+        items.append((reverse("figures:index"), _("Jahreszahlen")))
     if can_read_audit(user):
         items.append((reverse("accounts:audit"), _("Änderungsprotokoll")))
     items.append((reverse("accounts:profile"), _("Mein Konto")))

@@ -182,3 +182,14 @@ def test_xlsx_is_neutralised_and_has_the_figures(figures_world: dict[str, Any]) 
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
+
+
+def test_navigation_entry(figures_world: dict[str, Any], client_for: Callable[[str | None], Client]) -> None:
+    def labels(client: Client) -> list[str]:
+        return [item["label"] for item in client.get("/").context["nav_items"]]
+
+    assert "Jahreszahlen" in labels(client_for("coop_admin"))
+    assert "Jahreszahlen" in labels(client_for("member_admin"))
+    assert "Jahreszahlen" in labels(login(Client(), figures_world["representative"]))
+    assert "Jahreszahlen" not in labels(client_for("requester"))
+    assert "Jahreszahlen" not in labels(client_for("supplier_user"))
