@@ -129,6 +129,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=" + env(
         "KITU_PG_RANDOM_PAGE_COST", "1.1"
     )
+# Read replica for reporting reads (kitu/core/replica.py, docs/scaling.md): exports, dashboards and figures
+# read from the alias "replica" when KITU_DATABASE_REPLICA_URL is set; without it "replica" is the primary.
+KITU_DATABASE_REPLICA_URL = env("KITU_DATABASE_REPLICA_URL")
+DATABASES["replica"] = (
+    dj_database_url.parse(KITU_DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if KITU_DATABASE_REPLICA_URL
+    else {**DATABASES["default"], "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {}))}
+)
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the replica alias from the test database
+DATABASE_ROUTERS = ["kitu.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -188,8 +198,53 @@ STATICFILES_DIRS = [
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
+# Uploads (kitu/core/storage.py, docs/scaling.md): local files under MEDIA_ROOT, or an S3-compatible object store
+# when KITU_S3_BUCKET is set. Downloads stay behind the views' permission checks; document downloads from the
+# store are redirects to signed URLs valid for KITU_S3_URL_SECONDS.
+KITU_S3_ENDPOINT_URL = env("KITU_S3_ENDPOINT_URL")  # e.g. https://s3.example.de; empty: AWS itself
+KITU_S3_BUCKET = env("KITU_S3_BUCKET")
+KITU_S3_REGION = env("KITU_S3_REGION", "eu-central-1")
+KITU_S3_ACCESS_KEY = env("KITU_S3_ACCESS_KEY")
+KITU_S3_SECRET_KEY = env("KITU_S3_SECRET_KEY")
+KITU_S3_URL_SECONDS = int(env("KITU_S3_URL_SECONDS", "60"))
+
+
+def s3_upload_storage(
+    bucket: str, endpoint: str, region: str, access_key: str, secret_key: str, seconds: int
+) -> dict[str, object]:
+    """The STORAGES entry for uploads in an S3-compatible bucket (private; signed URLs for downloads)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": region,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "querystring_auth": True,
+            "querystring_expire": seconds,
+            "file_overwrite": False,  # like local files: a second upload of the same name gets a new name
+            "default_acl": None,  # private bucket: nothing is readable without a signature
+            "signature_version": "s3v4",
+            "addressing_style": "path" if endpoint else None,
+        },
+    }
+
+
+UPLOAD_STORAGE: dict[str, object] = (
+    s3_upload_storage(
+        KITU_S3_BUCKET,
+        KITU_S3_ENDPOINT_URL,
+        KITU_S3_REGION,
+        KITU_S3_ACCESS_KEY,
+        KITU_S3_SECRET_KEY,
+        KITU_S3_URL_SECONDS,
+    )
+    if KITU_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOAD_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG  # serve assets straight from the apps and node_modules while developing
@@ -217,6 +272,16 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Queues (docs/scaling.md): mails, documents and long computations, catalog imports; everything else "celery".
+# First match wins; new tasks named send_* go to "mail" by that name alone. Worker commands in docs/scaling.md.
+CELERY_TASK_ROUTES = {
+    "kitu.catalog.tasks.run_import": {"queue": "imports"},
+    "kitu.*.send_*": {"queue": "mail"},
+    "kitu.billing.tasks.resend_unmailed_invoices": {"queue": "mail"},
+    "kitu.*.render_*": {"queue": "documents"},
+    "kitu.billing.jobs.*": {"queue": "documents"},
+    "kitu.bundling.jobs.optimise": {"queue": "documents"},
+}
 # Periodic work (run `celery -A config beat` next to the workers; without a broker: `manage.py campaign_tick`).
 CELERY_BEAT_SCHEDULE = {
     "campaign-tick": {"task": "kitu.bundling.tasks.campaign_tick", "schedule": 60 * 60},  # hourly, idempotent

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env, env_bool
+from .base import LOGGING, UPLOAD_STORAGE, env, env_bool
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -30,7 +30,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOAD_STORAGE,  # local files, or the S3-compatible store of KITU_S3_* (base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]

@@ -1,7 +1,11 @@
 """Test settings: fast hashing, eager tasks, in-memory mail, throttling on (it is tested)."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES
+
+# No second connection in tests: kitu/core/tests/test_replica.py lends the test database's connection to the
+# "replica" alias (a mirror alias would be a second connection that does not see the test's transaction).
+DATABASES = {"default": DATABASES["default"]}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,11 +1,11 @@
 import logging
-from pathlib import Path
 
 from celery import shared_task
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from kitu.core.storage import local_copy
 
 from .importer import import_catalog
 from .models import CatalogImport
@@ -23,17 +23,17 @@ def run_import(import_id: int, lot_number: int | None = None) -> str:
     happens, the import ends as succeeded or failed: it never stays "running"."""
     try:
         record = CatalogImport.objects.select_related("contract", "started_by").get(pk=import_id)
-        path = Path(default_storage.path(record.upload.name))
-        record = import_catalog(
-            actor=record.started_by,
-            contract=record.contract,
-            path=path,
-            filename=record.filename,
-            dry_run=record.dry_run,
-            lot_number=lot_number,
-            record=record,
-            progress=lambda n: cache.set(progress_key(import_id), n, 3600),
-        )
+        with local_copy(record.upload.name) as path:  # the upload itself, or a copy from the object store
+            record = import_catalog(
+                actor=record.started_by,
+                contract=record.contract,
+                path=path,
+                filename=record.filename,
+                dry_run=record.dry_run,
+                lot_number=lot_number,
+                record=record,
+                progress=lambda n: cache.set(progress_key(import_id), n, 3600),
+            )
     except Exception as exc:  # the import's own errors are in its record; this is everything else
         log.exception("catalog import %s failed unexpectedly", import_id)
         message = _(

@@ -6,6 +6,7 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.search, name="search"),
     path("artikel/<int:article_id>/", views.article, name="article"),
+    path("artikel/<int:article_id>/bild/", views.article_image, name="article_image"),
     path("vergleich/", views.compare, name="compare"),
     path("synonyme/", views.synonyms, name="synonyms"),
     path("synonyme/<int:group_id>/loeschen/", views.synonym_delete, name="synonym_delete"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kitu.contracts.eligibility import members_eligible
 from kitu.contracts.policies import can_manage_contracts
 from kitu.contracts.selectors import contract_for, visible_contracts
+from kitu.core import storage
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import save_form
 from kitu.orders.policies import ordering_members
@@ -92,6 +93,24 @@ def _local_url(request: HttpRequest, url: str) -> str:
     if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return ""
     return url
+
+
+@login_required
+def article_image(request: HttpRequest, article_id: int) -> HttpResponseBase:
+    """The article's picture, for whoever may see the article (from local files or the object store)."""
+    try:
+        item = selectors.article_for(request.user, article_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if not item.image:
+        raise Http404
+    try:
+        response = storage.stream_image(item.image)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    if response is None:  # the ZIP held something that is no image
+        raise Http404
+    return response
 
 
 @login_required

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from kitu.accounts.policies import is_coop_admin, is_coop_staff
 from kitu.contracts.eligibility import members_eligible
 from kitu.contracts.models import Lot
+from kitu.core import storage
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.errors import PermissionDenied as KituPermissionDenied
@@ -329,7 +330,7 @@ def offer_withdraw(request: HttpRequest, competition_id: int) -> HttpResponse:
 
 
 @login_required
-def offer_document(request: HttpRequest, competition_id: int, offer_id: int) -> FileResponse:
+def offer_document(request: HttpRequest, competition_id: int, offer_id: int) -> HttpResponseBase:
     """The offer document: for its supplier at any time, for the member and the office after the deadline."""
     competition = _competition(request, competition_id)
     own = selectors.own_offer(request.user, competition)
@@ -343,7 +344,7 @@ def offer_document(request: HttpRequest, competition_id: int, offer_id: int) -> 
     if offer is None or not offer.document:
         raise Http404
     name = offer.document.name.rsplit("/", 1)[-1]
-    return FileResponse(offer.document.open("rb"), as_attachment=True, filename=name)
+    return storage.hand_over(offer.document, filename=name)
 
 
 @login_required

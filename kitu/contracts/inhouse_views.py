@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kitu.core import storage
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.money import format_eur
@@ -389,14 +390,12 @@ def document_upload(request: HttpRequest, award_id: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, award_id: int, document_id: int) -> FileResponse:
+def document_download(request: HttpRequest, award_id: int, document_id: int) -> HttpResponseBase:
     award = _award(request, award_id)
     document = award.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.hand_over(document.file, filename=document.filename)  # nosniff when streamed
 
 
 @login_required

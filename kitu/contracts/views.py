@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kitu.accounts.policies import can_manage_users_of
-from kitu.core import charts
+from kitu.core import charts, storage
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error, errors_text
 
@@ -174,12 +174,12 @@ def publish(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, contract_id: int, document_id: int) -> FileResponse:
+def document_download(request: HttpRequest, contract_id: int, document_id: int) -> HttpResponseBase:
     contract = _contract(request, contract_id)
     document = contract.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return storage.hand_over(document.file, filename=document.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kitu.accounts import policies as account_policies
 from kitu.accounts.selectors import users_of_organisation
-from kitu.core import charts
+from kitu.core import charts, storage
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error
@@ -253,12 +253,12 @@ def _event_confirmation(request: HttpRequest, member: Member, data: dict[str, An
 
 
 @login_required
-def event_document(request: HttpRequest, member_id: int, event_id: int) -> FileResponse:
+def event_document(request: HttpRequest, member_id: int, event_id: int) -> HttpResponseBase:
     member = _member(request, member_id)
     event = MembershipEvent.objects.filter(pk=event_id, member=member).exclude(document="").first()
     if event is None:
         raise Http404
-    return FileResponse(event.document.open("rb"), as_attachment=True, filename=event.document.name.rsplit("/", 1)[-1])
+    return storage.hand_over(event.document, filename=event.document.name.rsplit("/", 1)[-1])
 
 
 def _subrecord_form(slug: str) -> tuple[Any, Any]:

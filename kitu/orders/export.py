@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from kitu.core.exports import csv_writer, xlsx_append
+from kitu.core.replica import for_reporting
 
 from .models import Order, OrderLine
 
@@ -46,7 +47,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def order_rows(orders: QuerySet[Order]) -> Iterable[tuple[Any, ...]]:
-    for o in orders[:MAX_ROWS]:
+    for o in for_reporting(orders)[:MAX_ROWS]:  # a report: from the read replica where there is one
         yield (
             o.number,
             timezone.localtime(o.created_at).date(),
@@ -61,8 +62,10 @@ def order_rows(orders: QuerySet[Order]) -> Iterable[tuple[Any, ...]]:
 
 
 def line_rows(orders: QuerySet[Order]) -> Iterable[tuple[Any, ...]]:
+    orders = for_reporting(orders)
     lines = (
-        OrderLine.objects.filter(order__in=orders.values("pk")[:MAX_ROWS])
+        OrderLine.objects.using(orders.db)
+        .filter(order__in=orders.values("pk")[:MAX_ROWS])
         .select_related("order", "cost_centre")
         .order_by("-order__created_at", "order__pk", "position")
     )

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kitu.core import charts
+from kitu.core import charts, storage
 from kitu.core.forms import run_action, run_form_action
 
 from .. import export, fulfilment, selectors, services
@@ -106,13 +106,13 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, order_id: int, line_id: int) -> FileResponse:
+def attachment(request: HttpRequest, order_id: int, line_id: int) -> HttpResponseBase:
     """The quotation attached to a placeholder line, for whoever sees the order."""
     order = visible_order(request, order_id)
     line = order.lines.filter(pk=line_id).exclude(attachment="").first()
     if line is None:
         raise Http404
-    return FileResponse(line.attachment.open("rb"), as_attachment=True, filename=PurePath(line.attachment.name).name)
+    return storage.hand_over(line.attachment, filename=PurePath(line.attachment.name).name)
 
 
 @login_required

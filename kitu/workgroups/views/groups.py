@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitu.core import storage
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import errors_text, run_action, save_form
 
@@ -183,12 +184,12 @@ def document_upload(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def document_download(request: HttpRequest, version_id: int) -> FileResponse:
+def document_download(request: HttpRequest, version_id: int) -> HttpResponseBase:
     try:
         version = selectors.version_for(request.user, version_id)
     except NotFound as exc:
         raise Http404 from exc
-    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
+    return storage.hand_over(version.file, filename=version.filename)  # after the check: signed URL or stream
 
 
 @login_required

@@ -1,0 +1,107 @@
+"""Past one machine (docs/scaling.md): reporting reads on the replica alias, writes and everything else on the
+primary; background work spread over the Celery queues mail, documents and imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test.utils import CaptureQueriesContext
+
+from config.celery import app
+from kitu.core import replica
+from kitu.orders import export, services
+from kitu.orders.models import Order
+
+
+class LentConnection:
+    """The test database's connection under the alias "replica", counting the cursors opened through it."""
+
+    def __init__(self, target: BaseDatabaseWrapper) -> None:
+        self.target = target
+        self.alias = replica.REPLICA
+        self.cursors = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+    def cursor(self) -> Any:
+        self.cursors += 1
+        return self.target.cursor()
+
+    def chunked_cursor(self) -> Any:
+        self.cursors += 1
+        return self.target.chunked_cursor()
+
+
+@pytest.fixture
+def replica_alias(settings: Any) -> Iterator[LentConnection]:
+    """A configured replica that is the test database itself (same data, same transaction)."""
+    settings.KITU_DATABASE_REPLICA_URL = "postgres://replica.invalid/kitu"  # only its presence counts here
+    lent = LentConnection(connections[DEFAULT_DB_ALIAS])
+    connections[replica.REPLICA] = lent  # type: ignore[assignment]  # a stand-in with the wrapper's attributes
+    try:
+        yield lent
+    finally:
+        del connections[replica.REPLICA]
+
+
+def test_reporting_falls_back_to_the_primary_without_a_replica(settings: Any) -> None:
+    settings.KITU_DATABASE_REPLICA_URL = ""
+    assert replica.reporting_db() == "default"
+    settings.KITU_DATABASE_REPLICA_URL = "postgres://replica.example/kitu"
+    assert replica.reporting_db() == "replica"
+
+
+def test_router_keeps_writes_and_migrations_on_the_primary() -> None:
+    router = replica.ReplicaRouter()
+    assert router.db_for_write(Order) == "default" and router.db_for_read(Order) == "default"
+    assert router.allow_migrate("default", "orders") is True and router.allow_migrate("replica", "orders") is False
+    row = Order()
+    row._state.db = "replica"
+    assert router.db_for_read(Order, instance=row) == "replica"  # a report row's member, contract … from there
+
+
+def test_order_export_reads_from_the_replica(order_world: dict[str, Any], replica_alias: LentConnection) -> None:
+    """The order export is a report: its orders and their member, contract and supplier come from the replica,
+    and the answer is the same as from the primary."""
+    w = order_world
+    services.cart_add(actor=w["users"]["requester"], member=w["wernigerode"], article=w["notebook"], quantity=1)
+    order = services.checkout(actor=w["users"]["requester"], member=w["wernigerode"])[0]
+    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as everything:
+        body = export.csv_response(Order.objects.filter(pk=order.pk)).content.decode("utf-8-sig")
+    assert order.number in body and "Stadt Wernigerode" in body and "RV-2025-01" in body
+    reads = [q["sql"] for q in everything.captured_queries if '"orders_order"' in q["sql"]]
+    assert reads and replica_alias.cursors == len(everything.captured_queries)  # every query through the replica
+    replica_alias.cursors = 0
+    sheet = export.xlsx_response(Order.objects.filter(pk=order.pk))
+    assert sheet.status_code == 200 and replica_alias.cursors >= 2  # orders and their lines
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("kitu.orders.tasks.send_order_mail", "mail"),
+        ("kitu.billing.tasks.send_invoice_mail", "mail"),
+        ("kitu.billing.tasks.resend_unmailed_invoices", "mail"),
+        ("kitu.council.tasks.send_invitation", "mail"),
+        ("kitu.tasks.tasks.send_digests", "mail"),
+        ("kitu.billing.jobs.issue_run", "documents"),
+        ("kitu.bundling.jobs.optimise", "documents"),
+        ("kitu.catalog.tasks.run_import", "imports"),
+        ("kitu.bundling.tasks.campaign_tick", "celery"),
+        ("kitu.defects.tasks.anonymise_expired", "celery"),
+    ],
+)
+def test_tasks_go_to_their_queue(task: str, queue: str) -> None:
+    assert app.amqp.router.route({}, task)["queue"].name == queue
+
+
+def test_every_mail_task_goes_to_the_mail_queue() -> None:
+    app.loader.import_default_modules()
+    senders = sorted(name for name in app.tasks if name.startswith("kitu.") and ".send_" in name)
+    assert len(senders) >= 10
+    assert {name: app.amqp.router.route({}, name)["queue"].name for name in senders} == dict.fromkeys(senders, "mail")
