@@ -85,6 +85,7 @@ def test_order_export_reads_from_the_replica(order_world: dict[str, Any], replic
     ("task", "queue"),
     [
         ("kitu.orders.tasks.send_order_mail", "mail"),
+        ("kitu.orders.tasks.dispatch_order", "mail"),
         ("kitu.billing.tasks.send_invoice_mail", "mail"),
         ("kitu.billing.tasks.resend_unmailed_invoices", "mail"),
         ("kitu.council.tasks.send_invitation", "mail"),

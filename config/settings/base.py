@@ -278,6 +278,7 @@ CELERY_TASK_ROUTES = {
     "kitu.catalog.tasks.run_import": {"queue": "imports"},
     "kitu.*.send_*": {"queue": "mail"},
     "kitu.billing.tasks.resend_unmailed_invoices": {"queue": "mail"},
+    "kitu.orders.tasks.dispatch_order": {"queue": "mail"},  # the openTRANS order to the supplier
     "kitu.*.render_*": {"queue": "documents"},
     "kitu.billing.jobs.*": {"queue": "documents"},
     "kitu.bundling.jobs.optimise": {"queue": "documents"},
