@@ -2,16 +2,21 @@
 
 1. Import of a generated BMEcat 2005 file with BENCH_ARTICLES articles (default 100,000): seconds and
    peak RSS, each in a fresh process, against the floor of reading the same file with lxml iterparse alone.
-   Target: within 4x the floor, peak RSS under 300 MB.
+   Target: within 3x the floor, peak RSS under 300 MB.
 2. Search latency p50/p95 for 20 typical queries through the API (a requester of an eligible member),
    against the raw SQL full-text query. Target on PostgreSQL: p95 under 50 ms.
 
-SQLite by default (a throw-away file); BENCH_DATABASE_URL=postgres://… for PostgreSQL (an empty database)."""
+SQLite by default (a throw-away file); BENCH_DATABASE_URL=postgres://… for PostgreSQL (an empty database).
+The generated file (1.5 GB at 1,000,000 articles) lives in a temporary directory that is removed at the end,
+also after a failure. BENCH_REUSE=1 (PostgreSQL): a database that already holds the benchmark catalog of
+BENCH_ARTICLES articles is reused — the file, floor and import are skipped (said so in the output) and only
+the search is measured; otherwise the run builds it as usual."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -137,32 +142,19 @@ print(json.dumps({"api_p50": q(api, 50), "api_p95": q(api, 95), "raw_p50": q(raw
 )
 
 
-def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="kitu-catalog-bench-"))
-    env = dict(os.environ)
-    env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    env["DEBUG"] = "0"
-    sys.path.insert(0, str(ROOT))
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG")})
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from kitu.accounts.models import Organisation, RoleAssignment, User
-    from kitu.accounts.roles import OrgKind, Role
-    from kitu.catalog.generate import demo_articles, write_catalog
-    from kitu.contracts import services as cs
-    from kitu.members import services as ms
-
-    call_command("migrate", verbosity=0)
-    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
-    admin = User.objects.create_user("admin@bench.example", "x" * 12, full_name="A")
-    RoleAssignment.objects.create(user=admin, organisation=coop, role=Role.COOP_ADMIN)
+def setup_catalog_world() -> None:
+    """The cooperative, an eligible member with a requester, and the published contract RV-BENCH."""
     import datetime as dt
     from decimal import Decimal
 
+    from kitu.accounts.models import Organisation, RoleAssignment, User
+    from kitu.accounts.roles import OrgKind, Role
+    from kitu.contracts import services as cs
+    from kitu.members import services as ms
+
+    coop = Organisation.objects.create(kind=OrgKind.COOPERATIVE, name="KITU")
+    admin = User.objects.create_user("admin@bench.example", "x" * 12, full_name="A")
+    RoleAssignment.objects.create(user=admin, organisation=coop, role=Role.COOP_ADMIN)
     member = ms.member_apply(
         actor=admin,
         name="Stadt Bench",
@@ -192,34 +184,84 @@ def main() -> None:
     lot = cs.lot_save(actor=admin, contract=contract, number=1, title="Alles", supplier=supplier)
     cs.limit_save(actor=admin, lot=lot, max_value=Decimal("999999999"))
     cs.contract_publish(actor=admin, contract=contract)
+
+
+def reusable() -> bool:
+    """BENCH_REUSE=1 and the database holds the benchmark catalog of N active articles already."""
+    if not os.environ.get("BENCH_REUSE"):
+        return False
+    from kitu.catalog.models import Article
+
+    return Article.objects.filter(contract__number="RV-BENCH", is_active=True).count() == N
+
+
+def measure_import(tmp: Path, env: dict[str, str]) -> None:
     from django.db import connections
 
-    connections.close_all()
+    from kitu.catalog.generate import demo_articles, write_catalog
 
+    connections.close_all()
     path = tmp / "catalog.xml"
     start = time.perf_counter()
     with open(path, "w", encoding="utf-8") as out:
         write_catalog(out, agreement_id="RV-BENCH", supplier="Bench IT GmbH", articles=demo_articles(N, prefix="B"))
     size_mb = path.stat().st_size / 1024 / 1024
     print(
-        f"catalog: {N} articles, {size_mb:.0f} MB BMEcat 2005 (generated in {time.perf_counter() - start:.1f} s), database {connections['default'].vendor}"
+        f"catalog: {N} articles, {size_mb:.0f} MB BMEcat 2005 (generated in {time.perf_counter() - start:.1f} s), "
+        f"database {connections['default'].vendor}, load {load()}"
     )
     floor = child(FLOOR.replace("PATH", repr(str(path))), env)
     imported = child(IMPORT.replace("PATH", repr(str(path))), env)
+    path.unlink()
     ratio = imported["seconds"] / floor["seconds"]
+    ok = ratio <= 3 and imported["peak_rss_mb"] < 300
     print(f"floor   lxml iterparse alone   {floor['seconds']:7.1f} s   peak RSS {floor['peak_rss_mb']:6.0f} MB")
     print(
         f"import  import_bmecat          {imported['seconds']:7.1f} s   peak RSS {imported['peak_rss_mb']:6.0f} MB   "
-        f"{ratio:.1f}x the floor (target ≤ 4x, RSS < 300 MB: {'ok' if ratio <= 4 and imported['peak_rss_mb'] < 300 else 'MISSED'})"
+        f"{ratio:.1f}x the floor (target ≤ 3x, RSS < 300 MB: {'ok' if ok else 'MISSED'})"
     )
+
+
+def load() -> str:
+    """The load averages (1, 5, 15 minutes): other work on the machine shows in every figure."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="kitu-catalog-bench-"))
+    try:
+        run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the BMEcat file is 1.5 GB at 1,000,000 articles
+
+
+def run(tmp: Path) -> None:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    env["DEBUG"] = "0"
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG")})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if reusable():
+        print(f"catalog: {N} articles reused (BENCH_REUSE): file, floor and import skipped, load {load()}")
+    else:
+        setup_catalog_world()
+        measure_import(tmp, env)
     search = child(SEARCH.replace("QUERIES", repr(QUERIES)), env)
     if search["vendor"] == "postgresql":
-        target = "target p95 < 50 ms: " + ("ok" if search["api_p95"] < 50 else "MISSED")
+        target = "target p95 ≤ 50 ms: " + ("ok" if search["api_p95"] <= 50 else "MISSED")
     else:
         target = "the 50 ms target is for PostgreSQL"
     print(
         f"search  API p50 {search['api_p50']:6.1f} ms  p95 {search['api_p95']:6.1f} ms   raw SQL p50 {search['raw_p50']:6.1f} ms  "
-        f"p95 {search['raw_p95']:6.1f} ms   ({len(QUERIES)} queries x 3 over {search['count']} articles; {target})"
+        f"p95 {search['raw_p95']:6.1f} ms   ({len(QUERIES)} queries x 3 over {search['count']} articles; {target}; "
+        f"load {load()})"
     )
 
 

@@ -57,7 +57,10 @@ class FacetOut(Schema):
 
 
 class ArticlePage(Schema):
-    count: int
+    count: int = Field(description="Matching articles, counted up to 1,000 (see ``capped``)")
+    capped: bool = Field(
+        False, description="True where more than 1,000 articles match: ``count`` is 1,000, refine the query"
+    )
     page: int
     pages: int
     items: list[ArticleOut]
@@ -88,6 +91,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilter]) -> dict[s
     result = selectors.search_articles(request.user, per_page=per_page, **data)
     return {
         "count": result.total,
+        "capped": result.capped,
         "page": result.page.number,
         "pages": result.page.paginator.num_pages,
         "items": [ArticleOut.of(a) for a in result.page],

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import re
+import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -20,7 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
@@ -90,11 +93,29 @@ class Outcome:
             self.errors.append(message)
 
 
+_FITS: set[tuple[int, int, Decimal]] = set()  # (max_digits, places, value) known to fit; numbers repeat
+FITS_REMEMBERED = 4096
+
+
 def _column_problem(value: Decimal, column: Any, *, rounds: bool = False) -> str | None:
     """Why ``value`` does not fit the DecimalField ``column`` (max_digits, decimal_places), or None.
     ``rounds``: the importer rounds the value to the column's places (prices to cents), so only its size
     counts; other numbers must not have more places than the column keeps."""
     whole = column.max_digits - column.decimal_places
+    if not rounds and value.is_finite():
+        # whether a number fits depends on its value alone (1.000 fits where 1 fits): quantities, tax rates
+        # and bounds repeat from article to article, so most are answered from the set
+        key = (column.max_digits, column.decimal_places, value)
+        if key in _FITS:
+            return None
+        problem = _checked(value, column, whole, rounds=False)
+        if problem is None and len(_FITS) < FITS_REMEMBERED:
+            _FITS.add(key)
+        return problem
+    return _checked(value, column, whole, rounds=rounds)
+
+
+def _checked(value: Decimal, column: Any, whole: int, *, rounds: bool) -> str | None:
     # the common case, decided without arithmetic: well below the limit (rounding cannot carry it over) and
     # with no more places than the column keeps
     if value.is_finite() and value.adjusted() < whole - 1:
@@ -138,15 +159,15 @@ def _column_problems(product: bmecat.Product) -> list[str]:
     for attr, tag in ORDER_NUMBERS:
         if problem := _column_problem(getattr(product, attr), fields.get_field(attr)):
             problems.append(f"{tag}: {problem}")
+    price_column, tax_column = fields.get_field("price"), fields.get_field("tax_rate")
+    bound_column = ScalePrice._meta.get_field("lower_bound")
     for price in product.prices:
-        checks = (
-            (f"PRICE_AMOUNT ({price.price_type})", price.amount, fields.get_field("price"), True),
-            ("TAX", price.tax, fields.get_field("tax_rate"), False),
-            ("LOWER_BOUND", price.lower_bound, ScalePrice._meta.get_field("lower_bound"), False),
-        )
-        for tag, value, column, rounds in checks:
-            if value is not None and (problem := _column_problem(value, column, rounds=rounds)):
-                problems.append(f"{tag}: {problem}")
+        if price.amount is not None and (problem := _column_problem(price.amount, price_column, rounds=True)):
+            problems.append(f"PRICE_AMOUNT ({price.price_type}): {problem}")
+        if price.tax is not None and (problem := _column_problem(price.tax, tax_column)):
+            problems.append(f"TAX: {problem}")
+        if problem := _column_problem(price.lower_bound, bound_column):
+            problems.append(f"LOWER_BOUND: {problem}")
     longest = fields.get_field("image_source").max_length or 0
     if product.images and len(product.images[0]) > longest:
         problems.append(
@@ -311,6 +332,62 @@ class _Writer:
             _insert("catalog_scaleprice", ["article_id", "lower_bound", "amount"], rows)
 
 
+READ_AHEAD = 256  # products per hand-over from the reading thread
+_END = object()
+
+
+@contextmanager
+def _read_ahead(stream: IO[bytes]) -> Iterator[Iterator[bmecat.Header | bmecat.Product]]:
+    """``bmecat.read(stream)``, parsed in a second thread a few hundred products ahead: the parsing runs
+    while this thread waits for the database (COPY, the search index trigger), so the two overlap.
+    The reader never touches the database; an error it raises is raised here, after the products read
+    before it. Leaving the block early stops the reader."""
+    handed: queue.Queue[list[Any]] = queue.Queue(maxsize=8)  # bounded: memory stays flat
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(chunk: list[Any]) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put(chunk, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        chunk: list[Any] = []
+        with translation.override(language):  # the reader's messages in the caller's language
+            try:
+                for item in bmecat.read(stream):
+                    chunk.append(item)
+                    if len(chunk) >= READ_AHEAD or isinstance(item, bmecat.Header):
+                        if not put(chunk):
+                            return  # the importer stopped reading
+                        chunk = []
+                chunk.append(_END)
+            except Exception as exc:  # noqa: BLE001 (handed over and raised in the importing thread)
+                chunk.append(exc)
+            put(chunk)
+
+    def consume() -> Iterator[bmecat.Header | bmecat.Product]:
+        while True:
+            for item in handed.get():
+                if item is _END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+
+    reader = threading.Thread(target=produce, name="bmecat-reader", daemon=True)
+    reader.start()
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        reader.join()
+
+
 def _apply(
     stream: IO[bytes],
     archive: Archive | None,
@@ -327,10 +404,27 @@ def _apply(
             "supplier_pid", "pk", "content_hash", "price", "is_active", "lot_id"
         )
     }
+    with _read_ahead(stream) as items:
+        _apply_items(
+            items, archive, contract, outcome, existing, dry_run=dry_run, lot_number=lot_number, progress=progress
+        )
+
+
+def _apply_items(
+    items: Iterator[bmecat.Header | bmecat.Product],
+    archive: Archive | None,
+    contract: FrameworkContract,
+    outcome: Outcome,
+    existing: dict[str, tuple[int, str, Decimal | None, bool, int]],
+    *,
+    dry_run: bool,
+    lot_number: int | None,
+    progress: Callable[[int], None] | None,
+) -> None:
     seen: set[str] = set()
     writer: _Writer | None = None
     header: bmecat.Header | None = None
-    for item in bmecat.read(stream):
+    for item in items:
         if isinstance(item, bmecat.Header):
             header = outcome.header = item
             if not header.transaction:

@@ -16,7 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, StrIndex
 from django.utils.translation import gettext as _
@@ -42,6 +42,10 @@ MAX_COMPARE = 4
 MAX_QUERY = 200  # characters of a query that are searched (the rest is cut off)
 MAX_PAGE = 1_000_000  # a later page shows the last one; keeps OFFSET far inside bigint
 MAX_PER_PAGE = 100
+# A broad query ("Notebook" in a catalog of a million articles) is counted and ranked up to this many
+# matches: the count then says "mehr als 1.000", relevance orders the first 1,000 matches the index
+# finds, and facets count those. Price orders stay exact (the database finds their first page itself).
+MAX_COUNT = 1_000
 PRICE_LIMIT = Decimal("9999999999.99")  # the largest price the columns hold: numeric(12, 2)
 CENT = Decimal("0.01")
 
@@ -97,7 +101,8 @@ class Facet:
 @dataclass
 class SearchResult:
     page: Page[Article]
-    total: int
+    total: int  # matches, at most MAX_COUNT
+    capped: bool = False  # more than ``total`` articles match (the count stopped at MAX_COUNT)
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     typo_tolerant: bool = False
     suggestion: str = ""  # the corrected query whose articles these are ("Meinten Sie …?")
@@ -203,33 +208,42 @@ def _similar(qs: QuerySet[Article], q: str) -> QuerySet[Article]:
 
 
 class _PageIds(Sequence[int]):
-    """The ids of one page of an ordered query, read together with the total number of matches
-    (``count(*) OVER ()``): one pass over the matches instead of a COUNT and then the ranked query.
-    Django's Paginator takes it as its object list."""
+    """The ids of one page of an ordered query with the number of matches, counted up to MAX_COUNT
+    (``capped`` where there are more). Django's Paginator takes it as its object list.
+    PostgreSQL, by relevance: one query ranks at most MAX_COUNT + 1 matches and counts them in the same
+    pass (``count(*) OVER ()``); other orders read the page and count the matches up to the cap."""
 
     def __init__(self, qs: QuerySet[Any], page: int, per_page: int) -> None:
         self.qs, self.offset = qs, (max(page, 1) - 1) * per_page
-        if connection.vendor == "postgresql" and qs.query.order_by == BY_RANK:
+        self.ranked = connection.vendor == "postgresql" and qs.query.order_by == BY_RANK
+        if self.ranked:
             rows = self._ranked(qs, self.offset, per_page)
+            self.ids = [pk for pk, _ in rows]
+            found = rows[0][1] if rows else self._count() if self.offset else 0
         else:
-            counted = qs.annotate(total=Window(Count("pk"))).values_list("pk", "total")
-            rows = list(counted[self.offset : self.offset + per_page])
-        self.ids = [pk for pk, _ in rows]
-        self.total = rows[0][1] if rows else qs.count() if self.offset else 0
+            self.ids = list(qs.values_list("pk", flat=True)[self.offset : self.offset + per_page])
+            found = self._count() if self.ids or self.offset else 0
+        self.capped = found > MAX_COUNT
+        self.total = min(found, MAX_COUNT)
+        self.ids = self.ids[: max(self.total - self.offset, 0)]  # the pages end at the cap
+
+    def _count(self) -> int:
+        """The matches, counted up to MAX_COUNT + 1 (beyond that, counting costs more than it tells)."""
+        return self.qs.order_by().values("pk")[: MAX_COUNT + 1].count()
 
     @staticmethod
     def _ranked(qs: QuerySet[Any], offset: int, limit: int) -> list[tuple[int, int]]:
-        """PostgreSQL, by rank: compute each match's rank in a subquery first, so the window counts
-        narrow rows instead of carrying every tsvector along (about half the time for 10,000 hits)."""
+        """PostgreSQL, by rank: rank only the first MAX_COUNT + 1 matches (a LIMIT in the subquery, so
+        the rank is computed for those alone) and count them in the same pass."""
         try:
             inner, params = qs.order_by().values_list("pk", "price", "rank").query.sql_with_params()
         except EmptyResultSet:  # e.g. no contract in scope
             return []
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.pk, COUNT(*) OVER () FROM ({inner} OFFSET 0) AS s(pk, price, rank) "  # noqa: S608 (ORM SQL)
+                f"SELECT s.pk, COUNT(*) OVER () FROM ({inner} LIMIT %s) AS s(pk, price, rank) "  # noqa: S608 (ORM SQL)
                 "ORDER BY s.rank DESC, s.price ASC NULLS LAST, s.pk LIMIT %s OFFSET %s",
-                [*params, limit, offset],
+                [*params, MAX_COUNT + 1, limit, offset],
             )
             return cursor.fetchall()
 
@@ -243,7 +257,10 @@ class _PageIds(Sequence[int]):
     def __getitem__(self, index: int | slice) -> int | list[int]:
         if isinstance(index, slice) and index.start == self.offset:
             return self.ids
-        # another page (the requested one was out of range): read it
+        # another page (the requested one was out of range): read it, in the same order
+        if isinstance(index, slice) and self.ranked:
+            start, stop = index.start or 0, index.stop if index.stop is not None else self.total
+            return [pk for pk, _ in self._ranked(self.qs, start, stop - start)]
         return list(self.qs.values_list("pk", flat=True)[index])
 
 
@@ -350,7 +367,8 @@ def search_articles(
             subquery, positions = found
             qs = base.filter(pk__in=subquery)
             if sort == "relevance":
-                ids = sorted(qs.values_list("pk", flat=True), key=positions.__getitem__)
+                # the best MAX_COUNT + 1 by bm25: as many as PostgreSQL ranks (one more tells "capped")
+                ids = sorted(qs.values_list("pk", flat=True), key=positions.__getitem__)[: MAX_COUNT + 1]
     if ids is None:
         ids = _PageIds(_ordered(qs, q, sort), page, per_page)
     if terms and not len(ids):
@@ -382,9 +400,16 @@ def search_articles(
             qs = _similar(base, q)
             ids = _PageIds(_ordered(qs, q, sort), page, per_page)
             typo = bool(len(ids))
-    result = SearchResult(page=_paginate(qs, ids, page, per_page), total=len(ids), typo_tolerant=typo)
+    capped = getattr(ids, "capped", False) or len(ids) > MAX_COUNT
+    if isinstance(ids, list):
+        ids = ids[:MAX_COUNT]
+    result = SearchResult(page=_paginate(qs, ids, page, per_page), total=len(ids), capped=capped, typo_tolerant=typo)
     if facets:
-        result.facets = _facets(qs.order_by())
+        # above the cap, the facets count the first MAX_COUNT matches (counting all would cost more
+        # than the search itself)
+        result.facets = _facets(
+            qs.order_by().filter(pk__in=qs.order_by().values("pk")[:MAX_COUNT]) if capped else qs.order_by()
+        )
     return result
 
 
