@@ -245,4 +245,18 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "Elbe-IT Systemhaus GmbH (Demo)",
         (Role.SUPPLIER_USER,),
     ),
+    DemoUser(
+        f"representative.wernigerode@{DEMO_DOMAIN}",
+        "Rainer Vertreter (Demo)",
+        "Vertretung Stadt Wernigerode in der Generalversammlung",
+        "Stadt Wernigerode",
+        (Role.REPRESENTATIVE,),
+    ),
+    DemoUser(
+        f"representative.zeitz@{DEMO_DOMAIN}",
+        "Renate Vertreterin (Demo)",
+        "Vertretung Stadt Zeitz in der Generalversammlung",
+        "Stadt Zeitz",
+        (Role.REPRESENTATIVE,),
+    ),
 )

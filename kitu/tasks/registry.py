@@ -28,6 +28,7 @@ from kitu.contracts import selectors as contracts
 from kitu.core.money import format_eur
 from kitu.council import selectors_meetings as council
 from kitu.defects import selectors as defects
+from kitu.governance import selectors as governance
 from kitu.members import selectors as members
 from kitu.orders import selectors as orders
 from kitu.payables import selectors as payables
@@ -346,6 +347,29 @@ def _council_publish(user: Any) -> Iterable[Task]:
         yield Task("council_publish", title, url, row["start"])
 
 
+def _assembly_vote(user: Any) -> Iterable[Task]:
+    for row in governance.vote_tasks(user):
+        poll = row["poll"]
+        title = _("Abstimmen für %(member)s: %(poll)s (%(assembly)s)") % {
+            "member": row["member"],
+            "poll": poll.title,
+            "assembly": poll.assembly.title,
+        }
+        url = reverse("governance:assembly", args=[poll.assembly_id])
+        yield Task("assembly_vote", title, url, row["since"], timezone.localdate(poll.assembly.starts_at))
+
+
+def _assembly_invitation(user: Any) -> Iterable[Task]:
+    for row in governance.invitation_tasks(user):
+        assembly = row["assembly"]
+        title = _("Zur Generalversammlung am %(date)s anmelden oder Vollmacht erteilen: %(member)s") % {
+            "date": _date(assembly.starts_at),
+            "member": row["member"],
+        }
+        url = reverse("governance:assembly", args=[assembly.pk])
+        yield Task("assembly_invitation", title, url, row["since"], timezone.localdate(assembly.starts_at))
+
+
 @dataclass(frozen=True)
 class Kind:
     label: Any  # lazy text for the filter
@@ -380,6 +404,8 @@ KINDS: dict[str, Kind] = {
     "meeting_registration": Kind(gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration),
     "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite),
     "council_publish": Kind(gettext_lazy("Sitzungsergebnisse veröffentlichen"), _council_publish),
+    "assembly_vote": Kind(gettext_lazy("Abstimmungen der Generalversammlung"), _assembly_vote),
+    "assembly_invitation": Kind(gettext_lazy("Einladungen zur Generalversammlung"), _assembly_invitation),
 }
 
 OFFICE = ("membership_application", "online_application", "service_request", "billing_run", "invoices_unmailed")
@@ -412,6 +438,7 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     Role.WORKGROUP_MEMBER: STAFF,
     Role.SUPPLIER_USER: ("order_confirm", "order_ship", "competition_offer"),
     Role.COUNCIL_OFFICE: ("council_invite", "council_publish", *STAFF),
+    Role.REPRESENTATIVE: ("assembly_vote", "assembly_invitation"),
 }
 
 

@@ -58,7 +58,7 @@ def test_seed_demo_is_idempotent_and_reproduces_the_public_history(settings: Any
     call_command("seed_demo", stdout=out)
     assert out.getvalue().splitlines()[0] == (
         "Demodaten: 39 Mitglieder, 4 Rahmenverträge, 2 Bedarfsabfragen, 4 Arbeitskreise, 10 Bestellungen, "
-        "2 Standardwarenkörbe, 50 Mängelmeldungen, 9 Leistungen, 20 Ratsvorlagen und 12 Konten neu angelegt."
+        "2 Standardwarenkörbe, 50 Mängelmeldungen, 9 Leistungen, 20 Ratsvorlagen und 14 Konten neu angelegt."
     )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())

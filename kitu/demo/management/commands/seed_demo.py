@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from kitu.demo.competitions import seed_demo_competitions
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
+from kitu.demo.governance import seed_governance
 from kitu.demo.joining import seed_joining
 from kitu.demo.services import seed
 
@@ -25,4 +26,5 @@ class Command(BaseCommand):
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.email:45} {user.label}")
         self.stdout.write(f"Kleinwettbewerbe: {competitions} neu angelegt.")
+        self.stdout.write(f"Genossenschaftsorgane und Generalversammlungen: {seed_governance()} neu angelegt.")
         self.stdout.write(f"Online-Beitrittsanträge: {seed_joining()} neu angelegt.")
