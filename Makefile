@@ -63,6 +63,8 @@ bench: install
 	$(PY) bench/tasks.py
 	$(PY) bench/council.py
 	$(PY) bench/payables.py
+	$(PY) bench/servicedesk.py
+	$(PY) bench/tenants.py
 
 lint: install
 	$(VENV)/bin/ruff check .

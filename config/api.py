@@ -99,7 +99,9 @@ api = KituAPI(
         "JSON API of the KITU platform of Kommunale IT-UNION eG. Machines authenticate with "
         "`Authorization: Bearer <token>`; the browser uses its session (with CSRF token). "
         "Every answer is limited to the organisations of the acting user: another member's data "
-        "answers 404. Domain errors answer 400 with `detail` and `field`; malformed input 422."
+        "answers 404. Domain errors answer 400 with `detail` and `field`; malformed input 422. "
+        "Paged lists take `page` and `page_size` (at most 200) and answer `X-Total-Count`, `X-Page`, "
+        "`X-Page-Size` and a `Link` header with first/prev/next/last."
     ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",

@@ -7,11 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from kitu.core.errors import PermissionDenied
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import Id, Year
 
 from . import receivables, selectors
@@ -67,7 +68,12 @@ def _out(invoice: Invoice, today: dt.date, cancelled: set[int]) -> dict[str, Any
 
 @router.get("/invoices", response=list[InvoiceOut], summary="Invoices and credit notes the caller may see")
 def invoices(
-    request: HttpRequest, member: Id | None = None, status: str | None = None, year: Year | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    paging: Query[PageQuery],
+    member: Id | None = None,
+    status: str | None = None,
+    year: Year | None = None,
 ) -> list[dict[str, Any]]:
     """Newest first. Filters: ``member`` (ID), ``status`` (open, paid, overdue), ``year`` (of the issue date)."""
     if not can_use_billing(request.user):
@@ -80,7 +86,8 @@ def invoices(
         qs = selectors.state_filter(qs, status, today)
     if year is not None:
         qs = qs.filter(issue_date__year=year)
-    found = list(qs.order_by("-issue_date", "-number", "-pk"))
+    qs = qs.order_by("-issue_date", "-number", "-pk")
+    found = paginate(request, response, qs, **paging.dict(), allowed=("member", "status", "year"))
     cancelled = selectors.cancelled_ids([i.pk for i in found])
     return [_out(i, today, cancelled) for i in found]
 

@@ -234,6 +234,11 @@ class Invoice(models.Model):
 
     class Meta:
         ordering = ["-issue_date", "-number", "-pk"]
+        # The lists: the office's (all invoices, newest first) and a member's (issue 23.4).
+        indexes = [
+            models.Index(fields=["-issue_date", "-number", "-id"], name="billing_invoice_newest_idx"),
+            models.Index(fields=["member", "-issue_date", "-number", "-id"], name="billing_invoice_member_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "member", "leitweg_id"],

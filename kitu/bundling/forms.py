@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.models import LegalBasis, Supplier
-from kitu.core.forms import DATE_INPUT, select_all_field, take_all
-from kitu.members.models import CostCentre, Member
+from kitu.contracts.models import Eligibility, LegalBasis, Supplier
+from kitu.core.forms import DATE_INPUT
+from kitu.members.models import CostCentre, Member, MemberType
+from kitu.members.pickers import MemberPickerField, Scope
 
 from .models import Campaign, CampaignItem, OptimisationRun, Quarter
 
@@ -36,20 +37,29 @@ class CampaignForm(forms.Form):
         initial=130,
         help_text=_("Üblich sind 130 %; die Höchstmenge begrenzt die Abrufe aus dem späteren Rahmenvertrag."),
     )
-    eligible_members_all = select_all_field(
-        _("alle auswählen"), _("Alle unten aufgeführten Mitglieder nehmen an der Abfrage teil.")
+    participation = forms.ChoiceField(
+        label=_("Wer nimmt teil?"),
+        choices=Eligibility.choices,
+        initial=Eligibility.SELECTED,
+        widget=forms.RadioSelect,
     )
-    eligible_members = forms.ModelMultipleChoiceField(
-        label=_("teilnahmeberechtigte Mitglieder"),
+    participant_type = forms.ChoiceField(
+        label=_("Art der Mitglieder (nur bei „alle Mitglieder einer Art“)"),
+        choices=[("", _("– bitte wählen –")), *MemberType.choices],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        queryset=Member.objects.with_name().filter(joined_on__isnull=False, left_on__isnull=True),
+    )
+    eligible_members = MemberPickerField(
+        label=_("Ausgewählte Mitglieder (nur bei „ausgewählte Mitglieder“)"),
+        scope=Scope.CURRENT,
+        help_text=_("Name, Ort oder Mitgliedsnummer eingeben."),
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        take_all(self, "eligible_members")
-        return self.cleaned_data
+        data = self.cleaned_data
+        if data.get("participation") == Eligibility.MEMBER_TYPE and not data.get("participant_type"):
+            self.add_error("participant_type", _("Bitte wählen Sie die Art der Mitglieder, die teilnehmen."))
+        return data
 
 
 class ItemForm(forms.Form):

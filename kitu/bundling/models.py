@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.models import FrameworkContract, Supplier
-from kitu.members.models import CostCentre, Member
+from kitu.contracts.models import Eligibility, FrameworkContract, Supplier
+from kitu.members.models import CostCentre, Member, MemberType
 
 
 class CampaignState(models.TextChoices):
@@ -30,6 +30,14 @@ class Campaign(models.Model):
     opens_on = models.DateField(_("Beginn der Abfrage"))
     closes_on = models.DateField(_("Meldeschluss"), help_text=_("Meldungen sind bis zum Ende dieses Tages möglich."))
     state = models.CharField(_("Status"), max_length=10, choices=CampaignState.choices, default=CampaignState.DRAFT)
+    # Who takes part: a rule (every current member, or of one type) is written out into
+    # ``eligible_members`` on saving and again on opening, so members admitted in between take part too.
+    participation = models.CharField(
+        _("Teilnahme"), max_length=20, choices=Eligibility.choices, default=Eligibility.SELECTED
+    )
+    participant_type = models.CharField(
+        _("Art der teilnehmenden Mitglieder"), max_length=20, choices=MemberType.choices, blank=True
+    )
     eligible_members = models.ManyToManyField(
         Member, related_name="campaigns", blank=True, verbose_name=_("teilnahmeberechtigte Mitglieder")
     )

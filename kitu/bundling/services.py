@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kitu.contracts import services as contract_services
-from kitu.contracts.models import FrameworkContract, MemberQuota, Supplier
+from kitu.contracts.models import Eligibility, FrameworkContract, MemberQuota, Supplier
 from kitu.core import audit, jobs
 from kitu.core.errors import DomainError, PermissionDenied, full_clean
-from kitu.members.models import CostCentre, Member
+from kitu.members.models import CostCentre, Member, MemberType
 
 from . import optimizer, selectors, tasks
 from .models import (
@@ -39,7 +39,16 @@ from .models import (
 )
 from .policies import can_answer_for, can_manage_campaigns
 
-CAMPAIGN_FIELDS = ("title", "description", "opens_on", "closes_on", "max_factor", "reminder_days")
+CAMPAIGN_FIELDS = (
+    "title",
+    "description",
+    "opens_on",
+    "closes_on",
+    "max_factor",
+    "reminder_days",
+    "participation",
+    "participant_type",
+)
 # What may still change once the campaign is open (the members already plan with the rest).
 OPEN_FIELDS = ("title", "description", "closes_on", "reminder_days", "max_factor")
 ITEM_FIELDS = ("code", "title", "description", "unit", "article", "reference_price")
@@ -67,6 +76,24 @@ def _snapshot(campaign: Campaign) -> dict[str, Any]:
         **audit.snapshot(campaign, (*CAMPAIGN_FIELDS, "state", "contract")),
         "eligible_members": sorted(campaign.eligible_members.values_list("pk", flat=True)),
     }
+
+
+def _check_participation(campaign: Campaign) -> None:
+    if campaign.participation not in Eligibility.values:
+        raise DomainError(_("Bitte wählen Sie, wer teilnimmt."), field="participation")
+    if campaign.participation == Eligibility.MEMBER_TYPE:
+        if campaign.participant_type not in MemberType.values:
+            raise DomainError(_("Bitte wählen Sie die Art der Mitglieder."), field="participant_type")
+    else:
+        campaign.participant_type = ""
+
+
+def _members_by_rule(campaign: Campaign, today: dt.date) -> list[int]:
+    """Every current member (of the type): written out on saving a draft and again on opening."""
+    qs = Member.objects.members_on(today)
+    if campaign.participation == Eligibility.MEMBER_TYPE:
+        qs = qs.filter(member_type=campaign.participant_type)
+    return list(qs.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -101,8 +128,12 @@ def campaign_save(
         raise DomainError(_("Der Meldeschluss liegt vor dem Beginn."), field="closes_on")
     if campaign.state == CampaignState.OPEN and campaign.closes_on < today:
         raise DomainError(_("Der Meldeschluss darf nicht in der Vergangenheit liegen."), field="closes_on")
+    _check_participation(campaign)
     campaign.save()
-    if eligible_members is not None:
+    if campaign.participation != Eligibility.SELECTED:
+        if campaign.state == CampaignState.DRAFT:
+            campaign.eligible_members.set(_members_by_rule(campaign, today))
+    elif eligible_members is not None:
         current = set(campaign.eligible_members.values_list("pk", flat=True))
         if campaign.state != CampaignState.DRAFT and current != {m.pk for m in eligible_members}:
             raise DomainError(_("Nach dem Öffnen nicht mehr änderbar."), field="eligible_members")
@@ -174,6 +205,8 @@ def campaign_open(*, actor: Any, campaign: Campaign, today: dt.date | None = Non
     _require_state(campaign, CampaignState.DRAFT)
     if not campaign.items.exists():
         raise DomainError(_("Die Abfrage braucht mindestens eine Position."), field="items")
+    if campaign.participation != Eligibility.SELECTED:  # members admitted since the draft was saved
+        campaign.eligible_members.set(_members_by_rule(campaign, today))
     member_ids = sorted(campaign.eligible_members.values_list("pk", flat=True))
     if not member_ids:
         raise DomainError(_("Bitte mindestens ein teilnahmeberechtigtes Mitglied wählen."), field="eligible_members")

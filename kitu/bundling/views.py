@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from kitu.contracts.models import Supplier
+from kitu.contracts.models import Eligibility, Supplier
 from kitu.core import charts
 from kitu.core import jobs as core_jobs
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
@@ -56,7 +57,9 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(selectors.visible_campaigns(request.user).prefetch_related("eligible_members"))
+    campaigns: list[Campaign] = list(
+        selectors.visible_campaigns(request.user).annotate(eligible_count=Count("eligible_members", distinct=True))
+    )
     manager = can_manage_campaigns(request.user)
     answered = set() if manager else selectors.answered_campaign_ids(request.user, campaigns)
     return render(
@@ -128,7 +131,8 @@ def _campaign_form_view(request: HttpRequest, campaign: Campaign | None) -> Http
     initial: dict[str, Any] = {}
     if campaign is not None:
         initial = {f: getattr(campaign, f) for f in services.CAMPAIGN_FIELDS}
-        initial["eligible_members"] = list(campaign.eligible_members.all())
+        if campaign.participation == Eligibility.SELECTED:
+            initial["eligible_members"] = list(campaign.eligible_members.all())
     form = CampaignForm(request.POST if request.method == "POST" else None, initial=initial)
     if campaign is not None and campaign.state != CampaignState.DRAFT:
         for name in set(form.fields) - set(services.OPEN_FIELDS):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
 
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import Id
 
 from . import selectors
@@ -105,8 +106,9 @@ def _lot(lot: Lot, limits: list[VolumeLimit]) -> dict[str, object]:
 
 
 @router.get("/contracts", response=list[ContractOut], summary="Contracts the acting user may see")
-def list_contracts(request: HttpRequest) -> list[dict[str, object]]:
-    return [_contract(c) for c in selectors.visible_contracts(request.user)]
+def list_contracts(request: HttpRequest, response: HttpResponse, paging: Query[PageQuery]) -> list[dict[str, object]]:
+    """Paged (``page``, ``page_size``; count and links in headers, see docs/api.md)."""
+    return paginate(request, response, selectors.visible_contracts(request.user), **paging.dict(), render=_contract)
 
 
 @router.get("/contracts/{contract_id}", response=ContractDetailOut)
@@ -129,8 +131,10 @@ def list_lots(request: HttpRequest, contract_id: Id) -> list[dict[str, object]]:
 
 
 @router.get("/suppliers", response=list[SupplierOut])
-def list_suppliers(request: HttpRequest) -> list[dict[str, object]]:
-    return [SupplierOut.of(s) for s in selectors.visible_suppliers(request.user)]
+def list_suppliers(request: HttpRequest, response: HttpResponse, paging: Query[PageQuery]) -> list[dict[str, object]]:
+    """Paged (``page``, ``page_size``; count and links in headers, see docs/api.md)."""
+    qs = selectors.visible_suppliers(request.user).order_by("organisation__name", "pk")
+    return paginate(request, response, qs, **paging.dict(), render=SupplierOut.of)
 
 
 @router.get("/suppliers/{supplier_id}", response=SupplierOut)

@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
 from kitu.core.errors import DomainError, NotFound
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import Id, StrictSchema
 
 from . import policies, selectors, services
@@ -94,7 +95,7 @@ class MemberPatch(StrictSchema):
     )
 
 
-class MemberFilter(Schema):
+class MemberFilter(PageQuery):
     q: str = ""
     status: str = Field("", description="active | leaving | applicant | exited")
     member_type: str = ""
@@ -141,9 +142,13 @@ def _detail(member: Member) -> dict[str, object]:
     }
 
 
-@router.get("", response=list[MemberOut], summary="Members the acting user may see")
-def list_members(request: HttpRequest, filters: Query[MemberFilter]) -> list[dict[str, object]]:
-    return [MemberOut.from_member(m) for m in selectors.search_members(request.user, **filters.dict())]
+@router.get("", response=list[MemberOut], summary="Members the acting user may see, by name, one page")
+def list_members(request: HttpRequest, response: HttpResponse, filters: Query[MemberFilter]) -> list[dict[str, object]]:
+    """Paged (``page``, ``page_size``; count and links in headers, see docs/api.md)."""
+    data = filters.dict()
+    page, size = data.pop("page"), data.pop("page_size")
+    qs = selectors.search_members(request.user, **data).order_by("organisation__name", "pk")
+    return paginate(request, response, qs, page=page, page_size=size, allowed=data, render=MemberOut.from_member)
 
 
 @router.get("/{member_id}", response=MemberDetailOut)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kitu.core.forms import DATE_INPUT
 
 from .models import Contact, CostCentre, EventKind, LeitwegId, Member, MemberType, Site
+from .pickers import MemberChoicePickerField, Scope, scoped
 
 
 class MemberSearchForm(forms.Form):
@@ -103,7 +104,12 @@ class EventForm(forms.Form):
             "Nur bei Zulassung und nur zur Übernahme historischer Daten; sonst wird die nächste freie Nummer vergeben."
         ),
     )
-    successor = forms.ModelChoiceField(label=_("Rechtsnachfolger"), required=False, queryset=Member.objects.none())
+    successor = MemberChoicePickerField(
+        label=_("Rechtsnachfolger"),
+        required=False,
+        queryset=Member.objects.none(),
+        help_text=_("Nur bei Gesamtrechtsnachfolge: Name, Ort oder Mitgliedsnummer eingeben."),
+    )
     document = forms.FileField(label=_("Dokument"), required=False)
     note = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -111,7 +117,7 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["successor"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Member.objects.with_name().filter(joined_on__isnull=False).exclude(pk=member.pk)
+        field.queryset = scoped(Scope.ADMITTED).exclude(pk=member.pk)
 
 
 class OrderSettingsForm(forms.Form):

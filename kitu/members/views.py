@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from .forms import (
     RegisterForm,
 )
 from .models import EventKind, Member, MembershipEvent
+from .register import csv_lines, iter_rows, register_members, register_rows, total_shares
 from .rules import business_year_end_on_or_after
 from .services.lifecycle import member_number_preview
 
@@ -303,8 +304,11 @@ def subrecord_delete(request: HttpRequest, member_id: int, slug: str, pk: int) -
     return redirect("members:detail", member_id=member.pk)
 
 
+REGISTER_PAGE = 100  # rows per page of the § 30 list (the exports hold every row)
+
+
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: HttpRequest) -> HttpResponseBase:
     """The member list per § 30 GenG as of a date, as page, CSV, XLSX or PDF."""
     _require(policies.can_view_register(request.user))
     form = RegisterForm(request.GET or None)
@@ -313,32 +317,39 @@ def register(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         day = form.cleaned_data["as_of"] or day
         include_former = form.cleaned_data["include_former"]
-    rows = selectors.register_as_of(day, include_former=include_former)
     fmt = request.GET.get("format", "")
     stem = f"mitgliederliste-{day:%Y-%m-%d}"
-    if fmt == "csv":
-        response = HttpResponse(exports.register_csv(rows), content_type="text/csv; charset=utf-8")
+    response: HttpResponseBase
+    if fmt == "csv":  # streamed, a chunk of members at a time
+        rows = iter_rows(day, include_former=include_former)
+        response = StreamingHttpResponse(csv_lines(rows, exports.header()), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
-            exports.register_xlsx(rows, day),
+            exports.register_xlsx(list(iter_rows(day, include_former=include_former)), day),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     elif fmt == "pdf":
-        response = HttpResponse(exports.register_pdf(rows, day), content_type="application/pdf")
+        rows = iter_rows(day, include_former=include_former)
+        response = HttpResponse(exports.register_pdf(list(rows), day), content_type="application/pdf")
     elif fmt:
         raise Http404
     else:
+        members = register_members(day, include_former=include_former)
+        page = Paginator(members, REGISTER_PAGE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("format", None)
+        query.pop("page", None)
         return render(
             request,
             "members/register.html",
             {
                 "form": form,
-                "rows": rows,
+                "rows": register_rows(page.object_list, day),
+                "page": page,
+                "count": page.paginator.count,
                 "day": day,
                 "query": query.urlencode(),
-                "total_shares": sum(r.shares for r in rows),
+                "total_shares": total_shares(members, day),
             },
         )
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'

@@ -6,14 +6,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kitu.catalog.models import Article
 from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import NotFound
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import MAX_QUANTITY, Id, StrictSchema
 
 from . import selectors, services
@@ -183,12 +184,15 @@ def checkout(request: HttpRequest, member: Id | None = None) -> Status:
     return Status(201, [_order_out(o) for o in orders])
 
 
-@router.get("/orders", response=list[OrderOut], summary="Orders the caller may see, newest first")
-def orders(request: HttpRequest, status: str | None = None) -> list[dict[str, Any]]:
+@router.get("/orders", response=list[OrderOut], summary="Orders the caller may see, newest first, one page")
+def orders(
+    request: HttpRequest, response: HttpResponse, paging: Query[PageQuery], status: str | None = None
+) -> list[dict[str, Any]]:
+    """Paged (``page``, ``page_size``; count and links in headers, see docs/api.md)."""
     qs = selectors.visible_orders(request.user)
     if status:
         qs = qs.filter(status=status)
-    return [_order_out(o) for o in qs[:200]]
+    return paginate(request, response, qs, **paging.dict(), allowed=("status",), render=_order_out)
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")

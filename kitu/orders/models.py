@@ -195,7 +195,13 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["member", "status"])]
+        # The lists: the office's (all orders, newest first), a member's and a supplier's (issue 23.4).
+        indexes = [
+            models.Index(fields=["member", "status"]),
+            models.Index(fields=["-created_at", "-id"], name="orders_newest_idx"),
+            models.Index(fields=["member", "-created_at", "-id"], name="orders_member_newest_idx"),
+            models.Index(fields=["supplier", "-created_at", "-id"], name="orders_supplier_newest_idx"),
+        ]
         verbose_name = _("Bestellung")
         verbose_name_plural = _("Bestellungen")
 

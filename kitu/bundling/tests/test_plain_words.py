@@ -86,27 +86,27 @@ def _campaign_data(**extra: Any) -> dict[str, Any]:
     }
 
 
-def test_alle_auswaehlen_without_javascript_takes_every_member(campaign_world: dict[str, Any]) -> None:
-    form = CampaignForm(_campaign_data(eligible_members_all="on"))
+def test_the_form_takes_a_rule_or_picked_members(campaign_world: dict[str, Any]) -> None:
+    form = CampaignForm(_campaign_data(participation="all"))
     assert form.is_valid(), form.errors
-    everyone = set(Member.objects.filter(joined_on__isnull=False, left_on__isnull=True))
-    assert len(everyone) >= 2
-    assert set(form.cleaned_data["eligible_members"]) == everyone
-    assert "eligible_members_all" not in form.cleaned_data
-    one = CampaignForm(_campaign_data(eligible_members=[campaign_world["zeitz"].pk]))
+    assert list(form.cleaned_data["eligible_members"]) == []  # the rule decides, in the service
+    typed = CampaignForm(_campaign_data(participation="member_type"))
+    assert not typed.is_valid() and "participant_type" in typed.errors
+    one = CampaignForm(_campaign_data(participation="selected", eligible_members=[campaign_world["zeitz"].pk]))
     assert one.is_valid() and list(one.cleaned_data["eligible_members"]) == [campaign_world["zeitz"]]
 
 
-def test_alle_auswaehlen_on_the_page_creates_the_campaign_for_all(
+def test_alle_mitglieder_on_the_page_creates_the_campaign_for_all(
     campaign_world: dict[str, Any], client_for: Any
 ) -> None:
     client = client_for("coop_admin")
     page = client.get(reverse("bundling:create")).content.decode()
-    assert 'name="eligible_members_all"' in page and "alle auswählen" in page and "core/select-all" in page
-    response = client.post(reverse("bundling:create"), _campaign_data(eligible_members_all="on"))
+    assert 'value="all"' in page and "alle Mitglieder" in page and 'hx-get="/mitglieder/auswahl/"' in page
+    assert "Stadt Zeitz" not in page  # the page does not list the register
+    response = client.post(reverse("bundling:create"), _campaign_data(participation="all"))
     assert response.status_code == 302
     campaign = Campaign.objects.get(title="Alle")
-    assert (
-        campaign.eligible_members.count()
-        == Member.objects.filter(joined_on__isnull=False, left_on__isnull=True).count()
+    assert campaign.participation == "all"
+    assert set(campaign.eligible_members.values_list("pk", flat=True)) == set(
+        Member.objects.members_on(dt.date.today()).values_list("pk", flat=True)
     )

@@ -104,3 +104,15 @@ def test_contract_form_does_not_grow_with_the_register(contract_world: dict[str,
     page = client.get(url).content.decode()
     assert "Testdorf" not in page and "Stadt Zeitz" in page and 'hx-get="/mitglieder/auswahl/"' in page
 
+
+@pytest.mark.parametrize("role", ["coop_admin", "member_admin"])
+def test_member_cockpit_does_not_grow_with_the_register(role: str, world: dict[str, Any], client: Client) -> None:
+    login(client, world["users"][role])
+    url = reverse("members:detail", args=[world["wernigerode"].pk])
+    add_members(10)
+    small = _queries(client, url)
+    add_members(30, start=5000)
+    large = _queries(client, url)
+    assert large[0] == small[0]
+    assert abs(large[1] - small[1]) < 200
+    assert "Testdorf" not in client.get(url).content.decode()  # the successor is searched, not listed
