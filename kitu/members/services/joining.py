@@ -36,6 +36,7 @@ from ..models import (
     JoiningApplication,
     LeitwegId,
     Member,
+    MemberNumberSequence,
     MemberType,
 )
 from . import joining_mail
@@ -233,6 +234,9 @@ def application_confirm(*, code: str) -> JoiningApplication:
         return application
     if application.status != ApplicationStatus.UNCONFIRMED:
         raise DomainError(_("Dieser Antrag ist bereits abgeschlossen."), field="code")
+    # Confirmations take turns (a short lock on the one sequence row), so two applications of one town
+    # confirmed at the same moment cannot both pass the duplicate check.
+    MemberNumberSequence.objects.select_for_update().get_or_create(pk=1)
     duplicate = _duplicate(application.name, application.leitweg_id, exclude=application.pk)
     if duplicate is not None:
         raise duplicate
