@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from kitu.accounts.api import router as accounts_router
 from kitu.accounts.middleware import TOKEN_USER_ATTR
+from kitu.assets.api import router as assets_router
 from kitu.billing.api import router as billing_router
 from kitu.catalog.api import router as catalog_router
 from kitu.contracts.api import router as contracts_router
@@ -21,6 +22,7 @@ from kitu.governance.api import router as governance_router
 from kitu.members.api import router as members_router
 from kitu.orders.api import router as orders_router
 from kitu.payables.api import router as payables_router
+from kitu.procedures.api import router as procedures_router
 from kitu.servicedesk.api import router as servicedesk_router
 from kitu.tasks.api import router as tasks_router
 from kitu.workgroups.api import router as workgroups_router
@@ -116,6 +118,8 @@ api.add_router("/", orders_router)
 api.add_router("/", billing_router)
 api.add_router("/", payables_router)
 api.add_router("/", servicedesk_router)
+api.add_router("/", procedures_router)
+api.add_router("/", assets_router)
 api.add_router("/", governance_router)
 api.add_router("/", tasks_router)
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import can_read_audit, has_role, is_coop_admin
 from kitu.accounts.roles import Role
+from kitu.assets.policies import is_office as assets_office
+from kitu.assets.policies import member_org_ids as asset_member_orgs
 from kitu.billing.policies import can_use_billing
 from kitu.bundling.policies import can_manage_campaigns
 from kitu.bundling.selectors import answering_member_ids
@@ -23,6 +25,8 @@ from kitu.members.policies import can_view_register
 from kitu.members.selectors import own_member_ids
 from kitu.orders.planning import cart_line_count
 from kitu.orders.policies import can_see_all_orders, order_member_org_ids, supplier_org_ids
+from kitu.procedures.policies import is_office as procedures_office
+from kitu.procedures.policies import member_org_ids as procedure_member_orgs
 from kitu.tasks.registry import tasks_of_request
 from kitu.workgroups.policies import is_staff_of_member_or_coop
 
@@ -53,6 +57,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("bundling:list"), _("Bedarfsabfragen")))
     if is_staff_of_member_or_coop(user):
         items.append((reverse("workgroups:list"), _("Arbeitskreise und Termine")))
+    if procedures_office(user) or procedure_member_orgs(user):
+        items.append((reverse("procedures:list"), _("Fachverfahren")))
+    if assets_office(user) or asset_member_orgs(user):
+        items.append((reverse("assets:list"), _("IT-Inventar")))
     if can_use_billing(user):
         items.append((reverse("billing:catalog"), _("Leistungen und Rechnungen")))
     if worked_services(user):

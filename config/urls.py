@@ -31,6 +31,8 @@ urlpatterns = [
     path("kleinwettbewerbe/", include("kitu.competitions.urls")),
     path("servicedesk/", include("kitu.servicedesk.urls")),
     path("jahreszahlen/", include("kitu.governance.figures.urls")),
+    path("fachverfahren/", include("kitu.procedures.urls")),
+    path("inventar/", include("kitu.assets.urls")),
     path("genossenschaft/", include("kitu.governance.urls")),
     path("open311/v2/", include("kitu.defects.open311.urls")),
     path("", include("kitu.council.urls")),

@@ -109,6 +109,9 @@ class FrameworkContract(models.Model):
         Member, related_name="eligible_contracts", blank=True, verbose_name=_("abrufberechtigte Mitglieder")
     )
     published_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    warranty_months = models.PositiveSmallIntegerField(
+        _("Garantie (Monate)"), null=True, blank=True, help_text=_("Gilt für Geräte aus Abrufen dieses Vertrags.")
+    )
     is_demo = models.BooleanField(_("Demodaten"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -184,12 +184,25 @@ class ShipForm(forms.Form):
                     max_value=line.open_quantity,
                     initial=line.open_quantity,
                 )
+                self.fields[f"serials_{line.pk}"] = forms.CharField(
+                    label=_("Pos. %(pos)s: Seriennummern (eine je Zeile, freiwillig)") % {"pos": line.position},
+                    required=False,
+                    max_length=20000,
+                    widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+                )
 
     def quantities(self) -> dict[int, int]:
         return {
             int(name.removeprefix("quantity_")): value
             for name, value in self.cleaned_data.items()
             if name.startswith("quantity_")
+        }
+
+    def serials(self) -> dict[int, list[str]]:
+        return {
+            int(name.removeprefix("serials_")): value.splitlines()
+            for name, value in self.cleaned_data.items()
+            if name.startswith("serials_") and value.strip()
         }
 
 

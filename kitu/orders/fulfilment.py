@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kitu.core import audit, units
 from kitu.core.errors import DomainError, PermissionDenied
 
-from . import records
+from . import records, signals
 from .models import ZERO, Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from .policies import can_order_for, is_supplier_of
 
@@ -102,8 +102,10 @@ def ship(
     shipped_on: dt.date,
     delivery_note: str = "",
     today: dt.date | None = None,
+    serials: dict[int, list[str]] | None = None,
 ) -> Shipment:
-    """The supplier records a (partial) shipment: quantities per line id, at most what is still open."""
+    """The supplier records a (partial) shipment: quantities per line id, at most what is still open;
+    optionally the serial numbers per line id (at most one per unit shipped)."""
     order = records.locked(order)
     _require_supplier(actor, order)
     if order.status not in SHIPPABLE:
@@ -128,6 +130,15 @@ def ship(
             shipped[line_id] = quantity
     if not shipped:
         raise DomainError(_("Bitte tragen Sie mindestens eine gelieferte Menge ein."))
+    serials = {k: [s.strip() for s in v if s.strip()] for k, v in (serials or {}).items()}
+    for line_id, numbers in serials.items():
+        line = lines.get(line_id)
+        if numbers and (line is None or len(numbers) > shipped.get(line_id, 0) or max(map(len, numbers)) > 80):
+            pos = line.position if line else line_id
+            raise DomainError(
+                _("Pos. %(pos)s: höchstens eine Seriennummer (bis 80 Zeichen) je gelieferter Einheit.") % {"pos": pos},
+                field=f"serials_{line_id}",
+            )
     shipment = Shipment.objects.create(
         order=order,
         number=order.shipments.count() + 1,
@@ -136,7 +147,10 @@ def ship(
         shipped_by=actor,
     )
     ShipmentLine.objects.bulk_create(
-        ShipmentLine(shipment=shipment, line_id=line_id, quantity=quantity) for line_id, quantity in shipped.items()
+        ShipmentLine(
+            shipment=shipment, line_id=line_id, quantity=quantity, serial_numbers="\n".join(serials.get(line_id, []))
+        )
+        for line_id, quantity in shipped.items()
     )
     for line_id, quantity in shipped.items():
         lines[line_id].shipped_quantity += quantity
@@ -189,4 +203,6 @@ def receive(
     audit.record(
         actor=actor, instance=order, action="update", before={"status": before}, after={"status": order.status}
     )
+    shipment_id = shipment.pk
+    transaction.on_commit(lambda: signals.goods_received.send_robust(sender=Shipment, shipment_id=shipment_id))
     return shipment

@@ -49,6 +49,7 @@ def ship(request: HttpRequest, order_id: int) -> HttpResponse:
             quantities=form.quantities(),
             shipped_on=data["shipped_on"],
             delivery_note=data["delivery_note"],
+            serials=form.serials(),
         ),
         _("Die Lieferung ist erfasst."),
     )

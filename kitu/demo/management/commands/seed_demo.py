@@ -2,10 +2,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kitu.demo.assets import seed_assets
 from kitu.demo.competitions import seed_demo_competitions
 from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.demo.governance import seed_governance
 from kitu.demo.joining import seed_joining
+from kitu.demo.procedures import seed_procedures
 from kitu.demo.services import seed
 
 
@@ -28,3 +30,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Kleinwettbewerbe: {competitions} neu angelegt.")
         self.stdout.write(f"Genossenschaftsorgane und Generalversammlungen: {seed_governance()} neu angelegt.")
         self.stdout.write(f"Online-Beitrittsanträge: {seed_joining()} neu angelegt.")
+        self.stdout.write(f"Fachverfahren: {seed_procedures()}, Geräte im IT-Inventar: {seed_assets()} neu angelegt.")
