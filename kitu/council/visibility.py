@@ -163,7 +163,13 @@ class Visibility:
         consultations = Consultation.objects.filter(self._alive(), Exists(self.papers().filter(pk=OuterRef("paper"))))
         if self.level is Level.OFFICE:
             return consultations
-        return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
+        return consultations.filter(self._on_no_or_visible_item())
+
+    def _on_no_or_visible_item(self) -> Q:
+        """Planned (on no agenda item) or on a visible one — correlated, not ``agenda_item__in``: that
+        builds the set of all visible items of the town (18,000 rows, ~50 ms) for a page of consultations."""
+        visible_item = self.agenda_items().filter(pk=OuterRef("agenda_item"))
+        return Q(agenda_item__isnull=True) | Q(Exists(visible_item))
 
     def consultations_of_shown_items(self) -> QuerySet[Consultation]:
         """The visible consultations on agenda items this reader is shown anyway (for prefetching, never on
@@ -184,7 +190,7 @@ class Visibility:
         consultations = Consultation.objects.filter(self._alive())
         if self.level is Level.OFFICE:
             return consultations
-        return consultations.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=self.agenda_items()))
+        return consultations.filter(self._on_no_or_visible_item())
 
     def files(self, among: list[int] | None = None) -> QuerySet[File]:
         """The visible files; ``among``: only these ids. PostgreSQL computes "the paper is visible" for
