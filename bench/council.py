@@ -671,6 +671,10 @@ def floor_page(conn: psycopg.Connection[Any], body_id: int, kind: str, after: in
 
 
 def oparl(body: Body, conn: psycopg.Connection[Any]) -> None:
+    from kitu.core.process import warm_up_and_freeze
+
+    # as a web worker starts (config/wsgi.py): URLs loaded, long-lived objects out of the collector's way
+    print(f"worker start as in production: {warm_up_and_freeze():,} objects frozen (kitu.core.process)")
     client = Client()
     system = client.get("/oparl/v1/system")
     if system.status_code != 200:
