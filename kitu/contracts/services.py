@@ -346,7 +346,7 @@ class VolumeExhausted(DomainError):
 def _locked_limits(contract_id: int, lot_id: int, article_pid: str) -> list[VolumeLimit]:
     """The lot's and the article's limit rows, locked in a fixed order (no deadlock between call-offs)."""
     return list(
-        VolumeLimit.objects.select_for_update()
+        VolumeLimit.objects.select_for_update(of=("self",))
         .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=["", article_pid])
         .order_by("pk")
     )
@@ -354,14 +354,22 @@ def _locked_limits(contract_id: int, lot_id: int, article_pid: str) -> list[Volu
 
 @transaction.atomic
 def volume_reserve(
-    *, contract_id: int, lot_id: int, article_pid: str, quantity: int, value: Decimal, day: dt.date | None = None
+    *,
+    contract_id: int,
+    lot_id: int,
+    article_pid: str,
+    quantity: int,
+    value: Decimal,
+    day: dt.date | None = None,
+    consume: bool = False,
 ) -> list[VolumeLimit]:
     """Reserve a call-off on the lot's limit and the article's limit, if any (an order waiting for
     approval). Refuses the whole booking when the contract is not active or a limit has too little left;
-    never overbooks, also under parallel call-offs (the contract and limit rows are locked)."""
+    never overbooks, also under parallel call-offs (the contract and limit rows are locked).
+    ``consume``: book it as consumed at once (a call-off that needs no approval; one lock, one write)."""
     if quantity <= 0 or value < 0:
         raise DomainError(_("Menge und Wert müssen positiv sein."), field="quantity")
-    contract = FrameworkContract.objects.select_for_update().get(pk=contract_id)
+    contract = FrameworkContract.objects.select_for_update(of=("self",)).get(pk=contract_id)
     limits = _locked_limits(contract_id, lot_id, article_pid)
     state = contract.state_on(day or dt.date.today())
     if state != ContractState.ACTIVE:
@@ -385,10 +393,15 @@ def volume_reserve(
                 field="quantity",
             )
     for limit in limits:
-        limit.reserved_quantity += quantity
-        limit.reserved_value += value
+        if consume:
+            limit.consumed_quantity += quantity
+            limit.consumed_value += value
+        else:
+            limit.reserved_quantity += quantity
+            limit.reserved_value += value
         _warn_if_needed(contract, limit)
-        limit.save(update_fields=["reserved_quantity", "reserved_value", "warned_percent"])
+        kind = "consumed" if consume else "reserved"
+        limit.save(update_fields=[f"{kind}_quantity", f"{kind}_value", "warned_percent"])
     return limits
 
 

@@ -262,6 +262,7 @@ class Plan:
     orders: list[PlannedOrder] = field(default_factory=list)
     problems: list[DomainError] = field(default_factory=list)
     token: str = ""
+    policy: ApprovalPolicy | None = None  # the member's approval rule the plan applied
 
     @property
     def total(self) -> Decimal:
@@ -305,7 +306,15 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
         return []
     return list(
         CartLine.objects.filter(cart=cart)
-        .select_related("article__contract", "article__lot__contract", "lot__contract", "site", "cost_centre")
+        .select_related(
+            "article__contract",
+            "article__lot__contract",
+            "article__lot__supplier__organisation",
+            "lot__contract",
+            "lot__supplier__organisation",
+            "site",
+            "cost_centre",
+        )
         .prefetch_related("article__scale_prices")
     )
 
@@ -325,15 +334,17 @@ def build(
     checked that the cooperative's office awards a bundle request on the members' behalf."""
     if not (office or can_order_for(actor, member)):
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
-    member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
+    if not {"default_site", "organisation"} <= member._state.fields_cache.keys():  # not read with the member
+        member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
     policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
-    plan = Plan(member=member, cart=cart, token=review_token(actor, member, cart, lines, policy))
+    plan = Plan(member=member, cart=cart, token=review_token(actor, member, cart, lines, policy), policy=policy)
     if not lines:
         plan.problems.append(DomainError(_("Der Warenkorb ist leer.")))
         return plan
     plan.problems += required_fields(member, cart, lines)
     groups: dict[tuple[int, int], list[CartLine]] = defaultdict(list)
     contracts: dict[int, FrameworkContract] = {}
+    lots: dict[tuple[int, int], Lot] = {}
     for line in lines:
         try:
             contract = check_line(line, member, day, awarded=awarded)
@@ -344,19 +355,15 @@ def build(
         lot = line.article.lot if line.article else line.lot
         assert lot is not None
         groups[(contract.pk, lot.supplier_id)].append(line)
-    approvers = list(
-        Approver.objects.filter(member=member)
-        .exclude(user=actor)
-        .select_related("user")
-        .order_by("step", "is_substitute")
-    )
+        lots.setdefault((contract.pk, lot.supplier_id), lot)
+    approvers: list[Approver] | None = None  # read once, and only when an order needs approval
     spent: dict[int, Decimal] = {}
     for (contract_id, supplier_id), group in sorted(groups.items()):
         contract = contracts[contract_id]
         order = Order(
             member=member,
             contract=contract,
-            supplier_id=supplier_id,
+            supplier=lots[(contract_id, supplier_id)].supplier,
             requester=actor,
             status=OrderStatus.PENDING,
             legal_basis=_("Abruf aus Rahmenvertrag %(number)s (%(basis)s)")
@@ -368,7 +375,14 @@ def build(
         order.savings = sum((ln.savings for ln in order_lines), ZERO)
         order.steps_required = policy.steps_for(order.total)
         order.warnings = warnings_for(order, member, order_lines, day.year, spent)
-        steps = [[a for a in approvers if a.step == step] for step in range(1, order.steps_required + 1)]
+        if order.steps_required and approvers is None:
+            approvers = list(
+                Approver.objects.filter(member=member)
+                .exclude(user=actor)
+                .select_related("user")
+                .order_by("step", "is_substitute")
+            )
+        steps = [[a for a in approvers or [] if a.step == step] for step in range(1, order.steps_required + 1)]
         if steps and not steps[0]:
             plan.problems.append(
                 DomainError(

@@ -16,7 +16,8 @@ MEMBER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN, Role.APPROVER)
 def ordering_members(user: Any) -> list[Member]:
     """The members the user may order for (requester or member admin there)."""
     orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
-    return list(Member.objects.with_name().filter(organisation_id__in=orgs).order_by("organisation__name"))
+    members = Member.objects.with_name().select_related("default_site")  # what a checkout needs of it
+    return list(members.filter(organisation_id__in=orgs).order_by("organisation__name"))
 
 
 def can_order_for(user: Any, member: Member) -> bool:

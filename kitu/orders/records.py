@@ -12,7 +12,7 @@ from django.db import transaction
 from kitu.contracts import services as contract_services
 
 from . import tasks
-from .models import Order, OrderEvent, OrderLine
+from .models import Order, OrderEvent, OrderLine, OrderStatus
 
 
 def locked(order: Order) -> Order:
@@ -38,9 +38,27 @@ def event(
     return row
 
 
+def placed_events(order: Order, actor: Any, note: str) -> list[OrderEvent]:
+    """The two status rows of an order placed without approval — placed by ``actor``, approved by the rule
+    (``note``) — in one insert. The requester gets no mail about the approval (they see it on the page they
+    submitted from), nor about the placing when they placed it themselves."""
+    rows = OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(order=order, status=OrderStatus.PENDING, actor=actor),
+            OrderEvent(order=order, status=OrderStatus.APPROVED, actor=None, note=note),
+        ]
+    )
+    if actor is None or actor.pk != order.requester_id:
+        transaction.on_commit(
+            partial(tasks.send_order_mail.delay, order.pk, "status", [order.requester_id], rows[0].pk)
+        )
+    return rows
+
+
 def move_volume(order: Order, action: str, lines: Iterable[OrderLine] | None = None) -> None:
     """Reserve, commit or release the volume of the lines (all lines not rejected by the supplier):
-    ``reserve``, ``commit``, ``release_reserved`` or ``release_consumed``."""
+    ``reserve``, ``commit``, ``consume`` (reserve and commit in one step), ``release_reserved`` or
+    ``release_consumed``."""
     for line in order.lines.filter(rejected_reason="") if lines is None else lines:
         keys: dict[str, Any] = {
             "contract_id": order.contract_id,
@@ -49,8 +67,8 @@ def move_volume(order: Order, action: str, lines: Iterable[OrderLine] | None = N
             "quantity": line.quantity,
             "value": line.total,
         }
-        if action == "reserve":
-            contract_services.volume_reserve(**keys)
+        if action in ("reserve", "consume"):
+            contract_services.volume_reserve(**keys, consume=action == "consume")
         elif action == "commit":
             contract_services.volume_commit(**keys)
         else:

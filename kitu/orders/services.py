@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
 from kitu.contracts.eligibility import contracts_open_to
-from kitu.contracts.models import Lot, VolumeLimit
+from kitu.contracts.models import FrameworkContract, Lot, VolumeLimit
 from kitu.contracts.services import VolumeExhausted
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 from kitu.members.models import CostCentre, Member, Site
 
-from . import planning, records, tasks
+from . import numbers, planning, records, tasks
 from .models import (
     ApprovalPolicy,
     Approver,
@@ -36,7 +36,6 @@ from .models import (
     CartLine,
     Order,
     OrderLine,
-    OrderNumberSequence,
     OrderStatus,
 )
 from .planning import DIRECT_AWARD_LIMIT, PLACEHOLDER_UNIT, check_quantity
@@ -52,12 +51,12 @@ def _require_orderer(actor: Any, member: Member) -> None:
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
 
 
-def _not_exhausted(article: Article) -> None:
+def _not_exhausted(article: Article, contract_limits: list[VolumeLimit]) -> None:
     """An article whose limit (or its lot's) is used up cannot go into a cart. Checkout checks again,
-    under lock, and says how much is left."""
-    for limit in VolumeLimit.objects.filter(
-        contract_id=article.contract_id, lot_id=article.lot_id, article_pid__in=["", article.supplier_pid]
-    ):
+    under lock, and says how much is left. ``contract_limits``: all limits of the article's contract."""
+    for limit in contract_limits:
+        if limit.lot_id != article.lot_id or limit.article_pid not in ("", article.supplier_pid):
+            continue
         if limit.is_exhausted:
             raise VolumeExhausted(
                 _("%(pid)s kann nicht mehr bestellt werden: die Höchstmenge von %(limit)s ist ausgeschöpft.")
@@ -67,16 +66,22 @@ def _not_exhausted(article: Article) -> None:
 
 
 def _cart(actor: Any, member: Member) -> Cart:
-    cart, _created = Cart.objects.get_or_create(user=actor, member=member)
-    return Cart.objects.select_for_update().get(pk=cart.pk)
+    """The user's cart for the member, locked (created when missing: then the new row is ours alone)."""
+    cart = Cart.objects.select_for_update(of=("self",)).filter(user=actor, member=member).first()
+    if cart is None:
+        cart, _created = Cart.objects.get_or_create(user=actor, member=member)
+        cart = Cart.objects.select_for_update(of=("self",)).get(pk=cart.pk)
+    return cart
 
 
 @transaction.atomic
 def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> CartLine:
     """Put an article into the user's cart for the member (adds to the quantity of an existing line)."""
     _require_orderer(actor, member)
+    # the contract as it is now, with its limits read once for both checks (its state and what is left)
+    article.contract = FrameworkContract.objects.prefetch_related("limits").get(pk=article.contract_id)
     _orderable(article, member, timezone.localdate())
-    _not_exhausted(article)
+    _not_exhausted(article, list(article.contract.limits.all()))
     cart = _cart(actor, member)
     line = CartLine.objects.filter(cart=cart, article=article).first()
     total = quantity + (line.quantity if line else 0)
@@ -199,15 +204,11 @@ def cart_defaults(*, actor: Any, member: Member, cost_centre: CostCentre | None,
     return cart
 
 
-def _next_number(year: int) -> str:
-    OrderNumberSequence.objects.get_or_create(year=year)
-    seq = OrderNumberSequence.objects.select_for_update().get(year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"B-{year}-{seq.last:06d}"
-
-
-def _approvers_to_notify(order: Order, step: int) -> list[int]:
+def _approvers_to_notify(order: Order, step: int, planned: planning.PlannedOrder | None = None) -> list[int]:
+    if planned is not None and len(planned.approvers) >= step:  # the plan has read them already
+        return [
+            a.user_id for a in planned.approvers[step - 1] if not a.is_substitute and a.user_id != order.requester_id
+        ]
     return list(
         Approver.objects.filter(member=order.member, step=step, is_substitute=False)
         .exclude(user=order.requester)
@@ -252,7 +253,7 @@ def checkout(
     _require_orderer(actor, member)
     now = now or timezone.now()
     day = timezone.localdate(now)
-    cart = Cart.objects.select_for_update().filter(user=actor, member=member).first()
+    cart = Cart.objects.select_for_update(of=("self",)).filter(user=actor, member=member).first()
     lines = planning.cart_lines(cart)
     if not lines:
         raise DomainError(_("Der Warenkorb ist leer."))
@@ -267,7 +268,7 @@ def checkout(
         )
     if plan.problems:
         raise plan.problems[0]
-    orders = place(actor=actor, plan=plan, now=now)
+    orders = _place(actor=actor, plan=plan, now=now)  # inside this transaction: no savepoint of its own
     CartLine.objects.filter(cart=cart).delete()
     return orders
 
@@ -279,30 +280,39 @@ def place(*, actor: Any, plan: planning.Plan, now: dt.datetime, office: bool = F
     the office's award of a bundle request, checked by the caller)."""
     if not office:
         _require_orderer(actor, plan.member)
+    return _place(actor=actor, plan=plan, now=now)
+
+
+def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
+    """place() in the caller's transaction. An order that needs no approval is written approved at once:
+    one insert, its volume booked as consumed in one step (no reservation first), both status rows in one
+    insert, the dispatch after commit."""
     if plan.problems:
         raise plan.problems[0]
     day = timezone.localdate(now)
-    policy = ApprovalPolicy.objects.filter(member=plan.member).first() or ApprovalPolicy(member=plan.member)
+    policy = plan.policy or ApprovalPolicy.objects.filter(member=plan.member).first()
+    policy = policy or ApprovalPolicy(member=plan.member)
     orders = []
     for planned in plan.orders:
         order = planned.order
-        order.number = _next_number(day.year)
-        order.save()
+        auto = order.steps_required == 0
+        if auto:
+            order.status, order.approved_at = OrderStatus.APPROVED, now
+        order.number = numbers.next_number(day.year)
+        order.save(force_insert=True)
         OrderLine.objects.bulk_create(planned.lines)
-        records.move_volume(order, "reserve", planned.lines)
-        records.event(order, OrderStatus.PENDING, actor)
-        if order.steps_required == 0:
-            _finish_approval(order, now)
-            records.event(
+        records.move_volume(order, "consume" if auto else "reserve", planned.lines)
+        if auto:
+            records.placed_events(
                 order,
-                OrderStatus.APPROVED,
-                None,
+                actor,
                 _("ohne Freigabe bis %(limit)s EUR") % {"limit": policy.auto_approve_up_to},
-                mail=False,  # the requester sees it on the page they submitted from
-            )
+            )  # no mail: the requester sees it on the page they submitted from
+            transaction.on_commit(partial(tasks.dispatch_order.delay, order.pk))
         else:
-            records.notify(order, "approval_needed", _approvers_to_notify(order, 1))
-        order.save()
+            records.event(order, OrderStatus.PENDING, actor)
+            known = planned if order.requester_id == getattr(actor, "pk", None) else None
+            records.notify(order, "approval_needed", _approvers_to_notify(order, 1, known))
         audit.record(
             actor=actor, instance=order, action="create", after={"total": str(order.total), "status": order.status}
         )

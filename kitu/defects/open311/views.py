@@ -75,8 +75,10 @@ def _jurisdiction(request: HttpRequest) -> DefectService:
     return only[0]
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else timezone.localtime(moment).replace(microsecond=0).isoformat()
+def _iso(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(zone or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
 
 
 def _service(category: Category) -> dict[str, Any]:
@@ -91,49 +93,68 @@ def _service(category: Category) -> dict[str, Any]:
     }
 
 
-def requests_data(service: DefectService, reports: Any) -> list[dict[str, Any]]:
-    """Service requests of the town with the field names of the specification (their photos in one query)."""
-    rows = list(reports)
+# What a service request needs of a report (and its category): read as values, no model instances.
+REQUEST_FIELDS = (
+    "pk",
+    "status",
+    "status_notes",
+    "category__name",
+    "category__code",
+    "description",
+    "is_published",
+    "requested_at",
+    "updated_at",
+    "address",
+    "lat",
+    "lon",
+    "media_url",
+)
+
+
+def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dict[str, Any]]:
+    """Service requests of the town with the field names of the specification: the reports as values in
+    one query, their photos in a second."""
+    rows = list(reports.values(*REQUEST_FIELDS))
     photos: dict[int, int] = {}
-    for report_id, photo_id in (
-        Photo.objects.filter(report__in=[r.pk for r in rows if r.is_published])
-        .order_by("-pk")
-        .values_list("report_id", "pk")
-    ):
-        photos[report_id] = photo_id  # the first (lowest id) wins
+    published = [r["pk"] for r in rows if r["is_published"]]
+    if published:
+        for report_id, first_photo in (
+            Photo.objects.filter(report__in=published).order_by("-pk").values_list("report_id", "pk")
+        ):
+            photos[report_id] = first_photo  # the first (lowest id) wins
     agency = service.member.name
-    return [request_data(r, agency, photos.get(r.pk)) for r in rows]
-
-
-def request_data(report: Report, agency: str, photo_id: int | None) -> dict[str, Any]:
-    """One service request; ``photo_id``: its first photo, if published."""
-    published = report.is_published
-    return {
-        "service_request_id": str(report.pk),
-        "status": "closed" if report.status == ReportStatus.CLOSED else "open",
-        "status_notes": report.status_notes or None,
-        "service_name": report.category.name,
-        "service_code": report.category.code,
-        "description": report.description if published else None,
-        "agency_responsible": agency,
-        "service_notice": None,
-        "requested_datetime": _iso(report.requested_at),
-        "updated_datetime": _iso(report.updated_at),
-        "expected_datetime": None,
-        "address": report.address or None,
-        "address_id": None,
-        "zipcode": None,
-        "lat": float(report.lat) if report.lat is not None else None,
-        "long": float(report.lon) if report.lon is not None else None,
-        "media_url": _media_url(report, photo_id),
-    }
-
-
-def _media_url(report: Report, photo_id: int | None) -> str | None:
-    """The first photo of a published report (moderated), else the address a client application sent."""
-    if photo_id is not None and report.is_published:
-        return settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[photo_id])
-    return report.media_url or None
+    zone = timezone.get_current_timezone()
+    photo_base = settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[0])[:-2]  # …/<id>/
+    closed = ReportStatus.CLOSED
+    out = []
+    for r in rows:
+        published_row, photo_id = r["is_published"], photos.get(r["pk"])
+        lat, lon = r["lat"], r["lon"]
+        out.append(
+            {
+                "service_request_id": str(r["pk"]),
+                "status": "closed" if r["status"] == closed else "open",
+                "status_notes": r["status_notes"] or None,
+                "service_name": r["category__name"],
+                "service_code": r["category__code"],
+                "description": r["description"] if published_row else None,
+                "agency_responsible": agency,
+                "service_notice": None,
+                "requested_datetime": _iso(r["requested_at"], zone),
+                "updated_datetime": _iso(r["updated_at"], zone),
+                "expected_datetime": None,
+                "address": r["address"] or None,
+                "address_id": None,
+                "zipcode": None,
+                "lat": float(lat) if lat is not None else None,
+                "long": float(lon) if lon is not None else None,
+                # the first photo of a published report (moderated), else the address a client application sent
+                "media_url": f"{photo_base}{photo_id}/"
+                if photo_id is not None and published_row
+                else r["media_url"] or None,
+            }
+        )
+    return out
 
 
 def _check_parameters(request: HttpRequest) -> None:
@@ -310,10 +331,10 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     def build() -> HttpResponse:
         service = _jurisdiction(request)
-        report = _reports(service).filter(pk=request_id, is_published=True).first()
-        if report is None:
+        found = requests_data(service, _reports(service).filter(pk=request_id, is_published=True))
+        if not found:
             raise Problem(404, f"service_request_id '{request_id}' not found")
-        return answer("requests", requests_data(service, [report]), fmt)
+        return answer("requests", found, fmt)
 
     return _handle(fmt, build, request)
 

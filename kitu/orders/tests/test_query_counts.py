@@ -1,0 +1,75 @@
+"""The lean order path (issue 23.3): how many queries adding a line and checking out take through the API,
+pinned so that a regression (a lost prefetch, a repeated read, a second lock) fails; and what the lean
+path still writes — an order without approval is written approved at once, its volume booked as
+consumed in one step, both status rows, the audit row, the dispatch after commit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from kitu.core.models import AuditEntry
+from kitu.orders.models import CartLine, Order, OrderEvent
+from kitu.orders.tests.test_api_pages import api, post
+from kitu.orders.tests.test_orders import volume
+
+pytestmark = pytest.mark.django_db
+
+# token and user, role assignments, member; article; contract with its limits (2), eligibility; cart,
+# line, insert; answer: cart, lines with article and contract, scale prices — plus one savepoint pair
+LINE_QUERIES = 15
+# token, roles, member; savepoint; cart (locked), lines with everything, scale prices, approval rule,
+# contract state, eligibility; number (SQLite: 3 on the yearly row, PostgreSQL: 1 nextval); order, line;
+# savepoint; contract and limits locked (+ the contract's limits for its state), 2 updates; the two status
+# rows, audit row; cart emptied
+CHECKOUT_QUERIES = {"sqlite": 26, "postgresql": 24}
+
+
+def test_order_post_and_checkout_take_a_fixed_number_of_queries(
+    order_world: dict[str, Any], django_assert_num_queries: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    w = order_world
+    client = api(w["users"]["requester"])
+    line = {"article_id": w["notebook"].pk, "quantity": 1}
+    assert post(client, "/api/v1/cart/lines", line).status_code == 201  # the cart exists from now on
+    assert post(client, "/api/v1/cart/checkout").status_code == 201
+    before = volume(w)
+    with django_assert_num_queries(LINE_QUERIES):
+        added = post(client, "/api/v1/cart/lines", line)
+    assert (added.status_code, added.json()["total"]) == (201, "800.00")
+    queries = django_assert_num_queries(CHECKOUT_QUERIES[connection.vendor])
+    with queries, django_capture_on_commit_callbacks() as callbacks:
+        checkout = post(client, "/api/v1/cart/checkout")
+    assert checkout.status_code == 201
+    (out,) = checkout.json()
+    assert (out["status"], out["total"], out["supplier"], out["contract"]) == (
+        "approved",
+        "800.00",
+        "Beispiel IT GmbH",
+        "RV-2025-01",
+    )
+    order = Order.objects.get(pk=out["id"])
+    assert order.approved_at is not None and order.number == out["number"]
+    assert list(OrderEvent.objects.filter(order=order).values_list("status", "actor_id", "note")) == [
+        ("pending", w["users"]["requester"].pk, ""),
+        ("approved", None, "ohne Freigabe bis 1000.00 EUR"),
+    ]
+    # consumed at once by quantity and value on the lot's and the article's limit; nothing reserved
+    assert volume(w) == [(c + 1, r, cv + Decimal("800.00"), rv) for c, r, cv, rv in before]
+    assert AuditEntry.objects.filter(object_type="orders.Order", object_id=str(order.pk)).count() == 1
+    assert not CartLine.objects.filter(cart__user=w["users"]["requester"]).exists()
+    assert len(callbacks) == 1  # the dispatch to the supplier; no mail to the requester
+
+
+def test_an_order_that_needs_approval_is_reserved_and_waits(order_world: dict[str, Any]) -> None:
+    w = order_world
+    client = api(w["users"]["requester"])
+    before = volume(w)
+    post(client, "/api/v1/cart/lines", {"article_id": w["notebook"].pk, "quantity": 2})  # 1,600 EUR > 1,000
+    (out,) = post(client, "/api/v1/cart/checkout").json()
+    assert (out["status"], out["steps_required"]) == ("pending", 1)
+    assert volume(w) == [(c, r + 2, cv, rv + Decimal("1600.00")) for c, r, cv, rv in before]
+    assert list(OrderEvent.objects.filter(order_id=out["id"]).values_list("status", flat=True)) == ["pending"]
