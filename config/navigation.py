@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kitu.accounts.policies import can_read_audit, has_role, is_coop_admin
+from kitu.accounts.policies import can_read_audit, has_role, is_coop_admin, is_coop_staff
 from kitu.accounts.roles import Role
 from kitu.assets.policies import is_office as assets_office
 from kitu.assets.policies import member_org_ids as asset_member_orgs
@@ -76,6 +76,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     own = sorted(own_member_ids(user))
     if own:
         items.append((reverse("members:detail", args=[own[0]]), _("Mein Mitglied")))
+    if own or is_coop_staff(user):  # governance: the cooperative is its members (kitu.governance.policies)
+        items.append((reverse("governance:index"), _("Genossenschaft")))
     if can_view_figures(user):
         items.append((reverse("figures:index"), _("Jahreszahlen")))
     if can_read_audit(user):

@@ -281,3 +281,12 @@ def test_attendance_and_proxy_pages(gov: dict[str, Any]) -> None:
     assert (attendance.member, attendance.person, attendance.kind) == (w["zeitz"], w["rep_w"], "represented")
     page = login(Client(), w["rep_w"]).get(base).content.decode()
     assert "Stadt Zeitz" in page and "vertreten (Vollmacht)" in page
+
+
+def test_navigation_entry_for_members_and_staff(
+    gov: dict[str, Any], client_for: Callable[[str | None], Client]
+) -> None:
+    for role in ("coop_admin", "contract_manager", "requester", "other_member_admin", "supplier_user"):
+        nav = client_for(role).get("/").context["nav_items"]
+        has = any(item["label"] == "Genossenschaft" and item["url"] == "/genossenschaft/" for item in nav)
+        assert has == (role != "supplier_user"), role
