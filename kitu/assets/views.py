@@ -27,7 +27,7 @@ from kitu.members.models import Member
 from . import export, lifecycle, selectors, services
 from .forms import AssetCreateForm, AssetEditForm, CampaignForm, FilterForm, StatusForm
 from .models import Asset
-from .policies import can_edit, is_office, member_org_ids
+from .policies import EDIT_ROLES, can_edit, is_office, member_org_ids
 
 PLAN_YEARS = 6
 
@@ -45,7 +45,7 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _editable_members(request: HttpRequest) -> list[Member]:
-    orgs = member_org_ids(request.user, ("member_admin", "requester"))
+    orgs = member_org_ids(request.user, EDIT_ROLES)
     return list(Member.objects.filter(organisation_id__in=orgs).select_related("organisation"))
 
 

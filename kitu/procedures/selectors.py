@@ -12,7 +12,7 @@ from kitu.core.errors import NotFound
 from kitu.members.models import Member
 
 from .models import Procedure
-from .policies import is_office, member_org_ids
+from .policies import EDIT_ROLES, is_office, member_org_ids
 
 
 def visible_procedures(user: Any) -> QuerySet[Procedure]:
@@ -67,7 +67,7 @@ def filtered(
 def ending_contracts(user: Any, *, today: dt.date, days: int) -> QuerySet[Procedure]:
     """The entries the user keeps (member admin) whose contract ends within ``days`` (or has ended
     within the last 30 days), soonest first."""
-    orgs = member_org_ids(user, ("member_admin",))
+    orgs = member_org_ids(user, EDIT_ROLES)
     return (
         Procedure.objects.filter(
             member__organisation_id__in=orgs,

@@ -21,7 +21,7 @@ from kitu.members.models import Member
 from . import export, selectors, services
 from .forms import FilterForm, ProcedureForm
 from .models import Procedure
-from .policies import can_edit, is_office, member_org_ids
+from .policies import EDIT_ROLES, can_edit, is_office, member_org_ids
 
 
 def _procedure(request: HttpRequest, procedure_id: int) -> Procedure:
@@ -37,7 +37,7 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _editable_members(request: HttpRequest) -> list[Member]:
-    orgs = member_org_ids(request.user, ("member_admin",))
+    orgs = member_org_ids(request.user, EDIT_ROLES)
     return list(Member.objects.filter(organisation_id__in=orgs).select_related("organisation"))
 
 

@@ -136,6 +136,30 @@ def test_site_of_another_member_is_refused(devices: dict[str, Any]) -> None:
     assert Asset.objects.get(pk=devices["w_asset"].pk).site_id is None
 
 
+def test_service_refuses_a_site_or_cost_centre_of_another_member(devices: dict[str, Any]) -> None:
+    """The form offers only the member's sites; the service checks it again (API, later callers)."""
+    from kitu.assets import services
+    from kitu.core.errors import DomainError
+    from kitu.members.models import CostCentre, Site
+
+    site = Site.objects.create(
+        member=devices["zeitz"], name="Rathaus", street="Altmarkt 1", postcode="06712", city="Zeitz"
+    )
+    centre = CostCentre.objects.create(member=devices["zeitz"], code="Z-9", name="Zeitz")
+    admin = devices["users"]["member_admin"]
+    for data, field in (({"site": site}, "site"), ({"cost_centre": centre}, "cost_centre")):
+        with pytest.raises(DomainError) as exc:
+            services.asset_update(actor=admin, asset=devices["w_asset"], data=data)
+        assert exc.value.field == field
+        with pytest.raises(DomainError):
+            services.asset_create(
+                actor=admin,
+                member=devices["wernigerode"],
+                data={"description": "x", "acquired_on": dt.date(2024, 1, 1), **data},
+            )
+    assert Asset.objects.get(pk=devices["w_asset"].pk).site_id is None and Asset.objects.count() == 2
+
+
 def test_plan_table_and_chart_show_the_same_figures(devices: dict[str, Any]) -> None:
     w = devices["wernigerode"]
     year = timezone.localdate().year
