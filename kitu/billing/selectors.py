@@ -78,7 +78,10 @@ def state_filter(queryset: QuerySet[Invoice], state: str, today: dt.date) -> Que
 def receivables_by_month(queryset: QuerySet[Invoice], today: dt.date) -> dict[str, dict[str, Decimal]]:
     """Per due month (YYYY-MM): paid, open and overdue amounts, for the chart."""
     months: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for invoice in queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True):
+    found = queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True)
+    # only what the state needs: no joins, no sort, light rows (22,000 invoices: 4.6 s of SQL before, issue 23.4)
+    found = found.select_related(None).order_by().only("pk", "kind", "paid_amount", "gross_total", "due_date")
+    for invoice in found:
         month = f"{invoice.due_date:%Y-%m}"
         months[month][receivables.PAID] += invoice.paid_amount
         current = receivables.state(invoice, today, cancelled=False)

@@ -9,8 +9,10 @@ The figures are the same as ``selectors.register_as_of`` (tested against it).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -18,7 +20,6 @@ from django.db.models.functions import Coalesce
 from kitu.core.exports import csv_writer
 from kitu.core.money import money
 
-from .exports import _values
 from .models import EventKind, Member, MemberQuerySet, MembershipEvent, MemberType
 from .selectors import EXIT_KINDS, RegisterRow
 
@@ -98,16 +99,42 @@ def iter_rows(day: dt.date, *, include_former: bool = False) -> Iterator[Registe
         yield from register_rows(chunk, day)
 
 
-class _Line:
-    """A file that hands back what is written, so the CSV writer makes one line at a time."""
+def csv_chunks(day: dt.date, header: list[str], *, include_former: bool = False) -> Iterator[str]:
+    """The whole list as CSV (the columns of the exports, formulas neutralised), CHUNK members a piece:
+    plain values from the database instead of model objects, one write buffer per chunk."""
+    labels = {code: str(label) for code, label in MemberType.choices}
+    buffer = io.StringIO()
+    writer = csv_writer(buffer, decimal=".", lineterminator="\n")
+    writer.writerow(header)
+    rows = register_members(day, include_former=include_former).values_list(
+        "pk", "member_number", "organisation__name", "street", "postcode", "city", "member_type", "joined_on", "left_on"
+    )
 
-    def write(self, text: str) -> str:
+    def write(chunk: list[tuple[Any, ...]]) -> str:
+        shares, paid, exits = _figures([row[0] for row in chunk], day)
+        for pk, number, name, street, postcode, city, kind, joined, left in chunk:
+            writer.writerow(
+                [
+                    number,
+                    name,
+                    f"{street}, {postcode} {city}",
+                    labels.get(kind, kind),
+                    joined,
+                    shares.get(pk, 0),
+                    money(paid.get(pk, Decimal(0))),
+                    exits.get(pk),
+                    left if left is not None and left < day else None,
+                ]
+            )
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
         return text
 
-
-def csv_lines(rows: Iterable[RegisterRow], header: list[str]) -> Iterator[str]:
-    """The CSV of the exports (same columns, formulas neutralised), one line at a time."""
-    writer = csv_writer(_Line(), decimal=".", lineterminator="\n")
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(_values(row))
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield write(chunk)
+            chunk = []
+    yield write(chunk) if chunk else write([])

@@ -35,7 +35,7 @@ from .forms import (
     RegisterForm,
 )
 from .models import EventKind, Member, MembershipEvent
-from .register import csv_lines, iter_rows, register_members, register_rows, total_shares
+from .register import csv_chunks, iter_rows, register_members, register_rows, total_shares
 from .rules import business_year_end_on_or_after
 from .services.lifecycle import member_number_preview
 
@@ -321,8 +321,9 @@ def register(request: HttpRequest) -> HttpResponseBase:
     stem = f"mitgliederliste-{day:%Y-%m-%d}"
     response: HttpResponseBase
     if fmt == "csv":  # streamed, a chunk of members at a time
-        rows = iter_rows(day, include_former=include_former)
-        response = StreamingHttpResponse(csv_lines(rows, exports.header()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            csv_chunks(day, exports.header(), include_former=include_former), content_type="text/csv; charset=utf-8"
+        )
     elif fmt == "xlsx":
         response = HttpResponse(
             exports.register_xlsx(list(iter_rows(day, include_former=include_former)), day),
