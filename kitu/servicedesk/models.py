@@ -159,6 +159,17 @@ class Ticket(models.Model):
             models.Index(fields=["status", "priority", "resolution_due", "id"], name="servicedesk_queue"),
             models.Index(fields=["team", "status", "priority"], name="servicedesk_team_queue"),
             models.Index(fields=["member", "-created_at"], name="servicedesk_member"),
+            # the coop queue: open tickets in queue order (partial, so ORDER BY … LIMIT reads 50 index entries)
+            models.Index(
+                fields=["priority", "resolution_due", "id"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting", "resolved"]),
+                name="servicedesk_open_queue",
+            ),
+            models.Index(
+                fields=["team", "priority", "resolution_due", "id"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting", "resolved"]),
+                name="servicedesk_open_team_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

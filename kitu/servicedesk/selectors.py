@@ -17,6 +17,8 @@ from . import conf
 from .models import OPEN_STATUSES, Attachment, Comment, Status, Team, Ticket
 from .policies import admin_org_ids, is_desk_staff, reporting_org_ids
 
+TASK_LIMIT = 200  # the inbox shows the oldest (or most urgent) 200 tickets of a kind
+
 
 def visible_tickets(user: Any) -> QuerySet[Ticket]:
     if is_desk_staff(user):
@@ -115,7 +117,10 @@ def waiting_tasks(user: Any) -> list[dict[str, Any]]:
         Q(member__organisation_id__in=admin) | Q(member__organisation_id__in=reporting, requester=user)
     )
     return [
-        dict(r) for r in rows.order_by("paused_since", "pk").values("pk", "number", "subject", "status", "paused_since")
+        dict(r)
+        for r in rows.order_by("paused_since", "pk").values("pk", "number", "subject", "status", "paused_since")[
+            :TASK_LIMIT
+        ]
     ]
 
 
@@ -125,7 +130,9 @@ def assigned_tasks(user: Any) -> list[dict[str, Any]]:
     rows = Ticket.objects.filter(assignee=user, status__in=(Status.NEW, Status.IN_PROGRESS))
     return [
         dict(r)
-        for r in rows.order_by("created_at", "pk").values("pk", "number", "subject", "created_at", "resolution_due")
+        for r in rows.order_by("created_at", "pk").values("pk", "number", "subject", "created_at", "resolution_due")[
+            :TASK_LIMIT
+        ]
     ]
 
 
@@ -136,9 +143,14 @@ def near_breach_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[st
         return []
     limit = (now or timezone.now()) + dt.timedelta(minutes=conf.warn_minutes())
     near = Q(first_response_at__isnull=True, response_due__lte=limit) | Q(resolution_due__lte=limit)
-    mine = Q(assignee=user) | Q(assignee__isnull=True, team__members=user) | Q(assignee__isnull=True, team__isnull=True)
-    rows = Ticket.objects.filter(near, mine, status__in=(Status.NEW, Status.IN_PROGRESS)).distinct()
+    my_teams = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    mine = (
+        Q(assignee=user) | Q(assignee__isnull=True, team_id__in=my_teams) | Q(assignee__isnull=True, team__isnull=True)
+    )
+    rows = Ticket.objects.filter(near, mine, status__in=(Status.NEW, Status.IN_PROGRESS))
     return [
         dict(r)
-        for r in rows.order_by("resolution_due", "pk").values("pk", "number", "subject", "created_at", "resolution_due")
+        for r in rows.order_by("resolution_due", "pk").values(
+            "pk", "number", "subject", "created_at", "resolution_due"
+        )[:TASK_LIMIT]
     ]

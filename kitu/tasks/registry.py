@@ -32,6 +32,7 @@ from kitu.governance import selectors as governance
 from kitu.members import selectors as members
 from kitu.orders import selectors as orders
 from kitu.payables import selectors as payables
+from kitu.servicedesk import selectors as servicedesk
 from kitu.workgroups import selectors as workgroups
 
 
@@ -370,6 +371,34 @@ def _assembly_invitation(user: Any) -> Iterable[Task]:
         yield Task("assembly_invitation", title, url, row["since"], timezone.localdate(assembly.starts_at))
 
 
+def _ticket_waiting(user: Any) -> Iterable[Task]:
+    for row in servicedesk.waiting_tasks(user):
+        if row["status"] == "resolved":
+            text = _("Lösung bestätigen oder Ticket wieder öffnen: %(number)s %(subject)s")
+        else:
+            text = _("Rückfrage des Servicedesks beantworten: %(number)s %(subject)s")
+        title = text % {"number": row["number"], "subject": row["subject"]}
+        yield Task("ticket_waiting", title, reverse("servicedesk:detail", args=[row["pk"]]), row["paused_since"])
+
+
+def _ticket_assigned(user: Any) -> Iterable[Task]:
+    for row in servicedesk.assigned_tasks(user):
+        title = _("Ticket bearbeiten: %(number)s %(subject)s") % {"number": row["number"], "subject": row["subject"]}
+        due = timezone.localdate(row["resolution_due"]) if row["resolution_due"] else None
+        yield Task("ticket_assigned", title, reverse("servicedesk:detail", args=[row["pk"]]), row["created_at"], due)
+
+
+def _ticket_near_breach(user: Any) -> Iterable[Task]:
+    for row in servicedesk.near_breach_tasks(user):
+        title = _("SLA-Frist läuft ab: %(number)s %(subject)s (fällig %(due)s)") % {
+            "number": row["number"],
+            "subject": row["subject"],
+            "due": f"{timezone.localtime(row['resolution_due']):%d.%m.%Y %H:%M}" if row["resolution_due"] else "–",
+        }
+        due = timezone.localdate(row["resolution_due"]) if row["resolution_due"] else None
+        yield Task("ticket_near_breach", title, reverse("servicedesk:detail", args=[row["pk"]]), row["created_at"], due)
+
+
 @dataclass(frozen=True)
 class Kind:
     label: Any  # lazy text for the filter
@@ -400,6 +429,9 @@ KINDS: dict[str, Kind] = {
     "competition_offer": Kind(gettext_lazy("Angebote in Kleinwettbewerben"), _competition_offer),
     "competition_award": Kind(gettext_lazy("Kleinwettbewerbe auswerten"), _competition_award),
     "inbound_invoice": Kind(gettext_lazy("Eingangsrechnungen prüfen"), _inbound_invoice),
+    "ticket_waiting": Kind(gettext_lazy("Tickets, die auf Sie warten"), _ticket_waiting),
+    "ticket_assigned": Kind(gettext_lazy("Mir zugewiesene Tickets"), _ticket_assigned),
+    "ticket_near_breach": Kind(gettext_lazy("Tickets kurz vor SLA-Frist"), _ticket_near_breach),
     "action_item": Kind(gettext_lazy("Aufgaben aus Protokollen"), _action_item),
     "meeting_registration": Kind(gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration),
     "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite),
@@ -412,16 +444,18 @@ OFFICE = ("membership_application", "online_application", "service_request", "bi
 CONTRACTS = ("campaign_evaluation", "contract_volume", "contract_ending", "catalog_import_failed")
 # Everybody of a member or of the cooperative can own action items and belong to (or coordinate) groups.
 STAFF = ("action_item", "meeting_registration", "group_join_request")
+DESK = ("ticket_assigned", "ticket_near_breach")  # the service desk (kitu.servicedesk)
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
-    Role.COOP_ADMIN: (*OFFICE, *CONTRACTS, *STAFF, "competition_award"),  # the bundle requests it awards
+    Role.COOP_ADMIN: (*OFFICE, *CONTRACTS, *STAFF, "competition_award", *DESK),  # the bundle requests it awards
     Role.CONTRACT_MANAGER: CONTRACTS + STAFF,
-    Role.APPROVER: ("order_approval", "inbound_invoice", *STAFF),
+    Role.APPROVER: ("order_approval", "inbound_invoice", "ticket_waiting", *STAFF),
     Role.REQUESTER: (
         "goods_receipt",
         "order_rejected",
         "demand_report",
         "competition_award",
         "inbound_invoice",
+        "ticket_waiting",
         *STAFF,
     ),
     Role.MEMBER_ADMIN: (
@@ -432,10 +466,12 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
         "demand_report",
         "invoice_overdue",
         "request_answered",
+        "ticket_waiting",
         *STAFF,
     ),
     Role.CASE_WORKER: ("defect_new", "defect_overdue", *STAFF),
     Role.WORKGROUP_MEMBER: STAFF,
+    Role.SERVICE_DESK: (*DESK, *STAFF),
     Role.SUPPLIER_USER: ("order_confirm", "order_ship", "competition_offer"),
     Role.COUNCIL_OFFICE: ("council_invite", "council_publish", *STAFF),
     Role.REPRESENTATIVE: ("assembly_vote", "assembly_invitation"),

@@ -8,6 +8,7 @@ from kitu.demo.data import DEMO_PASSWORD, DEMO_USERS
 from kitu.demo.governance import seed_governance
 from kitu.demo.joining import seed_joining
 from kitu.demo.procedures import seed_procedures
+from kitu.demo.servicedesk import DESK_EMAIL, seed_servicedesk
 from kitu.demo.services import seed
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.email:45} {user.label}")
         self.stdout.write(f"Kleinwettbewerbe: {competitions} neu angelegt.")
+        self.stdout.write(f"Servicedesk: {seed_servicedesk()} Tickets neu angelegt (Zugang {DESK_EMAIL}).")
         self.stdout.write(f"Genossenschaftsorgane und Generalversammlungen: {seed_governance()} neu angelegt.")
         self.stdout.write(f"Online-Beitrittsanträge: {seed_joining()} neu angelegt.")
         self.stdout.write(f"Fachverfahren: {seed_procedures()}, Geräte im IT-Inventar: {seed_assets()} neu angelegt.")
