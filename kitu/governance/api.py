@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kitu.core.errors import DomainError, PermissionDenied
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import Id, StrictSchema
 from kitu.members.models import Member
 
@@ -102,9 +103,11 @@ def _assembly(assembly: Assembly) -> dict[str, object]:
     }
 
 
-@router.get("/assemblies", response=list[AssemblyOut], summary="General assemblies, newest first")
-def assembly_list(request: HttpRequest) -> list[dict[str, object]]:
-    return [_assembly(a) for a in selectors.assemblies(request.user)[:200]]
+@router.get("/assemblies", response=list[AssemblyOut], summary="General assemblies, newest first, one page")
+def assembly_list(request: HttpRequest, response: HttpResponse, query: Query[PageQuery]) -> list[dict[str, object]]:
+    """Paged (``page``, ``page_size``; count and links in headers, see docs/api.md); no filters."""
+    qs = selectors.assemblies(request.user).order_by("-starts_at", "-pk")
+    return paginate(request, response, qs, page=query.page, page_size=query.page_size, render=_assembly)
 
 
 @router.get("/assemblies/{assembly_id}", response=AssemblyDetailOut, summary="One assembly with agenda and resolutions")
