@@ -27,6 +27,7 @@ from kitu.orders.planning import cart_line_count
 from kitu.orders.policies import can_see_all_orders, order_member_org_ids, supplier_org_ids
 from kitu.procedures.policies import is_office as procedures_office
 from kitu.procedures.policies import member_org_ids as procedure_member_orgs
+from kitu.servicedesk.policies import is_desk_staff, reporting_org_ids
 from kitu.tasks.registry import tasks_of_request
 from kitu.workgroups.policies import is_staff_of_member_or_coop
 
@@ -61,6 +62,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("procedures:list"), _("Fachverfahren")))
     if assets_office(user) or asset_member_orgs(user):
         items.append((reverse("assets:list"), _("IT-Inventar")))
+    if is_desk_staff(user) or reporting_org_ids(user):
+        items.append((reverse("servicedesk:list"), _("Servicedesk")))
     if can_use_billing(user):
         items.append((reverse("billing:catalog"), _("Leistungen und Rechnungen")))
     if worked_services(user):

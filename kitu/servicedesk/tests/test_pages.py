@@ -101,3 +101,12 @@ def test_queue_and_dashboard_show_the_figures(ticket: Ticket, client_for: Any) -
     assert ticket.number in queue and "1 Ticket" in queue
     dashboard = client.get("/servicedesk/uebersicht/").content.decode()
     assert "<svg" in dashboard and "Fachverfahren" in dashboard
+
+
+@pytest.mark.parametrize("role", DESK_ROLES)
+def test_navigation_entry(desk: dict[str, Any], client_for: Any, role: str | None) -> None:
+    if role is None:
+        return
+    nav = client_for(role).get("/").context["nav_items"]
+    has = any(item["label"] == "Servicedesk" and item["url"] == "/servicedesk/" for item in nav)
+    assert has == (role in STAFF | MEMBER_USERS), role
