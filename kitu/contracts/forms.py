@@ -64,6 +64,16 @@ class ContractForm(forms.Form):
         label=_("Ausgewählte Mitglieder (nur bei „ausgewählte Mitglieder“)"),
         help_text=_("Die in der Ausschreibung genannten Auftraggeber: Name, Ort oder Mitgliedsnummer eingeben."),
     )
+    warranty_months = forms.IntegerField(
+        label=_("Garantie (Monate)"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_(
+            "Gilt für Geräte aus Abrufen dieses Vertrags (Inventar: Garantie bis), wenn der Artikel keine eigene "
+            "Garantie nennt. Leer: keine Angabe."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

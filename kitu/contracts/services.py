@@ -47,6 +47,7 @@ CONTRACT_FIELDS = (
     "call_off_mode",
     "eligibility",
     "eligible_member_type",
+    "warranty_months",
 )
 SUPPLIER_FIELDS = ("street", "postcode", "city", "vat_id", "order_email", "phone")
 CONTACT_FIELDS = ("name", "role", "email", "phone")

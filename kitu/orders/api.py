@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -13,11 +13,11 @@ from pydantic import Field
 from kitu.catalog.models import Article
 from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.services import VolumeExhausted
-from kitu.core.errors import NotFound
+from kitu.core.errors import DomainError, NotFound
 from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import MAX_QUANTITY, Id, StrictSchema
 
-from . import selectors, services
+from . import fulfilment, selectors, services
 from .models import Cart, Order
 
 router = Router(tags=["orders"])
@@ -82,6 +82,36 @@ class OrderDetailOut(OrderOut):
 
 class RejectIn(StrictSchema):
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class ShipmentLineIn(StrictSchema):
+    line_id: Id
+    quantity: int = Field(ge=0, le=MAX_QUANTITY)
+    # one per unit shipped (at most ``quantity``), each unique within the line
+    serial_numbers: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        default_factory=list, max_length=MAX_QUANTITY
+    )
+
+
+class ShipmentIn(StrictSchema):
+    shipped_on: dt.date
+    delivery_note: str = Field(default="", max_length=40)
+    lines: list[ShipmentLineIn] = Field(min_length=1, max_length=1000)
+
+
+class ShipmentLineOut(Schema):
+    line_id: int
+    quantity: int
+    serial_numbers: list[str]
+
+
+class ShipmentOut(Schema):
+    id: int
+    number: int
+    shipped_on: dt.date
+    delivery_note: str
+    order_status: str
+    lines: list[ShipmentLineOut]
 
 
 class ErrorOut(Schema):
@@ -210,3 +240,41 @@ def approve(request: HttpRequest, order_id: Id) -> dict[str, Any]:
 def reject(request: HttpRequest, order_id: Id, payload: RejectIn) -> dict[str, Any]:
     found = selectors.order_for(request.user, order_id)
     return _order_out(services.reject(actor=request.user, order=found, reason=payload.reason))
+
+
+@router.post(
+    "/orders/{order_id}/shipments",
+    response={201: ShipmentOut, 400: ErrorOut, 403: ErrorOut},
+    summary="The supplier records a (partial) shipment, optionally with serial numbers per line",
+)
+def ship(request: HttpRequest, order_id: Id, payload: ShipmentIn) -> Status:
+    """As the supplier portal's shipment form: quantities per line id (at most what is open), serial numbers
+    at most one per unit shipped, unique within the line, 80 characters each."""
+    found = selectors.order_for(request.user, order_id)
+    seen: set[int] = set()
+    for index, line in enumerate(payload.lines):
+        if line.line_id in seen:
+            raise DomainError("Each line once", field=f"lines[{index}].line_id")
+        seen.add(line.line_id)
+    shipment = fulfilment.ship(
+        actor=request.user,
+        order=found,
+        quantities={ln.line_id: ln.quantity for ln in payload.lines},
+        serials={ln.line_id: ln.serial_numbers for ln in payload.lines if ln.serial_numbers},
+        shipped_on=payload.shipped_on,
+        delivery_note=payload.delivery_note,
+    )
+    return Status(
+        201,
+        {
+            "id": shipment.pk,
+            "number": shipment.number,
+            "shipped_on": shipment.shipped_on,
+            "delivery_note": shipment.delivery_note,
+            "order_status": shipment.order.status,
+            "lines": [
+                {"line_id": sl.line_id, "quantity": sl.quantity, "serial_numbers": sl.serial_numbers.splitlines()}
+                for sl in shipment.lines.order_by("line__position")
+            ],
+        },
+    )

@@ -139,6 +139,11 @@ def ship(
                 _("Pos. %(pos)s: höchstens eine Seriennummer (bis 80 Zeichen) je gelieferter Einheit.") % {"pos": pos},
                 field=f"serials_{line_id}",
             )
+        if len(set(numbers)) < len(numbers):
+            raise DomainError(
+                _("Pos. %(pos)s: jede Seriennummer nur einmal.") % {"pos": lines[line_id].position},
+                field=f"serials_{line_id}",
+            )
     shipment = Shipment.objects.create(
         order=order,
         number=order.shipments.count() + 1,
