@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kitu.core.errors import NotFound
 from kitu.members.models import Member
@@ -77,6 +79,19 @@ def ending_contracts(user: Any, *, today: dt.date, days: int) -> QuerySet[Proced
         .select_related("member__organisation")
         .order_by("contract_end", "pk")
     )
+
+
+def ending_days() -> int:
+    """How many days before a procedure's contract end its keepers get a task (setting
+    ``KITU_PROCEDURE_CONTRACT_ENDING_DAYS``, default 90)."""
+    return int(getattr(settings, "KITU_PROCEDURE_CONTRACT_ENDING_DAYS", 90))
+
+
+def ending_contract_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+    """Facts of the task inbox (kitu.tasks): the member admin's entries whose contract ends within
+    ``ending_days()`` or ended in the last 30 days; at most 200."""
+    rows = ending_contracts(user, today=today or timezone.localdate(), days=ending_days())
+    return list(rows.values("pk", "name", "product", "version", "contract_end", "member__organisation__name")[:200])
 
 
 @dataclass

@@ -32,6 +32,7 @@ from kitu.governance import selectors as governance
 from kitu.members import selectors as members
 from kitu.orders import selectors as orders
 from kitu.payables import selectors as payables
+from kitu.procedures import selectors as procedures
 from kitu.servicedesk import selectors as servicedesk
 from kitu.workgroups import selectors as workgroups
 
@@ -213,6 +214,24 @@ def _contract_ending(user: Any) -> Iterable[Task]:
         }
         since = _at(row["ends_on"] - dt.timedelta(days=contracts.ENDING_TASK_DAYS))
         yield Task("contract_ending", title, reverse("contracts:detail", args=[row["pk"]]), since, row["ends_on"])
+
+
+def _procedure_contract_ending(user: Any) -> Iterable[Task]:
+    days = procedures.ending_days()
+    for row in procedures.ending_contract_tasks(user):
+        if row["contract_end"] < timezone.localdate():
+            text = _("Vertrag des Fachverfahrens %(name)s (%(product)s) ist am %(date)s ausgelaufen: %(member)s")
+        else:
+            text = _("Vertrag des Fachverfahrens %(name)s (%(product)s) endet am %(date)s: %(member)s")
+        title = text % {
+            "name": row["name"],
+            "product": " ".join(filter(None, (row["product"], row["version"]))),
+            "date": f"{row['contract_end']:%d.%m.%Y}",
+            "member": row["member__organisation__name"],
+        }
+        since = _at(row["contract_end"] - dt.timedelta(days=days))
+        url = reverse("procedures:detail", args=[row["pk"]])
+        yield Task("procedure_contract_ending", title, url, since, row["contract_end"])
 
 
 def _catalog_import_failed(user: Any) -> Iterable[Task]:
@@ -421,6 +440,9 @@ KINDS: dict[str, Kind] = {
     "contract_volume": Kind(gettext_lazy("Ausgeschöpfte Rahmenverträge"), _contract_volume),
     "contract_ending": Kind(gettext_lazy("Auslaufende Rahmenverträge"), _contract_ending),
     "catalog_import_failed": Kind(gettext_lazy("Fehlgeschlagene Katalogimporte"), _catalog_import_failed),
+    "procedure_contract_ending": Kind(
+        gettext_lazy("Auslaufende Verträge von Fachverfahren"), _procedure_contract_ending
+    ),
     "group_join_request": Kind(gettext_lazy("Beitrittswünsche"), _group_join_request),
     "defect_new": Kind(gettext_lazy("Neue Mängelmeldungen"), _defect_new),
     "defect_overdue": Kind(gettext_lazy("Überfällige Mängelmeldungen"), _defect_overdue),
@@ -467,6 +489,7 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
         "invoice_overdue",
         "request_answered",
         "ticket_waiting",
+        "procedure_contract_ending",
         *STAFF,
     ),
     Role.CASE_WORKER: ("defect_new", "defect_overdue", *STAFF),
