@@ -128,18 +128,20 @@ def _last_year(admin: Any, today: dt.date) -> int:
         chair="Petra Lindner (Demo)",
         is_demo=True,
     )
-    accounts = assemblies.agenda_item_add(actor=admin, assembly=assembly, title=f"Jahresabschluss {day.year - 1}")
+    accounts = assemblies.agenda_item_add(
+        actor=admin, assembly=assembly, title=f"Jahresabschluss {day.year - 1}", historic=True
+    )
     for kind, name in (
         ("annual_accounts", "Jahresabschluss.pdf"),
         ("management_report", "Lagebericht.pdf"),
         ("audit_report", "Pruefungsbericht.pdf"),
     ):
-        assemblies.document_add(actor=admin, item=accounts, kind=kind, upload=_pdf(name))
+        assemblies.document_add(actor=admin, item=accounts, kind=kind, upload=_pdf(name), historic=True)
     discharge = assemblies.agenda_item_add(
-        actor=admin, assembly=assembly, title="Entlastung von Vorstand und Aufsichtsrat"
+        actor=admin, assembly=assembly, title="Entlastung von Vorstand und Aufsichtsrat", historic=True
     )
     statutes = assemblies.agenda_item_add(
-        actor=admin, assembly=assembly, title="Änderung der Satzung (§ 12 virtuelle Versammlung)"
+        actor=admin, assembly=assembly, title="Änderung der Satzung (§ 12 virtuelle Versammlung)", historic=True
     )
     results = (
         (accounts, "Feststellung des Jahresabschlusses", Majority.SIMPLE, False, (41, 0, 2)),

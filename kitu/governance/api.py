@@ -46,6 +46,7 @@ class AssemblyOut(Schema):
     mode: str
     place: str
     invited_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
 
 
 class AssemblyDetailOut(AssemblyOut):
@@ -100,6 +101,7 @@ def _assembly(assembly: Assembly) -> dict[str, object]:
         "mode": assembly.mode,
         "place": assembly.place,
         "invited_at": assembly.invited_at,
+        "cancelled_at": assembly.cancelled_at,
     }
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.accounts.models import User
 
-from .models import AssemblyMode, Body, Choice, DocumentKind, Procedure
+from .models import AssemblyMode, Body, BodyFunction, Choice, DocumentKind, Procedure
 from .rules import Majority
 
 
@@ -86,3 +86,57 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].choices = [("", _("alle Organe")), *Body.choices]  # type: ignore[attr-defined]
+
+
+class AgendaItemEditForm(forms.Form):
+    title = forms.CharField(label=_("Tagesordnungspunkt"), max_length=300)
+    description = forms.CharField(label=_("Erläuterung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Absage (steht in der Mail an die Vertretungen)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BodyMemberForm(forms.Form):
+    body = forms.ChoiceField(label=_("Organ"), choices=[c for c in Body.choices if c[0] != Body.ASSEMBLY])
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    function = forms.ChoiceField(label=_("Funktion"), choices=BodyFunction.choices)
+    affiliation = forms.CharField(label=_("Mitglied / Herkunft"), max_length=200, required=False)
+    term_start = forms.DateField(label=_("Amtszeit ab"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(
+        label=_("Amtszeit bis (leer: offen)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_person_%s")  # one page with the resolution form: ids stay unique
+        super().__init__(*args, **kwargs)
+
+
+class TermEndForm(forms.Form):
+    term_end = forms.DateField(label=_("Amtszeit endet am"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BodyResolutionForm(forms.Form):
+    body = forms.ChoiceField(label=_("Organ"), choices=[c for c in Body.choices if c[0] != Body.ASSEMBLY])
+    title = forms.CharField(label=_("Beschlussgegenstand"), max_length=300)
+    decided_on = forms.DateField(label=_("Datum der Sitzung"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label=_("Wortlaut"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    rule = forms.ChoiceField(
+        label=_("Mehrheit"),
+        choices=[
+            (Majority.SIMPLE.value, _("einfache Mehrheit")),
+            (Majority.THREE_QUARTERS.value, _("drei Viertel")),
+        ],
+    )
+    yes = forms.IntegerField(label=_("Ja-Stimmen"), min_value=0, max_value=1000)
+    no = forms.IntegerField(label=_("Nein-Stimmen"), min_value=0, max_value=1000)
+    abstain = forms.IntegerField(label=_("Enthaltungen"), min_value=0, max_value=1000)
+    document = forms.FileField(label=_("unterschriebener Beschluss (PDF, freiwillig)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_resolution_%s")
+        super().__init__(*args, **kwargs)

@@ -92,6 +92,8 @@ class Assembly(models.Model):
     invited_late = models.BooleanField(_("Einladungsfrist unterschritten"), default=False)
     minutes = models.FileField(_("Protokoll (unterschrieben)"), upload_to="governance/minutes/%Y/", blank=True)
     minutes_signed_by = models.CharField(_("unterschrieben von"), max_length=150, blank=True)
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
+    cancel_reason = models.CharField(_("Grund der Absage"), max_length=500, blank=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,6 +111,8 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(_("TOP"))
     title = models.CharField(_("Titel"), max_length=300)
     description = models.TextField(_("Erläuterung"), blank=True)
+    # set when the item or its documents change after the invitation went out: the statutory period restarts
+    changed_at = models.DateTimeField(_("nach der Einladung geändert am"), null=True, blank=True)
 
     class Meta:
         ordering = ["assembly", "position"]
@@ -225,6 +229,8 @@ class Resolution(models.Model):
     abstain = models.PositiveIntegerField(_("Enthaltung"), default=0)
     adopted = models.BooleanField(_("angenommen"), null=True, blank=True)
     decided_on = models.DateField(_("beschlossen am"), null=True, blank=True)
+    document = models.FileField(_("unterschriebener Beschluss"), upload_to="governance/resolutions/%Y/", blank=True)
+    document_name = models.CharField(_("Dateiname"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:

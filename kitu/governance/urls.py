@@ -1,12 +1,27 @@
 from django.urls import path
 
-from .views import office, pages, representatives, voting
+from .views import bodies, changes, office, pages, representatives, voting
 
 app_name = "governance"
 urlpatterns = [
     path("", pages.index, name="index"),
     path("beschluesse/", pages.register, name="register"),
     path("versammlungen/neu/", office.assembly_create, name="assembly_create"),
+    path("organe/", bodies.manage, name="bodies"),
+    path("organe/personen/", bodies.member_add, name="body_member_add"),
+    path("organe/personen/<int:person_id>/ende/", bodies.member_end, name="body_member_end"),
+    path("organe/beschluesse/", bodies.resolution_record, name="body_resolution_record"),
+    path("organe/beschluesse/<int:resolution_id>/dokument/", bodies.resolution_document, name="resolution_document"),
+    path("versammlungen/<int:assembly_id>/bearbeiten/", changes.assembly_edit, name="assembly_edit"),
+    path("versammlungen/<int:assembly_id>/absagen/", changes.assembly_cancel, name="assembly_cancel"),
+    path(
+        "versammlungen/<int:assembly_id>/tagesordnung/<int:item_id>/", changes.agenda_item_edit, name="agenda_item_edit"
+    ),
+    path(
+        "versammlungen/<int:assembly_id>/unterlagen/<int:document_id>/entfernen/",
+        changes.document_remove,
+        name="document_remove",
+    ),
     path("versammlungen/<int:assembly_id>/", pages.assembly, name="assembly"),
     path("versammlungen/<int:assembly_id>/protokoll/", pages.minutes, name="minutes"),
     path("versammlungen/<int:assembly_id>/protokoll/hochladen/", office.minutes_upload, name="minutes_upload"),

@@ -24,7 +24,9 @@ from ..models import (
     Attendance,
     AttendanceKind,
     Body,
+    BodyFunction,
     BodyMember,
+    DocumentKind,
     Procedure,
     Representative,
     Resolution,
@@ -37,6 +39,20 @@ ASSEMBLY_FIELDS = ("title", "starts_at", "mode", "place", "online_url", "chair")
 def _require_office(actor: Any) -> None:
     if not policies.can_manage(actor):
         raise PermissionDenied(_("Das erledigt die Geschäftsstelle."))
+
+
+def is_held(assembly: Assembly) -> bool:
+    return assembly.starts_at <= timezone.now()
+
+
+def require_changeable(assembly: Assembly) -> None:
+    """Date, place, agenda and documents change only while the assembly is ahead and not cancelled."""
+    if assembly.cancelled_at is not None:
+        raise DomainError(_("Die Versammlung ist abgesagt."), field="assembly")
+    if is_held(assembly):
+        raise DomainError(
+            _("Die Versammlung hat schon stattgefunden; sie lässt sich nicht mehr ändern."), field="assembly"
+        )
 
 
 def _mode_allowed(mode: str) -> None:
@@ -80,22 +96,42 @@ def assembly_create(
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: Any, assembly: Assembly, title: str, description: str = "") -> AgendaItem:
+def agenda_item_add(
+    *, actor: Any, assembly: Assembly, title: str, description: str = "", historic: bool = False
+) -> AgendaItem:
+    """A new item at the end of the agenda. ``historic``: recording a past assembly (demo, data taken over)."""
     _require_office(actor)
     locked = Assembly.objects.select_for_update(of=("self",)).get(pk=assembly.pk)
+    if not historic:
+        require_changeable(locked)
     position = (locked.agenda.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    item = AgendaItem.objects.create(assembly=locked, position=position, title=title.strip(), description=description)
+    item = AgendaItem.objects.create(
+        assembly=locked,
+        position=position,
+        title=title.strip(),
+        description=description,
+        changed_at=timezone.now() if locked.invited_at else None,
+    )
     audit.record(actor=actor, instance=item, action="create", after={"assembly": locked.pk, "title": item.title})
     return item
 
 
 @transaction.atomic
-def document_add(*, actor: Any, item: AgendaItem, kind: str, upload: UploadedFile | None) -> AgendaDocument:
+def document_add(
+    *, actor: Any, item: AgendaItem, kind: str, upload: UploadedFile | None, historic: bool = False
+) -> AgendaDocument:
     _require_office(actor)
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Unbekannte Art der Unterlage."), field="kind")
+    assembly = Assembly.objects.select_for_update(of=("self",)).get(pk=item.assembly_id)
+    if not historic:
+        require_changeable(assembly)
     content = uploads.read_pdf(upload, field="file")
     document = AgendaDocument(item=item, kind=kind, name=content.name or "")
     document.file.save(content.name or "dokument.pdf", content, save=False)
     document.save()
+    if assembly.invited_at:
+        AgendaItem.objects.filter(pk=item.pk).update(changed_at=timezone.now())
     audit.record(actor=actor, instance=document, action="create", after={"item": item.pk, "kind": kind})
     return document
 
@@ -148,14 +184,25 @@ def body_resolution_record(
     abstain: int,
     text: str = "",
     rule: str = Majority.SIMPLE,
+    document: UploadedFile | None = None,
     is_demo: bool = False,
 ) -> Resolution:
-    """A resolution the board or the supervisory board took in its meeting, for the register."""
+    """A resolution the board or the supervisory board took in its meeting, for the register; optionally with
+    the signed resolution (PDF, type by content, decoded size)."""
     _require_office(actor)
     if body not in (Body.BOARD, Body.SUPERVISORY):
         raise DomainError(_("Beschlüsse der Generalversammlung entstehen aus ihren Abstimmungen."), field="body")
+    if rule not in Majority.__members__.values():
+        raise DomainError(_("Unbekannte Mehrheitsregel."), field="rule")
+    if not title.strip():
+        raise DomainError(_("Bitte den Beschlussgegenstand angeben."), field="title")
+    if min(yes, no, abstain) < 0:
+        raise DomainError(_("Stimmen zählen ab null."), field="yes")
+    if decided_on > timezone.localdate():
+        raise DomainError(_("Das Datum der Sitzung liegt in der Zukunft."), field="decided_on")
+    content = uploads.read_pdf(document, field="document") if document is not None else None
     result = rules.Tally(yes=yes, no=no, abstain=abstain)
-    resolution = Resolution.objects.create(
+    resolution = Resolution(
         body=body,
         title=title.strip(),
         text=text,
@@ -168,6 +215,10 @@ def body_resolution_record(
         decided_on=decided_on,
         is_demo=is_demo,
     )
+    if content is not None:
+        resolution.document_name = content.name or ""
+        resolution.document.save(content.name or "beschluss.pdf", content, save=False)
+    resolution.save()
     audit.record(actor=actor, instance=resolution, action="create", after={"title": resolution.title, "body": body})
     return resolution
 
@@ -185,6 +236,12 @@ def body_member_add(
     is_demo: bool = False,
 ) -> BodyMember:
     _require_office(actor)
+    if body not in (Body.BOARD, Body.SUPERVISORY):
+        raise DomainError(_("Unbekanntes Organ."), field="body")
+    if function not in BodyFunction.values:
+        raise DomainError(_("Unbekannte Funktion."), field="function")
+    if not full_name.strip():
+        raise DomainError(_("Bitte den Namen angeben."), field="full_name")
     if term_end is not None and term_end < term_start:
         raise DomainError(_("Die Amtszeit endet vor ihrem Beginn."), field="term_end")
     person = BodyMember.objects.create(
@@ -214,6 +271,8 @@ def attendance_register(*, actor: Any, assembly: Assembly, member: Member) -> At
         raise PermissionDenied(_("Anmelden kann nur eine Vertretung des Mitglieds."))
     if assembly.starts_at <= timezone.now() - dt.timedelta(hours=12):
         raise DomainError(_("Die Versammlung ist vorbei."), field="assembly")
+    if assembly.cancelled_at is not None:
+        raise DomainError(_("Die Versammlung ist abgesagt."), field="assembly")
     attendance, created = Attendance.objects.get_or_create(
         assembly=assembly, member=member, defaults={"person": actor, "kind": AttendanceKind.PRESENT}
     )
@@ -234,6 +293,8 @@ def proxy_grant(*, actor: Any, assembly: Assembly, member: Member, holder: Any) 
     if not holder_members or holder_members == {member.pk}:
         raise DomainError(_("Bevollmächtigt werden kann nur die Vertretung eines anderen Mitglieds."), field="holder")
     locked = Assembly.objects.select_for_update(of=("self",)).get(pk=assembly.pk)
+    if locked.cancelled_at is not None:
+        raise DomainError(_("Die Versammlung ist abgesagt."), field="assembly")
     limit = conf.get("MAX_PROXIES")
     held = Attendance.objects.filter(assembly=locked, person=holder, kind=AttendanceKind.REPRESENTED).count()
     if held >= limit:

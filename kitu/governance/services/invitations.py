@@ -72,6 +72,8 @@ def invitation_start(*, actor: Any, assembly: Assembly, late_confirmed: bool = F
     running = jobs.active_job(INVITE, locked)
     if running is not None:
         return running
+    if locked.cancelled_at is not None:
+        raise DomainError(_("Die Versammlung ist abgesagt."), field="assembly")
     preview = invitation_preview(locked)
     if preview.days_before < 0:
         raise DomainError(_("Die Versammlung liegt in der Vergangenheit."), field="starts_at")

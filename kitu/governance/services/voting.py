@@ -172,6 +172,8 @@ def poll_transition(*, actor: Any, poll: Resolution, to: str) -> Resolution:
     locked = Resolution.objects.select_for_update(of=("self",)).select_related("assembly").get(pk=poll.pk)
     if to not in PollStatus.__members__.values() or not rules.may_transition(locked.status, to):
         raise DomainError(_("Dieser Schritt ist im jetzigen Stand der Abstimmung nicht möglich."), field="status")
+    if to == PollStatus.OPEN and locked.assembly is not None and locked.assembly.cancelled_at is not None:
+        raise DomainError(_("Die Versammlung ist abgesagt."), field="status")
     before = audit.snapshot(locked, ["status", "yes", "no", "abstain", "adopted"])
     if to == PollStatus.OPEN and locked.procedure == Procedure.AT_ASSEMBLY and not quorum(locked)[2]:
         raise DomainError(_("Die Versammlung ist nicht beschlussfähig (Quorum nicht erreicht)."), field="status")

@@ -43,7 +43,7 @@ def test_pages_with_headers_and_links(gov: dict[str, Any]) -> None:
     second = client.get(URL, {"page_size": 3, "page": 2})
     assert [a["title"] for a in second.json()] == ["GV vor 3 Jahren"]
     assert 'rel="prev"' in second["Link"] and 'rel="next"' not in second["Link"]
-    assert set(second.json()[0]) == {"id", "title", "starts_at", "mode", "place", "invited_at"}
+    assert set(second.json()[0]) == {"id", "title", "starts_at", "mode", "place", "invited_at", "cancelled_at"}
     default = client.get(URL)
     assert default["X-Page-Size"] == "50" and len(default.json()) == 4
 
@@ -75,7 +75,7 @@ def test_who_may_list(gov: dict[str, Any], role: str | None) -> None:
     count = Assembly.objects.count()
     client = Client() if role is None else token_client(gov["users"][role])
     response = client.get(URL)
-    expected = {None: 401, "supplier_user": 404}.get(role, 200)  # type: ignore[arg-type]
+    expected = {None: 401, "supplier_user": 404}.get(role, 200)
     assert response.status_code == expected, (role, response.status_code)
     if expected == 200:
         assert response["X-Total-Count"] == "1" and len(response.json()) == 1

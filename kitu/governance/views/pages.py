@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from kitu.accounts.models import User
 from kitu.accounts.roles import Role
@@ -78,6 +79,7 @@ def assembly(request: HttpRequest, assembly_id: int) -> HttpResponse:
             "proxy_form": ProxyForm(holders=holder_users),
             "max_proxies": conf.get("MAX_PROXIES"),
             "may_manage": may_manage,
+            "held": obj.starts_at <= timezone.now(),
             "quorum": voting.quorum(polls[0]) if polls else None,
             "quorum_percent": conf.get("QUORUM_PERCENT"),
             "receipt_form": ReceiptForm(),
