@@ -16,6 +16,7 @@ from kitu.core.schemas import Id, StrictSchema
 from . import selectors, services
 from .models import PRIORITY_BY_CODE, PRIORITY_CODES, Channel, Ticket
 from .policies import is_desk_staff
+from .services import files
 
 router = Router(tags=["tickets"])
 
@@ -78,9 +79,15 @@ class TicketPage(Schema):
     items: list[TicketOut]
 
 
+class AttachmentIn(StrictSchema):
+    file_name: str = Field(min_length=1, max_length=200)
+    content_base64: str = Field(description="standard base64 with padding, no line breaks")
+
+
 class CommentIn(StrictSchema):
     body: str = Field(max_length=20_000)
     internal: bool = False
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=files.MAX_FILES)
 
 
 class TicketFilter(Schema):
@@ -177,7 +184,17 @@ def comment_create(request: HttpRequest, ticket_id: Id, payload: CommentIn) -> S
     ticket = selectors.ticket_for(request.user, ticket_id)
     if payload.internal and not is_desk_staff(request.user):
         raise DomainError("Only the service desk writes internal notes", field="internal")
+    uploads = [
+        files.decode(item.file_name, item.content_base64, field=f"attachments[{i}]")
+        for i, item in enumerate(payload.attachments)
+    ]
     comment = services.comment_add(
-        actor=request.user, ticket=ticket, body=payload.body, internal=payload.internal, channel=Channel.API
+        actor=request.user,
+        ticket=ticket,
+        body=payload.body,
+        internal=payload.internal,
+        channel=Channel.API,
+        uploads=uploads,
+        upload_field="attachments",
     )
     return Status(201, _comment(comment))

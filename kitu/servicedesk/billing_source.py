@@ -24,6 +24,16 @@ def hours_text(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}".replace(".", ",")
 
 
+def has_support(member_id: int, day: dt.date) -> bool:
+    """Whether the member's time is billed: it has a subscription of the per-hour support service running on
+    ``day`` (without one, recorded time stays unbilled)."""
+    return (
+        Subscription.objects.filter(member_id=member_id, service__code=conf.support_service_code(), starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .exists()
+    )
+
+
 class TimeRecords:
     def lines(self, start: dt.date, end: dt.date) -> list[UsageLine]:
         entries = list(

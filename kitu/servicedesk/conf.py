@@ -14,9 +14,13 @@ DEFAULT_PRIORITY = {  # impact → urgency → priority (1 critical … 4 low)
 DEFAULT_LEVELS = {1: (60, 480), 2: (120, 1200), 3: (480, 3000), 4: (960, 6000)}  # service minutes
 
 
+def hours_setting() -> str:
+    return str(getattr(settings, "KITU_SERVICEDESK_HOURS", "0-4 07:00-17:00"))
+
+
 def hours() -> sla.ServiceHours:
     return sla.ServiceHours.parse(
-        getattr(settings, "KITU_SERVICEDESK_HOURS", "0-4 07:00-17:00"),
+        hours_setting(),
         timezone=settings.TIME_ZONE,
         subdivision=getattr(settings, "KITU_SERVICEDESK_HOLIDAYS", "ST"),
     )

@@ -265,6 +265,7 @@ class SlaEvent(models.Model):
     kind = models.CharField(max_length=10, choices=SlaEventKind.choices)
     due = models.DateTimeField()
     at = models.DateTimeField()
+    mailed_at = models.DateTimeField(null=True, blank=True)  # set once the assignee or the team was mailed
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ticket", "clock", "kind"], name="servicedesk_sla_event_once")]
@@ -278,6 +279,7 @@ class CannedReply(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="canned_replies")
     title = models.CharField(_("Titel"), max_length=120)
     body = models.TextField(_("Text"))
+    retired_at = models.DateTimeField(_("außer Gebrauch seit"), null=True, blank=True)  # not offered any more
     is_demo = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:

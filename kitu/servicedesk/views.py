@@ -25,10 +25,11 @@ from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import add_domain_error, errors_text
 from kitu.procedures.models import Procedure
 
-from . import conf, dashboard, selectors, services
+from . import billing_source, conf, dashboard, selectors, services
 from .forms import AssignForm, CommentForm, MergeForm, QueueForm, RatingForm, StatusForm, TicketForm, TimeForm
 from .models import CannedReply, Status, Team, Ticket
 from .policies import is_desk_staff, reporting_org_ids
+from .services import files
 
 PAGE_SIZE = 50
 
@@ -130,7 +131,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "comments": selectors.comments_for(request.user, ticket),
         "attachments": selectors.attachments_for(request.user, ticket),
         "transitions": ticket.transitions.all(),
-        "comment_form": CommentForm(canned=list(CannedReply.objects.all()), staff=staff),
+        "comment_form": CommentForm(canned=list(CannedReply.objects.filter(retired_at__isnull=True)), staff=staff),
         "open": ticket.status not in (Status.CLOSED, Status.MERGED),
         "now": timezone.now(),
     }
@@ -146,6 +147,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "time_form": TimeForm(initial={"worked_on": timezone.localdate().strftime("%d.%m.%Y"), "billable": True}),
             "merge_form": MergeForm(),
             "time_entries": ticket.time_entries.select_related("user"),
+            "billed_later": billing_source.has_support(ticket.member_id, timezone.localdate()),
             "sla_events": ticket.sla_events.all(),
         }
     else:
@@ -170,7 +172,7 @@ def _back(
 def comment(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = _ticket(request, ticket_id)
     staff = is_desk_staff(request.user)
-    canned = list(CannedReply.objects.all()) if staff else []
+    canned = list(CannedReply.objects.filter(retired_at__isnull=True)) if staff else []
     form = CommentForm(request.POST, request.FILES, canned=canned, staff=staff)
     if not form.is_valid():
         return _back(request, ticket, form)
@@ -326,9 +328,29 @@ def mail_in(request: HttpRequest) -> JsonResponse:
         data = request.POST.dict()
     fields = {key: str(data.get(key) or "") for key in ("sender", "recipient", "subject", "body")}
     try:
-        comment = services.mail_in(**fields)
+        attachments = _mail_attachments(request, data)
+        comment = services.mail_in(**fields, attachments=attachments)
     except NotFound:
         return JsonResponse({"detail": "Not found"}, status=404)
     except DomainError as exc:
         return JsonResponse({"detail": exc.message, "field": exc.field}, status=400)
     return JsonResponse({"id": comment.pk, "ticket": comment.ticket.number}, status=201)
+
+
+def _mail_attachments(request: HttpRequest, data: dict[str, Any]) -> list[Any]:
+    """The mail's files: multipart files under ``attachments``, or in JSON a list of ``{file_name,
+    content_base64}`` (decoded size checked before decoding)."""
+    if request.content_type != "application/json":
+        return list(request.FILES.getlist("attachments"))
+    raw = data.get("attachments") or []
+    if not isinstance(raw, list) or len(raw) > files.MAX_FILES:
+        raise DomainError(_("Höchstens %(n)s Anlagen als Liste.") % {"n": files.MAX_FILES}, field="attachments")
+    decoded = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) != {"file_name", "content_base64"}:
+            raise DomainError(_("Jede Anlage braucht genau file_name und content_base64."), field=f"attachments[{i}]")
+        name, content = item["file_name"], item["content_base64"]
+        if not isinstance(name, str) or not isinstance(content, str) or not name.strip():
+            raise DomainError(_("Jede Anlage braucht genau file_name und content_base64."), field=f"attachments[{i}]")
+        decoded.append(files.decode(name[:200], content, field=f"attachments[{i}]"))
+    return decoded

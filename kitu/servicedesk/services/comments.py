@@ -30,6 +30,7 @@ def comment_add(
     internal: bool = False,
     channel: str = Channel.PAGE,
     uploads: list[Any] | None = None,
+    upload_field: str = "file",
     now: dt.datetime | None = None,
 ) -> Comment:
     """A public reply or (staff only) an internal note. The desk's first public reply stops the response clock;
@@ -38,7 +39,7 @@ def comment_add(
     if internal and not staff:
         raise PermissionDenied(_("Interne Notizen schreibt nur der Servicedesk."), field="internal")
     text = _text(body, "body", MAX_TEXT, _("Bitte schreiben Sie eine Nachricht."))
-    checked = files.check_all(uploads or [])
+    checked = files.check_all(uploads or [], field=upload_field)
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(ticket)

@@ -5,6 +5,7 @@ The secret is checked by the view (constant time)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,12 @@ from .comments import comment_add
 TOKEN = re.compile(r"KITU-(T-\d{4}-\d{6})", re.IGNORECASE)
 
 
-def mail_in(*, sender: str, subject: str, body: str, recipient: str = "") -> Comment:
+def mail_in(
+    *, sender: str, subject: str, body: str, recipient: str = "", attachments: list[Any] | None = None
+) -> Comment:
     """Add the reply to its ticket as a public comment of the sending user. Unknown token, unknown sender or a
-    sender who may not see the ticket: NotFound, nothing stored (never tell which)."""
+    sender who may not see the ticket: NotFound, nothing stored (never tell which). Attachments of the mail
+    pass the same checks as a page's upload (``files``); one refused file refuses the whole mail."""
     match = TOKEN.search(subject or "") or TOKEN.search(recipient or "")
     if match is None:
         raise DomainError(_("Der Betreff enthält keine Ticketnummer."), field="subject")
@@ -30,4 +34,6 @@ def mail_in(*, sender: str, subject: str, body: str, recipient: str = "") -> Com
     ticket = selectors.visible_tickets(user).filter(number=match.group(1).upper()).first()
     if ticket is None:
         raise NotFound("Not found")
-    return comment_add(actor=user, ticket=ticket, body=body, channel=Channel.MAIL)
+    return comment_add(
+        actor=user, ticket=ticket, body=body, channel=Channel.MAIL, uploads=attachments, upload_field="attachments"
+    )
