@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kitu.core import audit
 from kitu.core.errors import DomainError
 
+from .. import conf, rules
 from ..models import AgendaDocument, AgendaItem, Assembly, AssemblyMode, BodyMember, Invitation
 from ..rules import PollStatus
 from .assemblies import ASSEMBLY_FIELDS, _mode_allowed, _require_office, require_changeable
@@ -52,13 +53,15 @@ def assembly_update(
         raise DomainError(_("Bitte den Ort der Versammlung angeben."), field="place")
     if mode != AssemblyMode.IN_PERSON and not online_url.strip():
         raise DomainError(_("Bitte den Zugang zur Online-Teilnahme angeben."), field="online_url")
-    before = audit.snapshot(locked, ASSEMBLY_FIELDS)
+    fields = [*ASSEMBLY_FIELDS, "invited_late"]
+    before = audit.snapshot(locked, fields)
     locked.title, locked.starts_at, locked.mode = title.strip(), starts_at, mode
     locked.place, locked.online_url, locked.chair = place.strip(), online_url.strip(), chair.strip()
-    locked.save(update_fields=list(ASSEMBLY_FIELDS))
-    audit.record(
-        actor=actor, instance=locked, action="update", before=before, after=audit.snapshot(locked, ASSEMBLY_FIELDS)
-    )
+    if locked.invited_at is not None:  # moved closer after the invitation: the period may no longer be kept
+        days = (timezone.localdate(starts_at) - timezone.localdate(locked.invited_at)).days
+        locked.invited_late = locked.invited_late or not rules.invitation_in_time(days, conf.get("INVITATION_DAYS"))
+    locked.save(update_fields=fields)
+    audit.record(actor=actor, instance=locked, action="update", before=before, after=audit.snapshot(locked, fields))
     return locked
 
 

@@ -108,6 +108,12 @@ def test_changes_after_the_invitation_restart_the_period_for_that_item(
     assert AgendaItem.objects.get(pk=other.pk).changed_at is not None
     shown = client_for("requester").get(base).content.decode()
     assert shown.count("Für diesen Punkt beginnt die Einladungsfrist neu") == 2
+    later = client.post(base + "bearbeiten/", _edit_data())  # 40 days after the invitation: still in time
+    assert later.status_code == 302 and not Assembly.objects.get(pk=w["assembly"].pk).invited_late
+    soon = (timezone.localtime() + dt.timedelta(days=10)).strftime("%Y-%m-%dT10:00")
+    client.post(base + "bearbeiten/", _edit_data(starts_at=soon))  # moved closer: the period is missed
+    assert Assembly.objects.get(pk=w["assembly"].pk).invited_late
+    assert "nach Ablauf der Einladungsfrist" in client.get(base).content.decode()
     added = assemblies.agenda_item_add(actor=w["admin"], assembly=w["assembly"], title="Verschiedenes")
     assert added.changed_at is not None
     confirm = client.post(base + f"unterlagen/{AgendaDocument.objects.get().pk}/entfernen/").content.decode()
