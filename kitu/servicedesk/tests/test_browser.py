@@ -8,8 +8,9 @@ import re
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kitu.servicedesk.models import Ticket
+from kitu.servicedesk.models import CannedReply, Team, Ticket
 from tests.browser.test_browser import _login, browser, check_accessibility  # noqa: F401 - browser is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,3 +66,30 @@ def test_member_reports_on_a_phone_and_the_desk_answers(
     assert member.get_by_text("Treiber neu installieren", exact=False).count() == 0
     check_accessibility(member)
     no_page_scroll(member)
+
+
+def test_office_edits_a_team_and_retires_a_canned_reply_on_a_phone(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    desk: dict[str, Any],
+) -> None:
+    CannedReply.objects.create(title="Neustart", body="Bitte starten Sie den Rechner neu.")
+    device = TOTPDevice.objects.create(user=desk["users"]["coop_admin"], name="App", confirmed=True)
+    page = _login(browser, live_server, "admin@test.example", device)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/servicedesk/")
+    page.get_by_role("link", name="Einstellungen").click()
+    check_accessibility(page)
+    no_page_scroll(page)
+    page.get_by_role("link", name="Neues Team").click()
+    check_accessibility(page)
+    page.get_by_label("Bezeichnung").fill("Telefonie")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_text("Team gespeichert.").wait_for()
+    page.get_by_role("button", name="„Neustart“ außer Gebrauch nehmen").click()
+    check_accessibility(page)
+    no_page_scroll(page)
+    page.get_by_role("button", name="Außer Gebrauch nehmen").click()
+    page.get_by_text("Textbaustein außer Gebrauch genommen.").wait_for()
+    assert Team.objects.filter(name="Telefonie").exists()
+    assert CannedReply.objects.get().retired_at is not None

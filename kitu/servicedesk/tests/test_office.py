@@ -4,6 +4,7 @@ refusal); retiring a canned reply asks first, keeps the row and stops offering i
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -125,3 +126,24 @@ def test_retire_asks_first_and_keeps_the_reply(desk: dict[str, Any], reply: Cann
     assert "Bitte starten Sie den Rechner neu." not in client.get(f"/servicedesk/tickets/{ticket.pk}/").content.decode()
     assert client.post(retire, {"bestaetigung": "ja"}).status_code == 404
     assert client.get(URL + f"textbausteine/{reply.pk}/").status_code == 404  # no editing once retired
+
+
+@pytest.mark.parametrize("role", ["service_desk", "member_admin", "requester"])
+def test_services_check_permission_themselves(desk: dict[str, Any], reply: CannedReply, role: str) -> None:
+    from kitu.core.errors import PermissionDenied
+    from kitu.servicedesk.services import office
+
+    actor = desk["users"][role]
+    before = state()
+    calls = [
+        lambda: office.team_save(actor=actor, team=None, name="Telefonie", members=[], services=[]),
+        lambda: office.level_save(
+            actor=actor, service=None, priority=1, response_hours=Decimal(1), resolution_hours=Decimal(2)
+        ),
+        lambda: office.canned_save(actor=actor, reply=None, title="x", body="y", team=None),
+        lambda: office.canned_retire(actor=actor, reply=reply),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert state() == before
