@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import ConfigDict, Field
 
-from kitu.core.schemas import MAX_ID
+from kitu.core.schemas import MAX_ID, IsoDate
 
 from . import lifecycle, selectors
 from .models import Asset, AssetStatus
@@ -84,7 +84,7 @@ class AssetFilter(Schema):
     member: int | None = Field(None, ge=1, le=MAX_ID)
     site: int | None = Field(None, ge=1, le=MAX_ID)
     cost_centre: int | None = Field(None, ge=1, le=MAX_ID)
-    warranty_until: dt.date | None = None
+    warranty_until: IsoDate | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
 

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import ConfigDict, Field
 
-from kitu.core.schemas import MAX_ID
+from kitu.core.schemas import MAX_ID, IsoDate
 
 from . import selectors
 from .models import Area, Operation, Procedure, ProtectionNeed
@@ -86,7 +86,7 @@ class ProcedureFilter(Schema):
     operation: str | None = Field(None, pattern=_pattern(Operation.choices))
     protection_need: str | None = Field(None, pattern=_pattern(ProtectionNeed.choices))
     member: int | None = Field(None, ge=1, le=MAX_ID)
-    contract_end_before: dt.date | None = None
+    contract_end_before: IsoDate | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
 
