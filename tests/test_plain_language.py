@@ -21,7 +21,7 @@ from kitu.contracts.models import ContractState
 from kitu.core.status import STATUSES
 from kitu.defects import services as defect_services
 from kitu.defects.models import ReportStatus
-from kitu.members.models import Member, MemberStatus
+from kitu.members.models import MemberStatus
 from kitu.orders.models import OrderStatus
 from kitu.orders.tests.test_fulfilment import approved_order
 
@@ -94,7 +94,8 @@ def test_member_list_shows_status_badges(world: dict[str, Any], client_for: Any)
     assert 'data-status="active"><span class="kern-label">Mitglied</span>' in page
 
 
-def test_alle_auswaehlen_on_the_contract_form(contract_world: dict[str, Any]) -> None:
+def test_all_members_is_a_rule_on_the_contract_form(contract_world: dict[str, Any]) -> None:
+    """ "Alle Mitglieder" is a rule in words (members admitted later are covered), no list to tick."""
     w = contract_world
     data = {
         "number": "RV-ALLE",
@@ -106,12 +107,14 @@ def test_alle_auswaehlen_on_the_contract_form(contract_world: dict[str, Any]) ->
         "call_off_mode": "direct",
         "suppliers": [w["supplier"].pk],
     }
-    every = set(Member.objects.filter(joined_on__isnull=False))
-    form = ContractForm({**data, "eligible_members_all": "on"})
-    assert form.is_valid(), form.errors
-    assert set(form.cleaned_data["eligible_members"]) == every and len(every) >= 2
-    assert "eligible_members_all" not in form.cleaned_data
-    none = ContractForm(data)
+    every = ContractForm({**data, "eligibility": "all"})
+    assert every.is_valid(), every.errors
+    assert every.cleaned_data["eligibility"] == "all" and list(every.cleaned_data["eligible_members"]) == []
+    assert "alle Mitglieder" in str(every["eligibility"]) and "später zugelassen" in str(every["eligibility"].help_text)
+    of_type = ContractForm({**data, "eligibility": "member_type"})
+    assert not of_type.is_valid()
+    assert of_type.errors == {"eligible_member_type": ["Bitte wählen Sie die Art der Mitglieder, die abrufen dürfen."]}
+    none = ContractForm({**data, "eligibility": "selected"})
     assert none.is_valid() and list(none.cleaned_data["eligible_members"]) == []
 
 

@@ -77,7 +77,7 @@ def test_optimiser_result_and_invoice_in_words(
     _fits(page, f"invoice-{size}")
 
 
-def test_alle_auswaehlen_ticks_and_clears_every_member(
+def test_who_may_call_off_is_a_rule_in_words_at_390_px(
     browser: Any,  # noqa: F811
     live_server: Any,
     contract_world: dict[str, Any],
@@ -86,15 +86,11 @@ def test_alle_auswaehlen_ticks_and_clears_every_member(
     page = _login(browser, live_server, "admin@test.example", device)
     page.set_viewport_size(VIEWPORTS["390"])
     page.goto(live_server.url + reverse("contracts:create"))
-    members = page.locator('input[name="eligible_members"]')
-    assert members.count() >= 2
-    every = page.get_by_label("alle auswählen")
-    every.check()
-    assert all(members.nth(i).is_checked() for i in range(members.count()))
-    members.first.uncheck()  # one less: the box is no longer "all"
-    assert not every.is_checked()
-    assert page.evaluate("() => document.querySelector('input[name=eligible_members_all]').indeterminate")
-    every.check()
-    every.uncheck()
-    assert not any(members.nth(i).is_checked() for i in range(members.count()))
+    rules = [page.get_by_label(label, exact=True) for label in ("alle Mitglieder", "alle Mitglieder einer Art")]
+    selected = page.get_by_label("ausgewählte Mitglieder", exact=True)
+    assert selected.is_checked() and not any(rule.is_checked() for rule in rules)  # the default
+    rules[0].check()
+    assert rules[0].is_checked() and not selected.is_checked()
+    assert "später zugelassen" in page.get_by_role("main").inner_text()
+    assert page.locator('input[type="checkbox"][name="eligible_members"]').count() == 0  # no list of every member
     _fits(page, "contract-form-390")
