@@ -47,6 +47,24 @@ ROLES: list[str | None] = [
     "other_requester",
 ]
 OWN = {"member_admin", "requester", "approver", "case_worker", "workgroup_member"}
+# Every role of the newer registers' permission matrices (also service desk, council and representative).
+EVERY_ROLE: tuple[str | None, ...] = (
+    "coop_admin",
+    "contract_manager",
+    "service_desk",
+    "member_admin",
+    "requester",
+    "approver",
+    "case_worker",
+    "workgroup_member",
+    "council_office",
+    "council_member",
+    "representative",
+    "supplier_user",
+    "other_member_admin",
+    "other_requester",
+    None,  # anonymous
+)
 STAFF = {"coop_admin", "contract_manager"}
 
 

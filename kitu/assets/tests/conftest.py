@@ -9,29 +9,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import login, make_article, make_user
+from conftest import EVERY_ROLE, login, make_article, make_user
 from kitu.accounts.roles import Role
 from kitu.orders import fulfilment, services
 from kitu.orders.models import Order, OrderStatus, Shipment
 
 TODAY = dt.date(2026, 11, 22)
-ROLES = (
-    "coop_admin",
-    "contract_manager",
-    "service_desk",
-    "member_admin",
-    "requester",
-    "approver",
-    "case_worker",
-    "workgroup_member",
-    "council_office",
-    "council_member",
-    "representative",
-    "supplier_user",
-    "other_member_admin",
-    "other_requester",
-    None,
-)
+ROLES = EVERY_ROLE
 
 
 def client_as(world: dict[str, Any], role: str | None) -> Client:

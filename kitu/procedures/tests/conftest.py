@@ -9,27 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import login, make_user
+from conftest import EVERY_ROLE, login, make_user
 from kitu.accounts.roles import Role
 from kitu.procedures.models import Procedure
 
-ROLES = (
-    "coop_admin",
-    "contract_manager",
-    "service_desk",
-    "member_admin",
-    "requester",
-    "approver",
-    "case_worker",
-    "workgroup_member",
-    "council_office",
-    "council_member",
-    "representative",
-    "supplier_user",
-    "other_member_admin",
-    "other_requester",
-    None,  # anonymous
-)
+ROLES = EVERY_ROLE
 
 
 def add_roles(world: dict[str, Any]) -> None:
