@@ -59,6 +59,7 @@ def browser() -> Iterator[Any]:
 
 def check_accessibility(page: Any) -> None:
     """axe-core with the WCAG 2.1 A/AA rules: no serious or critical violation."""
+    page.wait_for_load_state()  # after a click the next page may still be loading
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', "
@@ -259,6 +260,7 @@ def test_member_answers_a_campaign_without_javascript(
 def check_accessibility_static(page: Any) -> None:
     """axe on a page loaded without JavaScript: its HTML, put into a scripted page of the same origin
     (so the style sheets load and colour contrast is checked as shown)."""
+    page.wait_for_load_state()
     html = page.content()
     scripted = page.context.browser.new_page(bypass_csp=True)
     scripted.goto(re.sub(r"^(https?://[^/]+).*$", r"\1/healthz", page.url))

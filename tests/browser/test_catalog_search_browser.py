@@ -29,6 +29,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 
 def _check(page: Any, name: str, *, scripts: bool = True) -> None:
     """No page-level horizontal scroll, axe clean; a screenshot where KITU_SCREENSHOTS is set."""
+    page.wait_for_load_state()  # a click may have started a navigation: measure the new page
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll <= inner, f"{name}: {scroll} px wide at {inner} px"
     (check_accessibility if scripts else check_accessibility_static)(page)

@@ -35,6 +35,7 @@ def _login(browser: Any, live_server: Any, email: str, viewport: dict[str, int])
 
 def _fits(page: Any) -> None:
     """No page-level horizontal scroll, and axe-core finds nothing serious."""
+    page.wait_for_load_state()  # a click may have started a navigation: measure the new page
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     wide = page.evaluate(
         "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth)"

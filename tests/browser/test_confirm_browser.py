@@ -22,6 +22,7 @@ VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 
 
 def _no_overflow(page: Any) -> None:
+    page.wait_for_load_state()  # a click may have started a navigation: measure the new page
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll <= inner, f"{page.url}: {scroll} > {inner}"
 

@@ -35,6 +35,7 @@ def _axe_violations(page: Any) -> list[Any]:
 
 def _problems(page: Any, name: str) -> list[str]:
     found = []
+    page.wait_for_load_state()  # a click may have started a navigation: measure the new page
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     if width[0] > width[1]:
         found.append(f"{name}: {width[0]} px wide at {width[1]} px")

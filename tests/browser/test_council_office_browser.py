@@ -28,6 +28,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _check(page: Any, name: str, problems: list[str]) -> None:
+    page.wait_for_load_state()  # a click may have started a navigation: measure the new page
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     if width[0] > width[1]:
         problems.append(f"{name}: {width[0]} px wide at {width[1]} px")

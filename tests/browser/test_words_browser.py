@@ -31,6 +31,7 @@ def _fits(page: Any, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    page.wait_for_load_state()
     wide, inner = page.evaluate(OVERFLOW)
     assert wide <= inner, f"{page.url}: {wide} px wide at {inner} px"
     check_accessibility(page)
