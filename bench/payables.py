@@ -9,12 +9,15 @@ rules, Leitweg-ID), routed, matched against order and goods receipt and stored:
   test client, the whole request stack), p50/p95/max per invoice.
 
 PostgreSQL when it answers (BENCH_PAYABLES_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/kitu_bench_payables, dropped and created), else a temporary SQLite file."""
+postgres://postgres@127.0.0.1:5432/kitu_bench_payables, dropped and created), else a temporary SQLite file.
+The invoices' XML goes to the default storage: a temporary MEDIA_ROOT, removed at the end (or the bucket of
+KITU_S3_BUCKET when set, which then holds the files)."""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -39,6 +42,8 @@ if recreate_database(URL):
 else:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     DATABASE = "sqlite"
+MEDIA = tempfile.mkdtemp(prefix="kitu-bench-payables-")  # the stored XML files, removed at the end
+os.environ["MEDIA_ROOT"] = MEDIA
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ["DEBUG"] = "0"
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
@@ -143,4 +148,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(MEDIA, ignore_errors=True)

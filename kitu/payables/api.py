@@ -125,7 +125,7 @@ def _read_body(request: HttpRequest, limit: int) -> bytes | None:
 
 @router.post(
     "/inbound-invoices",
-    response={201: InvoiceCreated, 400: RejectedOut, 409: Message, 415: Message},
+    response={201: InvoiceCreated, 400: RejectedOut, 409: Message, 415: Message, 503: Message},
     summary="Send an XRechnung (supplier users): validated, routed by BT-10/BT-13 and matched",
     openapi_extra=XML_BODY,
 )
@@ -145,6 +145,8 @@ def create(request: HttpRequest) -> Status:
         return _rejected(exc)
     except services.Duplicate as exc:
         return Status(409, {"detail": exc.message, "field": exc.field})
+    except services.StorageUnavailable as exc:  # nothing stored; the supplier may send again
+        return Status(503, {"detail": exc.message, "field": None})
     return Status(
         201,
         {

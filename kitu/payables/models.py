@@ -3,6 +3,7 @@ that checked them, the matching result against order and goods receipt, and the 
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,6 +35,12 @@ OPEN_STATUSES = (InvoiceStatus.MATCHED, InvoiceStatus.TO_REVIEW, InvoiceStatus.F
 COUNTING_STATUSES = (*OPEN_STATUSES, InvoiceStatus.APPROVED)
 
 
+def xml_path(instance: models.Model, filename: str) -> str:
+    """Where an invoice's XML lives in the default storage: one folder per member, a fresh random name (never
+    the supplier's file name or the invoice number, so a name cannot be guessed or collide)."""
+    return f"payables/{instance.member_id}/{uuid.uuid4().hex}.xml"  # type: ignore[attr-defined]
+
+
 class InboundInvoice(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="inbound_invoices")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="inbound_invoices")
@@ -59,7 +66,9 @@ class InboundInvoice(models.Model):
     tax_total = models.DecimalField(_("Umsatzsteuer"), max_digits=14, decimal_places=2)
     gross_total = models.DecimalField(_("Summe brutto"), max_digits=14, decimal_places=2)
     payable = models.DecimalField(_("Zahlbetrag"), max_digits=14, decimal_places=2)
-    xml = models.BinaryField(_("XML"))
+    # The XRechnung as received, in the default storage (local files or the object store, kitu/core/storage.py);
+    # written by services.receive before the row, read only by the download view after its permission check.
+    xml = models.FileField(_("XML"), upload_to=xml_path)
     validation = models.JSONField(_("Prüfbericht"), default=dict)
     rule_versions = models.JSONField(_("Regelwerke"), default=dict)
     status = models.CharField(_("Status"), max_length=20, choices=InvoiceStatus.choices)

@@ -1,15 +1,25 @@
 """Receiving a supplier's XRechnung (validate, route, match, store) and the member's decisions on it:
 factually correct, arithmetically correct (two different people), or rejected with a reason mailed to the
-supplier. Every change is audited."""
+supplier. Every change is audited.
+
+The XML as received goes to the default storage (local files or the object store, kitu/core/storage.py), in
+a folder of the member under a random name, written right before the row. Nothing is half-written: when the
+storage write fails, no row is stored (503); when anything after the write fails (a duplicate number sent in
+parallel, the lines, the audit entry), the transaction rolls back and the file is deleted again. (Only when
+a caller's own outer transaction rolls back after ``receive`` returned does the file stay behind, under its
+random name and reachable from no row.)"""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Sum, When
 from django.utils import timezone
@@ -22,12 +32,26 @@ from kitu.members.models import LeitwegId
 from kitu.orders.models import Order
 
 from . import document, matching, tasks, validation
-from .models import COUNTING_STATUSES, OPEN_STATUSES, InboundInvoice, InboundInvoiceLine, InvoiceKind, InvoiceStatus
+from .models import (
+    COUNTING_STATUSES,
+    OPEN_STATUSES,
+    InboundInvoice,
+    InboundInvoiceLine,
+    InvoiceKind,
+    InvoiceStatus,
+    xml_path,
+)
 from .policies import can_confirm_arithmetic, can_confirm_factual, can_reject, supplier_org_ids
+
+log = logging.getLogger(__name__)
 
 
 class Duplicate(DomainError):
     """The supplier sent this invoice number before (409)."""
+
+
+class StorageUnavailable(DomainError):
+    """The storage did not take the XML; nothing was stored and the supplier may send again (503)."""
 
 
 @dataclass
@@ -64,13 +88,47 @@ def _refuse(rule: str, text: str, detail: str) -> validation.Rejected:
     return validation.Rejected(detail, [validation.Finding(rule, "routing", text)])
 
 
-@transaction.atomic
 def receive(*, actor: Any, data: bytes, timing: Timing | None = None) -> InboundInvoice:
-    """Validate, route and match a supplier's XRechnung and store it with its lines.
+    """Validate, route and match a supplier's XRechnung and store it with its lines, its XML in the storage.
 
     ``validation.Rejected`` (400, nothing stored) for a hostile, invalid or unroutable document,
     ``Duplicate`` (409) for an invoice number this supplier sent before, ``PermissionDenied`` for a caller who
-    is no supplier user."""
+    is no supplier user, ``StorageUnavailable`` (503, nothing stored) when the storage refuses the XML."""
+    written: list[str] = []  # the storage name of the XML once a write was attempted
+    try:
+        return _receive(actor=actor, data=data, timing=timing, written=written)
+    except BaseException:
+        for name in written:  # the transaction is rolled back: no row refers to the file
+            _discard(name)
+        raise
+
+
+def _store_xml(invoice: InboundInvoice, data: bytes, written: list[str]) -> None:
+    """Write the XML to the storage under a fresh name in the member's folder (before the row is saved)."""
+    name = xml_path(invoice, "")  # random: no other file has this name
+    written.append(name)  # also when the write fails half-way: a partial local file is removed again
+    try:
+        stored = default_storage.save(name, ContentFile(data))  # the field's storage
+    except Exception as exc:  # any failure of the store (disk, network, S3 error) is a 503
+        log.exception("payables: storing the XML of an inbound invoice failed")
+        raise StorageUnavailable(
+            _(
+                "Die Rechnung konnte gerade nicht gespeichert werden; es wurde nichts gespeichert. "
+                "Bitte senden Sie sie später erneut."
+            )
+        ) from exc
+    written[-1] = invoice.xml.name = stored
+
+
+def _discard(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception:  # cleaning up must not hide the original error
+        log.exception("payables: could not delete %s after a failed receive", name)
+
+
+@transaction.atomic
+def _receive(*, actor: Any, data: bytes, timing: Timing | None, written: list[str]) -> InboundInvoice:
     started = time.perf_counter()
     orgs = supplier_org_ids(actor)
     suppliers = list(Supplier.objects.filter(organisation_id__in=orgs).order_by("pk"))
@@ -149,7 +207,6 @@ def receive(*, actor: Any, data: bytes, timing: Timing | None = None) -> Inbound
         tax_total=doc.tax_total,
         gross_total=doc.gross_total,
         payable=doc.payable,
-        xml=data,  # the original as received (archiving); it passed the checks, so it holds no DTD
         validation={
             "valid": True,
             "syntax": checked.syntax,
@@ -159,6 +216,8 @@ def receive(*, actor: Any, data: bytes, timing: Timing | None = None) -> Inbound
         status=InvoiceStatus.MATCHED if result.matched else InvoiceStatus.TO_REVIEW,
         problems=result.problems,
     )
+    # The original as received (archiving; it passed the checks, so it holds no DTD), before the row.
+    _store_xml(invoice, data, written)
     try:
         with transaction.atomic():
             invoice.save()

@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitu.core import storage
 from kitu.core.confirm import Confirmation, carried, confirmation_page, confirmed
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.forms import errors_text
@@ -84,6 +85,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             except services.Duplicate as exc:
                 form.add_error("file", exc.message)
                 status = 409
+            except services.StorageUnavailable as exc:
+                form.add_error("file", exc.message)
+                status = 503
             except DomainError as exc:
                 form.add_error("file", exc.message)
                 status = 400
@@ -134,13 +138,15 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
-def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
+    """The XML as received, streamed from the storage through this view once the reader may see the invoice
+    (never a storage URL), as an attachment named after the invoice number."""
     invoice = _invoice(request, invoice_id)
-    response = HttpResponse(bytes(invoice.xml), content_type="application/xml")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in invoice.number)[:80] or "rechnung"
-    response["Content-Disposition"] = f'attachment; filename="{safe}.xml"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        return storage.stream(invoice.xml, filename=f"{safe}.xml", content_type="application/xml")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
 
 
 def _facts(invoice: InboundInvoice) -> list[tuple[str, Any]]:

@@ -15,6 +15,7 @@ from kitu.payables import services, validation
 from kitu.payables.models import InboundInvoice, InvoiceStatus
 
 from .conftest import good_ubl
+from .test_storage import stored_files
 from .xmlgen import Item
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -55,6 +56,8 @@ def test_same_number_in_parallel_is_stored_once(payables_world: dict[str, Any]) 
     assert sum(isinstance(r, InboundInvoice) for r in results) == 1
     assert all(isinstance(r, services.Duplicate) for r in results if not isinstance(r, InboundInvoice))
     assert InboundInvoice.objects.count() == 1
+    # The losers wrote their XML before the unique index refused their row: each deleted its file again.
+    assert stored_files() == [InboundInvoice.objects.get().xml.name]
 
 
 def test_parallel_invoices_for_one_order_see_each_other(payables_world: dict[str, Any]) -> None:

@@ -105,7 +105,7 @@ def test_list_detail_and_xml_permissions(role_users: dict[str, Any], invoice: In
     assert detail.status_code == (200 if role in SEES else 404)
     assert xml.status_code == (200 if role in SEES else 404)
     if role in SEES:
-        assert xml.content == bytes(invoice.xml)
+        assert b"".join(xml.streaming_content) == invoice.xml.open("rb").read()
         assert xml["Content-Type"] == "application/xml"
         assert xml["X-Content-Type-Options"] == "nosniff"
         assert 'filename="RE-2026-1001.xml"' in xml["Content-Disposition"]
