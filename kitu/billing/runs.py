@@ -332,14 +332,29 @@ def run_review(*, actor: Any, run: BillingRun) -> BillingRun:
     return run
 
 
-def _next_number(year: int) -> str:
-    """The next number of the year, drawn under the sequence row's lock (held until the commit): a rolled
-    back transaction gives its numbers back, so numbers have no gaps and no duplicates."""
+def _next_numbers(year: int, count: int) -> list[str]:
+    """The next ``count`` numbers of the year, drawn at once under the sequence row's lock (held until the
+    commit): a rolled back transaction gives its numbers back, so numbers have no gaps and no duplicates."""
+    if count <= 0:
+        return []
     InvoiceNumberSequence.objects.get_or_create(year=year)
     sequence = InvoiceNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last += 1
+    first = sequence.last + 1
+    sequence.last += count
     sequence.save(update_fields=["last"])
-    return f"{year}-{sequence.last:06d}"
+    return [f"{year}-{n:06d}" for n in range(first, first + count)]
+
+
+def _next_number(year: int) -> str:
+    return _next_numbers(year, 1)[0]
+
+
+def _mail_after_commit(invoices: Sequence[Invoice]) -> None:
+    """XRechnung, PDF and mail of each invoice as a Celery group of per-invoice tasks, enqueued after the
+    commit; should the process die before, tasks.resend_unmailed_invoices sends them later."""
+    ids = [invoice.pk for invoice in invoices]
+    if ids:
+        transaction.on_commit(partial(tasks.mail_invoices, ids))
 
 
 def _issue(invoice: Invoice, today: dt.date, *, mail: bool = True) -> None:
@@ -347,16 +362,15 @@ def _issue(invoice: Invoice, today: dt.date, *, mail: bool = True) -> None:
     invoice.status, invoice.issue_date, invoice.issued_at = InvoiceStatus.ISSUED, today, timezone.now()
     invoice.due_date = today + dt.timedelta(days=settings.KITU_PAYMENT_DAYS)
     invoice.save(update_fields=["number", "status", "issue_date", "issued_at", "due_date"])
-    # Mailed after the commit (or, with ``mail=False``, by the caller: the job of kitu.billing.jobs); should the
-    # process die before, tasks.resend_unmailed_invoices sends it later.
     if mail:
-        transaction.on_commit(partial(tasks.send_invoice_mail.delay, invoice.pk))
+        _mail_after_commit([invoice])
 
 
 @transaction.atomic
 def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None, mail: bool = True) -> list[Invoice]:
-    """Issue every draft invoice of a reviewed run (numbers in the order of the members' names). Each is mailed
-    after the commit by its own task, unless ``mail`` is False (the caller sends them and reports progress)."""
+    """Issue every draft invoice of a reviewed run (numbers in the order of the members' names, drawn at once;
+    the invoices updated in one statement). After the commit a Celery group renders and mails each (one task
+    per invoice), unless ``mail`` is False (the caller sends them and reports progress)."""
     _check(actor)
     today = today or timezone.localdate()
     run = BillingRun.objects.select_for_update().get(pk=run.pk)
@@ -368,8 +382,14 @@ def run_issue(*, actor: Any, run: BillingRun, today: dt.date | None = None, mail
         .exclude(net_total=0)
         .order_by("member__organisation__name", "leitweg_id", "pk")
     )
-    for invoice in invoices:
-        _issue(invoice, today, mail=mail)
+    now, due = timezone.now(), today + dt.timedelta(days=settings.KITU_PAYMENT_DAYS)
+    for invoice, number in zip(invoices, _next_numbers(today.year, len(invoices)), strict=True):
+        invoice.number, invoice.status, invoice.issue_date = number, InvoiceStatus.ISSUED, today
+        invoice.issued_at, invoice.due_date = now, due
+    # Drafts locked above: the issued-invoice guard of Invoice.save has nothing to guard here.
+    Invoice.objects.bulk_update(invoices, ["number", "status", "issue_date", "issued_at", "due_date"], batch_size=1000)
+    if mail:
+        _mail_after_commit(invoices)
     run.status, run.issued_at = RunStatus.ISSUED, timezone.now()
     run.save(update_fields=["status", "issued_at"])
     audit.record(actor=actor, instance=run, action="update", after={"status": run.status, "issued": len(invoices)})
