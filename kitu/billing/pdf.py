@@ -20,6 +20,9 @@ from .pricing import plain, totals
 from .xrechnung import NotIssued, payment_terms
 
 
+DESCRIPTION_WIDTH = 74  # mm, the column of the line descriptions
+
+
 def _number(value: Decimal) -> str:
     return plain(value).replace(".", ",")
 
@@ -44,6 +47,7 @@ def _render(invoice: Invoice) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     if not invoice.number or not invoice.issue_date:
@@ -93,23 +97,26 @@ def _render(invoice: Invoice) -> bytes:
     )
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (0, 0), (1, 0))]))
 
-    # Plain strings where nothing wraps (far faster to lay out than a Paragraph per cell).
+    # Plain strings in every cell (far faster to lay out than a Paragraph per cell): the description is
+    # broken into lines here, to the width of its column less the cell padding.
     rows: list[list[Any]] = [["Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto"]]
     for line in lines:
-        text = line.description
+        text = "\n".join(simpleSplit(line.description, "Helvetica", 9, DESCRIPTION_WIDTH * mm - 12))
         if line.subscription and line.subscription.cost_centre:
             text += f"\nKostenstelle {line.subscription.cost_centre.code}"
         rows.append(
             [
                 str(line.position),
-                p(text),
+                text,
                 units.quantity(line.quantity, line.unit_code),  # the word; the XRechnung keeps the code
                 format_eur(line.unit_price.quantize(Decimal("0.01"))),
                 _rate(line.vat_rate),
                 format_eur(line.net_amount),
             ]
         )
-    table = Table(rows, repeatRows=1, colWidths=[11 * mm, 74 * mm, 28 * mm, 24 * mm, 14 * mm, 24 * mm])
+    table = Table(
+        rows, repeatRows=1, colWidths=[11 * mm, DESCRIPTION_WIDTH * mm, 28 * mm, 24 * mm, 14 * mm, 24 * mm]
+    )
     table.setStyle(
         TableStyle(
             [
