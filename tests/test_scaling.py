@@ -91,6 +91,7 @@ def test_order_export_reads_from_the_replica(order_world: dict[str, Any], replic
         ("kitu.council.tasks.send_invitation", "mail"),
         ("kitu.tasks.tasks.send_digests", "mail"),
         ("kitu.billing.jobs.issue_run", "documents"),
+        ("kitu.billing.jobs.issued_invoice_mail", "documents"),
         ("kitu.bundling.jobs.optimise", "documents"),
         ("kitu.catalog.tasks.run_import", "imports"),
         ("kitu.bundling.tasks.campaign_tick", "celery"),

@@ -19,6 +19,8 @@ from .models import Invoice, InvoiceKind
 from .pricing import plain, totals
 from .xrechnung import NotIssued, payment_terms
 
+DESCRIPTION_WIDTH = 74  # mm, the column of the line descriptions
+
 
 def _number(value: Decimal) -> str:
     return plain(value).replace(".", ",")
@@ -44,6 +46,7 @@ def _render(invoice: Invoice) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     if not invoice.number or not invoice.issue_date:
@@ -54,7 +57,6 @@ def _render(invoice: Invoice) -> bytes:
     styles = getSampleStyleSheet()
     body = styles["BodyText"].clone("invoice", fontSize=9, leading=11.5)
     small = body.clone("small", fontSize=7.5, leading=9.5)
-    right = body.clone("right", alignment=2)
     out = io.BytesIO()
     title = title_of(invoice)
     doc = SimpleDocTemplate(
@@ -84,32 +86,37 @@ def _render(invoice: Invoice) -> bytes:
     ]
     if invoice.kind == InvoiceKind.INVOICE and invoice.due_date:
         facts.append(("fällig am", f"{invoice.due_date:%d.%m.%Y}"))
+
+    def wrap(text: str, size: float, width: float) -> str:
+        """Plain text broken into lines for a table cell of ``width`` mm (less the cell padding)."""
+        return "\n".join(simpleSplit(text, "Helvetica", size, width * mm - 12))
+
+    fact_table = Table([[wrap(k, 7.5, 30), wrap(v, 7.5, 45)] for k, v in facts], colWidths=[30 * mm, 45 * mm])
+    fact_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     head = Table(
-        [
-            [p(sender, small), ""],
-            [p(address), Table([[p(k, small), p(v, small)] for k, v in facts], colWidths=[30 * mm, 45 * mm])],
-        ],
+        [[p(sender, small), ""], [p(address), fact_table]],
         colWidths=[95 * mm, 80 * mm],
     )
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (0, 0), (1, 0))]))
 
-    # Plain strings where nothing wraps (far faster to lay out than a Paragraph per cell).
+    # Plain strings in every cell (far faster to lay out than a Paragraph per cell): the description is
+    # broken into lines here, to the width of its column less the cell padding.
     rows: list[list[Any]] = [["Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto"]]
     for line in lines:
-        text = line.description
+        text = wrap(line.description, 9, DESCRIPTION_WIDTH)
         if line.subscription and line.subscription.cost_centre:
             text += f"\nKostenstelle {line.subscription.cost_centre.code}"
         rows.append(
             [
                 str(line.position),
-                p(text),
+                text,
                 units.quantity(line.quantity, line.unit_code),  # the word; the XRechnung keeps the code
                 format_eur(line.unit_price.quantize(Decimal("0.01"))),
                 _rate(line.vat_rate),
                 format_eur(line.net_amount),
             ]
         )
-    table = Table(rows, repeatRows=1, colWidths=[11 * mm, 74 * mm, 28 * mm, 24 * mm, 14 * mm, 24 * mm])
+    table = Table(rows, repeatRows=1, colWidths=[11 * mm, DESCRIPTION_WIDTH * mm, 28 * mm, 24 * mm, 14 * mm, 24 * mm])
     table.setStyle(
         TableStyle(
             [
@@ -122,16 +129,25 @@ def _render(invoice: Invoice) -> bytes:
             ]
         )
     )
-    sums = [[p("Summe netto"), p(format_eur(net), right)]]
+    sums = [["Summe netto", format_eur(net)]]
     for rate, (taxable, tax) in breakdown.items():
         label = f"USt {_rate(rate)} auf {format_eur(taxable)}"
         if rate == 0:
             label += f" ({seller['vat_exemption_reason']})"
-        sums.append([p(label), p(format_eur(tax), right)])
-    total = escape(format_eur(net + vat))
-    sums.append([Paragraph("<b>Gesamtbetrag</b>", body), Paragraph(f"<b>{total}</b>", right)])
+        sums.append([wrap(label, 9, 120), format_eur(tax)])
+    sums.append(["Gesamtbetrag", format_eur(net + vat)])
     summary = Table(sums, colWidths=[120 * mm, 55 * mm])
-    summary.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black)]))
+    summary.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "Helvetica", 9),
+                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+            ]
+        )
+    )
 
     story = [head, Spacer(0, 10 * mm), Paragraph(escape(title), styles["Heading2"])]
     if invoice.note:

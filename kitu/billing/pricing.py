@@ -161,8 +161,11 @@ def period_bounds(label: str) -> tuple[dt.date, dt.date]:
 
 
 class Taxed(Protocol):
-    vat_rate: Decimal
-    net_amount: Decimal
+    @property
+    def vat_rate(self) -> Decimal: ...
+
+    @property
+    def net_amount(self) -> Decimal: ...
 
 
 def totals(lines: Iterable[Taxed]) -> tuple[Decimal, Decimal, dict[Decimal, tuple[Decimal, Decimal]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import smtplib
 from typing import Any
 
-from celery import shared_task
+from celery import group, shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
@@ -32,6 +32,12 @@ def send_invoice_mail(self: Any, invoice_id: int) -> list[str]:
     """Send an issued invoice or credit note once; returns the recipients (empty when already sent or
     nobody to send to)."""
     return mails.invoice_mail_send(invoice_id=invoice_id)
+
+
+def mail_invoices(invoice_ids: list[int]) -> None:
+    """Render and send the issued invoices as a Celery group: one :func:`send_invoice_mail` per invoice, so
+    the workers of the mail queue share them (called after the issuing commit; eager without a broker)."""
+    group([send_invoice_mail.s(invoice_id) for invoice_id in invoice_ids]).apply_async()
 
 
 @shared_task

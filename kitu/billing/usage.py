@@ -1,6 +1,7 @@
 """Usage sources: upper apps that bill what was used in a period (e.g. the service desk's recorded time)
-register here in their ``AppConfig.ready()``; a billing run asks each for its lines and tells it which invoice
-line took them, in the run's transaction, so nothing is billed twice. Billing imports none of those apps.
+register here in their ``AppConfig.ready()``; a billing run asks each for its lines (:func:`collect`) and
+tells it which invoice line took them, in the run's transaction, so nothing is billed twice. Billing imports
+none of those apps.
 
 A usage line is priced by the member's subscription it names (its service's price on the day, per unit):
 quantity × price, rounded half up to cents, on the member's invoice of the run (Leitweg-ID of the
@@ -13,9 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from django.db.models import Max
-
-from .models import BillingRun, Invoice, InvoiceKind, InvoiceLine, Service, Subscription
+from .models import Price, Subscription
 
 CENT = Decimal("0.01")
 
@@ -51,53 +50,36 @@ def amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return (quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def bill(*, run: BillingRun, start: dt.date, end: dt.date, skipped: list[str]) -> list[Invoice]:
-    """Add every source's usage lines to the run's draft invoices; the invoices touched (totals to refresh).
-    Members without a Leitweg-ID are added to ``skipped`` and their usage stays unbilled."""
-    touched: dict[int, Invoice] = {}
+@dataclass(frozen=True)
+class Priced:
+    """A usage line priced on its subscription, to be put on the member's invoice of the run."""
+
+    source: UsageSource
+    item: UsageLine
+    subscription: Subscription
+    unit_price: Decimal
+
+
+def collect(*, start: dt.date, end: dt.date) -> list[Priced]:
+    """Every source's unbilled usage up to ``end``, priced (lines without a price on their day are left out).
+    A few queries per source, whatever the number of lines: the subscriptions with their services and members
+    (and the members' Leitweg-IDs), and the services' prices."""
+    out: list[Priced] = []
     for source in SOURCES:
         items = source.lines(start, end)
-        subscriptions = Subscription.objects.select_related("service", "member__organisation").in_bulk(
-            {item.subscription_id for item in items}
+        if not items:
+            continue
+        subscriptions = (
+            Subscription.objects.select_related("service", "member__organisation")
+            .prefetch_related("member__leitweg_ids")
+            .in_bulk({item.subscription_id for item in items})
         )
+        prices: dict[int, list[Price]] = {}
+        for price in Price.objects.filter(service__in={s.service_id for s in subscriptions.values()}):
+            prices.setdefault(price.service_id, []).append(price)
         for item in items:
             subscription = subscriptions[item.subscription_id]
-            leitweg = subscription.leitweg_id or subscription.member.default_leitweg_id
-            if not leitweg:
-                if subscription.member.name not in skipped:
-                    skipped.append(subscription.member.name)
-                continue
-            price = price_on(subscription.service, item.day)
-            if price is None:
-                continue
-            invoice, _created = Invoice.objects.get_or_create(
-                run=run,
-                member_id=subscription.member_id,
-                leitweg_id=leitweg,
-                kind=InvoiceKind.INVOICE,
-                defaults={"period_start": start, "period_end": end, "is_demo": subscription.is_demo},
-            )
-            position = (invoice.lines.aggregate(last=Max("position"))["last"] or 0) + 1
-            line = InvoiceLine.objects.create(
-                invoice=invoice,
-                position=position,
-                subscription=subscription,
-                service=subscription.service,
-                description=item.description[:250],
-                period_start=item.day,
-                period_end=item.day,
-                quantity=item.quantity,
-                unit_code=subscription.service.unit_code,
-                unit_price=price,
-                net_amount=amount(item.quantity, price),
-                vat_rate=subscription.service.vat_rate,
-                contract_reference=subscription.service.contract_reference,
-            )
-            source.billed(item.reference, line.pk)
-            touched[invoice.pk] = invoice
-    return list(touched.values())
-
-
-def price_on(service: Service, day: dt.date) -> Decimal | None:
-    price = service.prices.filter(valid_from__lte=day).order_by("-valid_from").first()
-    return price.amount if price else None
+            valid = [p for p in prices.get(subscription.service_id, []) if p.valid_from <= item.day]
+            if valid:
+                out.append(Priced(source, item, subscription, max(valid, key=lambda p: p.valid_from).amount))
+    return out

@@ -81,11 +81,17 @@ class Progress:
     def advance(self, steps: int = 1) -> None:
         Job.objects.filter(pk=self.job_id).update(done=F("done") + steps)
 
+    def complete(self) -> bool:
+        """Whether every step is done (the last of several parallel tasks asks this after its advance)."""
+        return Job.objects.filter(pk=self.job_id, done__gte=F("total")).exists()
 
-def job_run(job_id: uuid.UUID | str, work: Callable[[Progress], Outcome]) -> Job | None:
+
+def job_run(job_id: uuid.UUID | str, work: Callable[[Progress], Outcome | None]) -> Job | None:
     """Run ``work`` for a queued job. A DomainError fails the job with its message; any other error fails it
-    with a general message (and is logged), so a job never stays "running". Returns the finished job (None
-    when it does not exist or is not queued: a task delivered twice does the work once)."""
+    with a general message (and is logged), so a job never stays "running". Returns the job (None when it does
+    not exist or is not queued: a task delivered twice does the work once). Work that hands its steps on to
+    parallel tasks (a Celery group) returns None: the job keeps running, and the task that finds the job
+    complete ends it with :func:`job_finish`."""
     started = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now()
     )
@@ -104,9 +110,20 @@ def job_run(job_id: uuid.UUID | str, work: Callable[[Progress], Outcome]) -> Job
             % {"reason": type(exc).__name__},
         )
     else:
-        link = {"result_url": outcome.url, "result_label": outcome.label} if outcome.url else {}
-        _finish(job_id, JobStatus.DONE, message=outcome.message, **link)
+        if outcome is not None:
+            job_finish(job_id, outcome)
     return Job.objects.get(pk=job_id)
+
+
+def job_finish(job_id: uuid.UUID | str, outcome: Outcome) -> bool:
+    """End a running job as done with its outcome; False when it has ended already (two parallel tasks
+    that both see the job complete end it once)."""
+    link = {"result_url": outcome.url, "result_label": outcome.label} if outcome.url else {}
+    return bool(
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.DONE, finished_at=timezone.now(), message=outcome.message, **link
+        )
+    )
 
 
 def _finish(job_id: uuid.UUID | str, status: str, **fields: str) -> None:

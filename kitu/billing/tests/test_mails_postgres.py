@@ -31,7 +31,7 @@ def _postgres_only() -> None:
 def issue_without_mail(admin: Any, months: range, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Issue a run per month; the process dies after each issuing commit (no mail on issue)."""
     with monkeypatch.context() as crash:
-        crash.setattr(tasks.send_invoice_mail, "delay", lambda invoice_id: None)
+        crash.setattr(tasks, "mail_invoices", lambda invoice_ids: None)
         for month in months:
             run = runs.run_create(actor=admin, period=f"2026-{month:02d}").run
             runs.run_review(actor=admin, run=run)

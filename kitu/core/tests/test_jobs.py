@@ -46,6 +46,34 @@ def test_a_job_runs_through_its_states_and_counts(world: dict[str, Any]) -> None
     assert seen == [("running", 1), ("running", 2), ("running", 3)]
 
 
+def test_work_handed_on_to_parallel_tasks_is_ended_once_by_the_task_that_completes_it(world: dict[str, Any]) -> None:
+    """Work that fans out (a Celery group) returns None: the job keeps running until a task finds every step
+    done; two tasks that both see it complete end it once."""
+    job = _job(world["admin"], total=0)
+
+    def fan_out(progress: jobs.Progress) -> None:
+        progress.set_total(2)
+
+    running = jobs.job_run(job.pk, fan_out)
+    assert running is not None and (running.status, running.done, running.total) == ("running", 0, 2)
+    progress = jobs.Progress(job.pk)
+    progress.advance()
+    assert not progress.complete()
+    progress.advance()
+    assert progress.complete()
+    outcome = jobs.Outcome(url="/leistungen/abrechnung/", label="Zum Lauf", message="2 verschickt.")
+    assert jobs.job_finish(job.pk, outcome) is True
+    assert jobs.job_finish(job.pk, jobs.Outcome(message="noch einmal")) is False
+    finished = Job.objects.get(pk=job.pk)
+    assert (finished.status, finished.done, finished.message, finished.result_url) == (
+        "done",
+        2,
+        "2 verschickt.",
+        "/leistungen/abrechnung/",
+    )
+    assert finished.finished_at is not None
+
+
 def test_a_failing_job_ends_failed_with_the_message(world: dict[str, Any]) -> None:
     job = _job(world["admin"], total=2, back_url="/zurueck/")
 
