@@ -289,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
     # every 10 minutes: invoices issued over 10 minutes ago whose mail never went out, each sent once
     "billing-unmailed-invoices": {"task": "kitu.billing.tasks.resend_unmailed_invoices", "schedule": 10 * 60},
     "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
+    # daily: online applications never confirmed within the link's 3 days lose their personal data
+    "members-expire-applications": {"task": "kitu.members.tasks.expire_applications", "schedule": 24 * 60 * 60},
     # daily at 6:30: the task digest to each user who asked for it (once a day, kitu.tasks.models.DigestSent)
     "tasks-digest": {"task": "kitu.tasks.tasks.send_digests", "schedule": crontab(hour=6, minute=30)},
     # every 5 minutes: SLA warnings before and breaches after the due times of open tickets, each recorded once

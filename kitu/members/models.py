@@ -265,6 +265,7 @@ class ApplicationStatus(models.TextChoices):
     ADMITTED = "admitted", _("zugelassen")
     REJECTED = "rejected", _("abgelehnt")
     WITHDRAWN = "withdrawn", _("zurückgenommen")
+    EXPIRED = "expired", _("verfallen (E-Mail-Adresse nicht bestätigt)")
 
 
 class JoiningApplication(models.Model):

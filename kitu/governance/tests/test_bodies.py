@@ -72,7 +72,7 @@ def _requests_as(client: Client, role: str | None, person: BodyMember) -> None:
             f"/genossenschaft/organe/personen/{person.pk}/ende/",
             {f"p{person.pk}-term_end": "2026-12-31", "bestaetigung": "ja"},
         ),
-        ("post", "/genossenschaft/organe/beschluesse/", RESOLUTION),
+        ("post", "/genossenschaft/organe/beschluesse/", {**RESOLUTION, "bestaetigung": "ja"}),
     ]
     for method, url, data in requests:
         response = getattr(client, method)(url, data)
@@ -136,7 +136,16 @@ def test_resolution_with_signed_document_appears_in_the_register(
     world: dict[str, Any], client_for: Callable[[str | None], Client]
 ) -> None:
     client = client_for("coop_admin")
-    response = client.post("/genossenschaft/organe/beschluesse/", {**RESOLUTION, "document": pdf("beschluss.pdf")})
+    url = "/genossenschaft/organe/beschluesse/"
+    asked = client.post(url, {**RESOLUTION, "document": pdf("beschluss.pdf")})  # first the consequence
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Beschluss ins Beschlussregister eintragen?" in page
+    assert "als angenommen eingetragen" in page and "nicht mehr ändern" in page
+    assert "4 Ja, 1 Nein, 0 Enthaltungen" in page
+    assert 'type="file"' in page and 'name="document"' in page  # the file is chosen again
+    assert 'name="bestaetigung" value="ja"' in page and 'value="Prüfung der Rechenzentrumsverträge"' in page
+    assert not Resolution.objects.exists()
+    response = client.post(url, {**RESOLUTION, "bestaetigung": "ja", "document": pdf("beschluss.pdf")})
     assert response.status_code == 302 and response["Location"] == "/genossenschaft/beschluesse/?body=supervisory"
     resolution = Resolution.objects.get(title=RESOLUTION["title"])
     assert (resolution.yes, resolution.no, resolution.adopted, resolution.decided_on) == (
@@ -166,17 +175,21 @@ def test_resolution_upload_is_checked_and_nothing_half_written(
 ) -> None:
     client = client_for("coop_admin")
     url = "/genossenschaft/organe/beschluesse/"
-    fake = client.post(url, {**RESOLUTION, "document": pdf("beschluss.pdf", b"<html>not a pdf</html>")})
+    yes = {**RESOLUTION, "bestaetigung": "ja"}
+    fake = client.post(url, {**yes, "document": pdf("beschluss.pdf", b"<html>not a pdf</html>")})
     assert fake.status_code == 400 and "keine PDF-Datei" in fake.content.decode()
-    big = client.post(url, {**RESOLUTION, "document": pdf("gross.pdf", PDF + b"0" * (20 * 1024 * 1024))})
+    big = client.post(url, {**yes, "document": pdf("gross.pdf", PDF + b"0" * (20 * 1024 * 1024))})
     assert big.status_code == 400 and "größer als 20 MB" in big.content.decode()
     future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
-    later = client.post(url, {**RESOLUTION, "decided_on": future})
+    later = client.post(url, {**yes, "decided_on": future})
     assert later.status_code == 400 and "in der Zukunft" in later.content.decode()
-    negative = client.post(url, {**RESOLUTION, "no": "-1"})
+    negative = client.post(url, {**yes, "no": "-1"})
     assert negative.status_code == 400
     assert not Resolution.objects.exists()
-    without = client.post(url, RESOLUTION)  # the document is optional
+    rejected = client.post(url, {**RESOLUTION, "yes": "1", "no": "3"}).content.decode()
+    assert "als abgelehnt eingetragen" in rejected and 'type="file"' not in rejected  # no document: none asked
+    assert not Resolution.objects.exists()
+    without = client.post(url, yes)  # the document is optional
     assert without.status_code == 302
     resolution = Resolution.objects.get()
     assert not resolution.document

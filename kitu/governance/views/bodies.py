@@ -3,6 +3,9 @@ and the resolutions of both bodies for the register (with the signed resolution 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,7 +19,7 @@ from kitu.core.confirm import Confirmation, carried, confirmation_page, confirme
 from kitu.core.errors import DomainError
 from kitu.core.forms import add_domain_error, save_form
 
-from .. import policies, selectors
+from .. import policies, rules, selectors
 from ..forms import BodyMemberForm, BodyResolutionForm, TermEndForm
 from ..models import Body, BodyMember, Resolution
 from ..services import assemblies, changes
@@ -111,6 +114,8 @@ def resolution_record(request: HttpRequest) -> HttpResponse:
     form = BodyResolutionForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
+        if not confirmed(request):
+            return confirmation_page(request, _resolution_confirmation(request, data))
         try:
             assemblies.body_resolution_record(
                 actor=request.user,
@@ -130,6 +135,38 @@ def resolution_record(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Der Beschluss steht im Beschlussregister."))
             return redirect(reverse("governance:register") + "?body=" + data["body"])
     return _page(request, BodyMemberForm(), form, status=400)
+
+
+class _DocumentAgainForm(forms.Form):
+    document = forms.FileField(label=_("unterschriebener Beschluss (PDF, bitte erneut wählen)"), required=False)
+
+
+def _resolution_confirmation(request: HttpRequest, data: dict[str, Any]) -> Confirmation:
+    """What the register will say, before it says it: an entry cannot be changed or removed afterwards."""
+    tally = rules.Tally(yes=data["yes"], no=data["no"], abstain=data["abstain"])
+    outcome = _("angenommen") if rules.adopted(data["rule"], tally) else _("abgelehnt")
+    body = Body(data["body"]).label
+    return Confirmation(
+        title=_("Beschluss ins Beschlussregister eintragen?"),
+        consequence=_(
+            "Der Beschluss „%(title)s“ des Organs %(body)s vom %(day)s wird als %(outcome)s eingetragen und ist "
+            "für alle Mitglieder im Beschlussregister zu lesen. Ein Eintrag lässt sich danach nicht mehr ändern "
+            "oder löschen."
+        )
+        % {"title": data["title"], "body": body, "day": data["decided_on"].strftime("%d.%m.%Y"), "outcome": outcome},
+        button=_("Beschluss eintragen"),
+        action=reverse("governance:body_resolution_record"),
+        back=reverse("governance:bodies"),
+        facts=[
+            (_("Organ"), body),
+            (_("Beschlussgegenstand"), data["title"]),
+            (_("Stimmen"), _("%(yes)s Ja, %(no)s Nein, %(abstain)s Enthaltungen") % data),
+            (_("Ergebnis"), outcome),
+        ],
+        hidden=carried(request.POST),
+        # a file cannot be carried over: chosen again on the confirmation page (UX.md)
+        extra_form=_DocumentAgainForm() if data["document"] else None,
+    )
 
 
 @login_required

@@ -24,8 +24,8 @@ from kitu.accounts import services as accounts
 from kitu.accounts.models import User
 from kitu.accounts.roles import Role
 from kitu.core import audit
-from kitu.core.actors import SYSTEM
-from kitu.core.errors import DomainError, full_clean
+from kitu.core.actors import SYSTEM, SystemActor
+from kitu.core.errors import DomainError, PermissionDenied, full_clean
 
 from .. import rules
 from ..models import (
@@ -314,6 +314,24 @@ def application_withdraw(*, code: str) -> JoiningApplication:
     )
     application.refresh_from_db()
     return application
+
+
+def applications_expire(*, actor: Any, now: dt.datetime | None = None) -> int:
+    """Close the applications whose address was never confirmed within the link's lifetime (3 days): their
+    personal data and the council resolution are deleted, as on withdrawal (data minimisation; nothing of
+    them ever entered the register). Only the platform (SYSTEM) does this, daily. Returns how many."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied(_("Verfallene Anträge schließt nur die Plattform selbst."))
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=CONFIRM_MAX_AGE)
+    stale = JoiningApplication.objects.filter(status=ApplicationStatus.UNCONFIRMED, created_at__lt=cutoff)
+    closed = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():  # one at a time, each locked: a confirmation in flight wins or waits
+            application = stale.select_for_update(of=("self",)).filter(pk=pk).first()
+            if application is not None:
+                _close(application, ApplicationStatus.EXPIRED, "")
+                closed += 1
+    return closed
 
 
 def _close(application: JoiningApplication, status: str, reason: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core import mail, signing
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -20,6 +21,7 @@ from kitu.accounts.roles import Role
 from kitu.core.actors import SYSTEM
 from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
 from kitu.core.errors import DomainError
+from kitu.core.models import AuditEntry
 from kitu.members.models import (
     ApplicationStatus,
     Contact,
@@ -347,6 +349,38 @@ def test_withdrawal_before_and_after_confirmation(world: dict[str, Any], mails: 
     assert confirmed.status == ApplicationStatus.WITHDRAWN and confirmed.member is not None
     assert confirmed.member.events.filter(kind=EventKind.WITHDRAWAL).count() == 1
     assert confirmed.member.rejected_on is not None and confirmed.member.contacts.count() == 0
+
+
+def test_unconfirmed_applications_expire_after_three_days_with_their_personal_data(
+    world: dict[str, Any], mails: Any
+) -> None:
+    client = Client()
+    _apply(client, mails)
+    _apply(client, mails, name="Gemeinde Muldestausee", leitweg_id=leitweg("150820000000"))
+    stale, fresh = JoiningApplication.objects.order_by("pk")
+    file_name = stale.council_resolution.name
+    now = stale.created_at + dt.timedelta(days=3, seconds=1)
+    JoiningApplication.objects.filter(pk=fresh.pk).update(created_at=now - dt.timedelta(days=2))
+    before = (Member.objects.count(), User.objects.count(), MembershipEvent.objects.count())
+    with pytest.raises(DomainError):  # only the platform closes applications
+        joining.applications_expire(actor=world["users"]["coop_admin"], now=now)
+    assert set(JoiningApplication.objects.values_list("status", flat=True)) == {ApplicationStatus.UNCONFIRMED}
+
+    assert joining.applications_expire(actor=SYSTEM, now=now) == 1
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == ApplicationStatus.EXPIRED and stale.closed_at is not None
+    assert (stale.contact_name, stale.contact_email, stale.contact_function, stale.contact_phone) == ("", "", "", "")
+    assert not stale.council_resolution and not default_storage.exists(file_name)
+    assert fresh.status == ApplicationStatus.UNCONFIRMED and fresh.contact_email
+    assert (Member.objects.count(), User.objects.count(), MembershipEvent.objects.count()) == before
+    assert joining.applications_expire(actor=SYSTEM, now=now) == 0  # once
+    closings = AuditEntry.objects.filter(
+        object_type="members.JoiningApplication", object_id=str(stale.pk), action="update"
+    )
+    assert [(e.action, e.actor_email, e.changes["status"]) for e in closings] == [
+        ("update", "system", [ApplicationStatus.UNCONFIRMED, ApplicationStatus.EXPIRED])
+    ]
 
 
 def test_decided_application_cannot_be_withdrawn(world: dict[str, Any], mails: Any) -> None:
