@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('contracts', '0008_frameworkcontract_warranty_months'),
         ('members', '0005_list_indexes'),
         ('orders', '0006_order_number_sequence'),
-        ('payables', '0001_initial'),
+        ('payables', '0003_drop_xml_bytes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
