@@ -71,8 +71,30 @@ ERROR_ANSWERS = {
 }
 
 
+PAGE_HEADERS = {
+    "X-Total-Count": ("All matching items, on every page", "integer"),
+    "X-Page": ("This page's number, from 1", "integer"),
+    "X-Page-Size": ("Items per page", "integer"),
+    "Link": ('RFC 8288 links: rel="first", "last" and, where they exist, "prev" and "next"', "string"),
+}
+
+
+def ok_answer(operation: dict[str, Any]) -> dict[str, Any]:
+    """The 200 answer of an operation (django-ninja keys the answers by int, the JSON by string)."""
+    responses = operation.get("responses", {})
+    return responses.get(200) or responses.get("200") or {}
+
+
+def is_paged(operation: dict[str, Any]) -> bool:
+    """A plain list paged by ``kitu.core.pagination``: it takes ``page`` and ``page_size`` and answers an array."""
+    names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+    body = ok_answer(operation).get("content", {}).get("application/json", {})
+    return {"page", "page_size"} <= names and body.get("schema", {}).get("type") == "array"
+
+
 class KituAPI(NinjaAPI):
-    """The API with the error answers every operation can give written into its OpenAPI description."""
+    """The API with the error answers every operation can give written into its OpenAPI description, and
+    the page headers of the paged lists."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -86,6 +108,11 @@ class KituAPI(NinjaAPI):
                 if "{" in path or ids:
                     answers[404] = ("No such object, or another member's (never told which)", "Error")
                 responses = operation.setdefault("responses", {})
+                if is_paged(operation):
+                    ok_answer(operation)["headers"] = {
+                        name: {"description": text, "schema": {"type": kind}}
+                        for name, (text, kind) in PAGE_HEADERS.items()
+                    }
                 documented = {int(code) for code in responses}
                 for status, (text, ref) in answers.items():
                     if status not in documented:

@@ -80,6 +80,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # the member and supplier lists (API, pages) are ordered by the organisation's name
+        indexes = [models.Index(fields=["name"], name="accounts_org_name_idx")]
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
 

@@ -123,11 +123,17 @@ def get_contract(request: HttpRequest, contract_id: Id) -> dict[str, object]:
     }
 
 
-@router.get("/contracts/{contract_id}/lots", response=list[LotOut])
-def list_lots(request: HttpRequest, contract_id: Id) -> list[dict[str, object]]:
-    contract = selectors.contract_for(request.user, contract_id)
-    limits = list(selectors.contract_limits(contract))
-    return [_lot(lot, limits) for lot in contract.lots.all()]
+@router.get(
+    "/contracts/{contract_id}/lots", response=list[LotOut], summary="Lots of a contract with their limits, by number"
+)
+def list_lots(
+    request: HttpRequest, response: HttpResponse, contract_id: Id, paging: Query[PageQuery]
+) -> list[dict[str, object]]:
+    """By lot number, each with its limits (the lot's and its articles'). Paged (``page``, ``page_size``;
+    count and links in headers, see docs/api.md); no filters."""
+    lots = paginate(request, response, selectors.contract_lots(request.user, contract_id), **paging.dict())
+    limits = list(selectors.lot_limits([lot.pk for lot in lots]))
+    return [_lot(lot, limits) for lot in lots]
 
 
 @router.get("/suppliers", response=list[SupplierOut])

@@ -16,7 +16,7 @@ from kitu.core.errors import NotFound
 from kitu.members.selectors import own_member_ids
 
 from .eligibility import open_to_q
-from .models import FrameworkContract, MemberQuota, Supplier, VolumeLimit, VolumeWarning
+from .models import FrameworkContract, Lot, MemberQuota, Supplier, VolumeLimit, VolumeWarning
 from .policies import can_manage_contracts
 
 
@@ -58,6 +58,19 @@ def supplier_for(user: Any, supplier_id: int) -> Supplier:
 
 def contract_limits(contract: FrameworkContract) -> QuerySet[VolumeLimit]:
     return contract.limits.select_related("lot").order_by("lot__number", "article_pid")
+
+
+def contract_lots(user: Any, contract_id: int) -> QuerySet[Lot]:
+    """The lots of a contract the user may see, by number (index ``contracts_lot_unique``); not found for
+    any other contract. Nothing of the contract itself is loaded (no limits for lots of other pages)."""
+    if not visible_contracts(user).prefetch_related(None).filter(pk=contract_id).exists():
+        raise NotFound("Contract not found")
+    return Lot.objects.filter(contract_id=contract_id).order_by("number")
+
+
+def lot_limits(lot_ids: list[int]) -> QuerySet[VolumeLimit]:
+    """The limits of these lots (the lot's own and its articles'), by lot and article number."""
+    return VolumeLimit.objects.filter(lot_id__in=lot_ids).order_by("lot_id", "article_pid")
 
 
 def contract_warnings(contract: FrameworkContract) -> QuerySet[VolumeWarning]:

@@ -99,6 +99,8 @@ class Assembly(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+        # the API list, newest first (ties by id)
+        indexes = [models.Index(fields=["-starts_at", "-id"], name="governance_assembly_newest_idx")]
         verbose_name = _("Generalversammlung")
         verbose_name_plural = _("Generalversammlungen")
 

@@ -180,9 +180,16 @@ def patch_member(request: HttpRequest, member_id: Id, payload: MemberPatch) -> d
     return _detail(selectors.member_for(request.user, member.pk))
 
 
-@router.get("/{member_id}/events", response=list[EventOut])
-def list_events(request: HttpRequest, member_id: Id) -> list[MembershipEvent]:
-    return list(selectors.member_events(selectors.member_for(request.user, member_id)))
+@router.get(
+    "/{member_id}/events", response=list[EventOut], summary="Membership events of a member in date order, one page"
+)
+def list_events(
+    request: HttpRequest, response: HttpResponse, member_id: Id, paging: Query[PageQuery]
+) -> list[MembershipEvent]:
+    """Oldest first (effective date, then as recorded). Paged (``page``, ``page_size``; count and links in
+    headers, see docs/api.md); no filters."""
+    member = selectors.member_for(request.user, member_id)
+    return paginate(request, response, selectors.member_events(member), **paging.dict())
 
 
 @router.post("/{member_id}/events", response={201: EventOut}, summary="Record a membership event (coop admin)")

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
 
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import Id
 
 from . import selectors, services, validation
@@ -214,10 +215,13 @@ def _out(invoice: InboundInvoice, *, detail: bool = False) -> dict[str, Any]:
 @router.get(
     "/inbound-invoices",
     response=list[InvoiceOut],
-    summary="Inbound invoices the caller sent (supplier) or received (member staff), newest first",
+    summary="Inbound invoices the caller sent (supplier) or received (member staff), newest first, one page",
 )
-def invoices(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_out(i) for i in selectors.visible_invoices(request.user)[:500]]
+def invoices(request: HttpRequest, response: HttpResponse, paging: Query[PageQuery]) -> list[dict[str, Any]]:
+    """Newest first (received, then id). Paged (``page``, ``page_size``; count and links in headers, see
+    docs/api.md); no filters."""
+    qs = selectors.visible_invoices(request.user).order_by("-received_at", "-pk")
+    return paginate(request, response, qs, **paging.dict(), render=_out)
 
 
 @router.get(

@@ -94,7 +94,12 @@ class InboundInvoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier", "number"], name="payables_invoice_number_unique"),
         ]
-        indexes = [models.Index(fields=["member", "status"])]
+        indexes = [
+            models.Index(fields=["member", "status"]),
+            # the API list and the inbox, newest first: a member's received and a supplier's sent invoices
+            models.Index(fields=["member", "-received_at", "-id"], name="payables_member_newest_idx"),
+            models.Index(fields=["supplier", "-received_at", "-id"], name="payables_supplier_newest_idx"),
+        ]
         verbose_name = _("Eingangsrechnung")
         verbose_name_plural = _("Eingangsrechnungen")
 

@@ -513,11 +513,12 @@ def kinds_of(user: Any) -> list[str]:
 
 
 def tasks_for(user: Any, kind: str = "") -> list[Task]:
-    """The user's tasks (of one kind, if given), oldest first. Each selector scopes to the user's
-    organisations and permissions itself: nobody sees another member's tasks."""
+    """The user's tasks (of one kind, if given), oldest first; ties by title, kind and link, so that the order
+    is total and the API's pages never overlap. Each selector scopes to the user's organisations and
+    permissions itself: nobody sees another member's tasks."""
     kinds = [k for k in kinds_of(user) if not kind or k == kind]
     found = [task for k in kinds for task in KINDS[k].build(user)]
-    return sorted(found, key=lambda t: (t.since, t.title))
+    return sorted(found, key=lambda t: (t.since, t.title, t.kind, t.url))
 
 
 def tasks_of_request(request: Any) -> list[Task]:

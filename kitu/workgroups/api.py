@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
+from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import Id, StrictSchema
 
 from . import selectors, services
-from .models import RegistrationStatus
+from .models import Meeting, RegistrationStatus
 
 router = Router(tags=["meetings"])
 
@@ -46,26 +47,31 @@ class RefusedOut(Schema):
     position: int | None = None
 
 
+def _meeting(m: Meeting) -> dict[str, object]:
+    return {
+        "id": m.pk,
+        "kind": m.kind,
+        "group": m.group.name if m.group else None,
+        "title": m.title,
+        "starts_at": m.starts_at,
+        "ends_at": m.ends_at,
+        "place": m.place,
+        "video_url": m.video_url,
+        "capacity": m.capacity,
+        "per_member_limit": m.per_member_limit,
+        "registered": m.registered,  # type: ignore[attr-defined]
+    }
+
+
 @router.get(
-    "/meetings", response=list[MeetingOut], summary="Upcoming meetings, trainings and events the caller may see"
+    "/meetings",
+    response=list[MeetingOut],
+    summary="Upcoming meetings, trainings and events the caller may see, soonest first, one page",
 )
-def meetings(request: HttpRequest) -> list[dict[str, object]]:
-    return [
-        {
-            "id": m.pk,
-            "kind": m.kind,
-            "group": m.group.name if m.group else None,
-            "title": m.title,
-            "starts_at": m.starts_at,
-            "ends_at": m.ends_at,
-            "place": m.place,
-            "video_url": m.video_url,
-            "capacity": m.capacity,
-            "per_member_limit": m.per_member_limit,
-            "registered": m.registered,  # type: ignore[attr-defined]
-        }
-        for m in selectors.upcoming_meetings(request.user)
-    ]
+def meetings(request: HttpRequest, response: HttpResponse, paging: Query[PageQuery]) -> list[dict[str, object]]:
+    """Not yet ended, by start (then id). Paged (``page``, ``page_size``; count and links in headers, see
+    docs/api.md); no filters."""
+    return paginate(request, response, selectors.upcoming_meetings(request.user), **paging.dict(), render=_meeting)
 
 
 @router.post(

@@ -91,6 +91,9 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        # upcoming meetings (API list, calendar): the range on ends_at picks only those not yet ended, few
+        # enough to sort by start; an index in start order would walk every past meeting first
+        indexes = [models.Index(fields=["ends_at"], name="workgroups_meeting_ends_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")), name="workgroups_meeting_time_order"),
             models.CheckConstraint(
