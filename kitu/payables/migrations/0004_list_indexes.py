@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contracts', '0008_frameworkcontract_warranty_months'),
-        ('members', '0005_list_indexes'),
+        ('members', '0006_list_indexes'),
         ('orders', '0006_order_number_sequence'),
         ('payables', '0003_drop_xml_bytes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

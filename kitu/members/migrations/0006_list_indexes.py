@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0004_joining_online'),
+        ('members', '0005_application_expired'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
