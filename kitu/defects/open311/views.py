@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -97,20 +97,34 @@ REQUEST_FIELDS = (
     "category__code",
     "description",
     "is_published",
-    "requested_at",
-    "updated_at",
     "address",
     "media_url",
 )
 
 
+def _local_time(text: str, zone: dt.tzinfo) -> str:
+    """A stored moment read as text (``2026-11-22 09:00:00.123+00``; SQLite: UTC without an offset) in the
+    town's time zone to the second. Read as text because Django's time zone converter for timestamps
+    cost more than everything else in the list."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
 def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dict[str, Any]]:
     """Service requests of the town with the field names of the specification, from one query: the reports
-    as tuples with their coordinates as floats and the id of their first photo (a subquery per row read).
+    as tuples with their times as text, their coordinates as floats and the id of their first photo (a
+    subquery per row read).
     No per-row ORM work: the loop only puts the values in place (1,000 requests in a few milliseconds)."""
     first_photo = Photo.objects.filter(report=OuterRef("pk")).order_by("pk").values("pk")[:1]
     rows = reports.values_list(
-        *REQUEST_FIELDS, Cast("lat", FloatField()), Cast("lon", FloatField()), Subquery(first_photo)
+        *REQUEST_FIELDS,
+        Cast("requested_at", CharField()),
+        Cast("updated_at", CharField()),
+        Cast("lat", FloatField()),
+        Cast("lon", FloatField()),
+        Subquery(first_photo),
     )
     agency = service.member.name
     zone = timezone.get_current_timezone()
@@ -126,8 +140,8 @@ def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dic
             "description": description if published else None,
             "agency_responsible": agency,
             "service_notice": None,
-            "requested_datetime": requested_at.astimezone(zone).isoformat(timespec="seconds"),
-            "updated_datetime": updated_at.astimezone(zone).isoformat(timespec="seconds"),
+            "requested_datetime": _local_time(requested_at, zone),
+            "updated_datetime": _local_time(updated_at, zone),
             "expected_datetime": None,
             "address": address or None,
             "address_id": None,
@@ -145,10 +159,10 @@ def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dic
             category_code,
             description,
             published,
-            requested_at,
-            updated_at,
             address,
             media_url,
+            requested_at,
+            updated_at,
             lat,
             lon,
             photo_id,

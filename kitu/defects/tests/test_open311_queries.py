@@ -5,6 +5,7 @@ that read finds nothing, the one-by-one reads answer the first error as before."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -147,3 +148,28 @@ def test_open311_list_takes_the_same_queries_for_more_reports(
     for row in listed:
         assert row["media_url"] == f"{settings.KITU_BASE_URL}/maengel/foto/{photos[row['service_request_id']]}/"
         assert (row["description"], row["agency_responsible"]) == ("Schlagloch vor Hausnummer 5", "Stadt Wernigerode")
+
+
+def test_open311_times_are_local_to_the_second_in_summer_and_winter(defect_world: dict[str, Any]) -> None:
+    """The list reads times as text (no converter per row): the town's offset on either side of the
+    change to summer time, microseconds cut off, as before."""
+    w = defect_world
+    summer, winter = report(w), report(w)
+    utc = dt.UTC
+    Report.objects.filter(pk=summer.pk).update(
+        requested_at=dt.datetime(2026, 7, 1, 10, 0, 5, 654321, tzinfo=utc),
+        updated_at=dt.datetime(2026, 7, 2, 23, 30, tzinfo=utc),
+    )
+    Report.objects.filter(pk=winter.pk).update(
+        requested_at=dt.datetime(2026, 1, 15, 10, 0, tzinfo=utc), updated_at=dt.datetime(2026, 3, 29, 1, 0, tzinfo=utc)
+    )
+    listed = (
+        Client()
+        .get(f"{BASE}/requests.json", {"jurisdiction_id": "wernigerode", "start_date": "2026-01-01T00:00:00Z"})
+        .json()
+    )
+    times = {r["service_request_id"]: (r["requested_datetime"], r["updated_datetime"]) for r in listed}
+    assert times == {
+        str(summer.pk): ("2026-07-01T12:00:05+02:00", "2026-07-03T01:30:00+02:00"),
+        str(winter.pk): ("2026-01-15T11:00:00+01:00", "2026-03-29T03:00:00+02:00"),
+    }
