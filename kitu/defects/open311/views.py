@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import CharField, FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
@@ -115,10 +116,9 @@ def _local_time(text: str, zone: dt.tzinfo) -> str:
 def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dict[str, Any]]:
     """Service requests of the town with the field names of the specification, from one query: the reports
     as tuples with their times as text, their coordinates as floats and the id of their first photo (a
-    subquery per row read).
-    No per-row ORM work: the loop only puts the values in place (1,000 requests in a few milliseconds)."""
+    subquery per row read). No per-row ORM work: the loop only puts the values in place."""
     first_photo = Photo.objects.filter(report=OuterRef("pk")).order_by("pk").values("pk")[:1]
-    rows = reports.values_list(
+    query = reports.values_list(
         *REQUEST_FIELDS,
         Cast("requested_at", CharField()),
         Cast("updated_at", CharField()),
@@ -126,6 +126,12 @@ def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dic
         Cast("lon", FloatField()),
         Subquery(first_photo),
     )
+    # the ORM's SQL run on a cursor: the rows as the database driver gives them, without Django's converter
+    # calls per value (every column already has its final type; SQLite gives is_published as 0/1)
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     agency = service.member.name
     zone = timezone.get_current_timezone()
     photo_base = settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[0])[:-2]  # …/<id>/
