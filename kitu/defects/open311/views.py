@@ -100,6 +100,7 @@ REQUEST_FIELDS = (
     "is_published",
     "address",
     "media_url",
+    "service__member__organisation__name",
 )
 
 
@@ -142,10 +143,11 @@ def _local_time(text: str, zone: dt.tzinfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds")
 
 
-def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dict[str, Any]]:
-    """Service requests of the town with the field names of the specification, from one query: the reports
-    as tuples with their times already as the answer's text (LocalTime), their coordinates as floats and the
-    id of their first photo (a subquery per row read). No per-row ORM work: the loop puts values in place."""
+def requests_data(reports: QuerySet[Report]) -> list[dict[str, Any]]:
+    """Service requests with the field names of the specification, from one query: the reports as tuples
+    with their town's name, their times already as the answer's text (LocalTime), their coordinates as
+    floats and the id of their first photo (a subquery per row read). No per-row ORM work: the loop puts
+    the values in place."""
     first_photo = Photo.objects.filter(report=OuterRef("pk")).order_by("pk").values("pk")[:1]
     query = reports.values_list(
         *REQUEST_FIELDS,
@@ -161,7 +163,6 @@ def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dic
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    agency = service.member.name
     zone = timezone.get_current_timezone()
     photo_base = settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[0])[:-2]  # …/<id>/
     closed = ReportStatus.CLOSED
@@ -196,6 +197,7 @@ def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dic
             published,
             address,
             media_url,
+            agency,
             requested_at,
             updated_at,
             lat,
@@ -310,12 +312,31 @@ def _ids(raw: str) -> list[int]:
 
 
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
-    service = _jurisdiction(request)
-    reports = _reports(service).filter(is_published=True)
-    params = request.GET
+    """With a ``jurisdiction_id`` the town is read in the same query as its reports; the town alone is read
+    only when that finds nothing or a parameter is wrong, so an unknown town is still answered (404) first."""
+    slug = (request.GET.get("jurisdiction_id") or "").strip()
+    if slug:
+        # the town's id as a subquery (not a join): the planner then reads the newest reports in index order
+        town = DefectService.objects.filter(slug=slug, is_enabled=True).values("pk")[:1]
+        reports = Report.objects.filter(service=Subquery(town))
+    else:
+        reports = _reports(_jurisdiction(request))
+    try:
+        reports = _filtered(reports.filter(is_published=True), request.GET)
+    except Problem:
+        if slug:
+            _jurisdiction(request)
+        raise
+    data = requests_data(reports)
+    if not data and slug:
+        _jurisdiction(request)  # an unknown or disabled town: 404; else the list is just empty
+    return answer("requests", data, fmt)
+
+
+def _filtered(reports: QuerySet[Report], params: Any) -> QuerySet[Report]:
+    """The reports a list asks for: ``service_request_id`` alone, else the filters and at most MAX_RESULTS."""
     if params.get("service_request_id"):
-        reports = reports.filter(pk__in=_ids(params["service_request_id"]))
-        return answer("requests", requests_data(service, reports), fmt)
+        return reports.filter(pk__in=_ids(params["service_request_id"]))
     if params.get("service_code"):
         reports = reports.filter(category__code__in=[c.strip() for c in params["service_code"].split(",")])
     if params.get("status"):
@@ -334,7 +355,7 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = reports.filter(requested_at__gte=start)
     if end is not None:
         reports = reports.filter(requested_at__lte=end)
-    return answer("requests", requests_data(service, reports[:MAX_RESULTS]), fmt)
+    return reports[:MAX_RESULTS]
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -389,7 +410,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     def build() -> HttpResponse:
         service = _jurisdiction(request)
-        found = requests_data(service, _reports(service).filter(pk=request_id, is_published=True))
+        found = requests_data(_reports(service).filter(pk=request_id, is_published=True))
         if not found:
             raise Problem(404, f"service_request_id '{request_id}' not found")
         return answer("requests", found, fmt)

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 # category with its town and the key's client (one query), insert
 POST_QUERIES = 2
-# jurisdiction (with the town), the reports with their first photos
-GET_QUERIES = 2
+# the reports with their town's name and first photos (the town alone only when nothing is found)
+GET_QUERIES = 1
 
 
 def test_open311_post_takes_a_fixed_number_of_queries(
@@ -148,6 +148,26 @@ def test_open311_list_takes_the_same_queries_for_more_reports(
     for row in listed:
         assert row["media_url"] == f"{settings.KITU_BASE_URL}/maengel/foto/{photos[row['service_request_id']]}/"
         assert (row["description"], row["agency_responsible"]) == ("Schlagloch vor Hausnummer 5", "Stadt Wernigerode")
+
+
+def test_open311_list_answers_an_unknown_or_disabled_town_first(defect_world: dict[str, Any]) -> None:
+    """The list reads the town with its reports; an unknown or disabled town is still a 404, also when a
+    parameter is wrong as well, and a town without reports an empty list."""
+    w = defect_world
+    report(w)
+    get = Client().get
+    unknown = [{"code": 404, "description": "jurisdiction_id 'halle' not found"}]
+    assert get(f"{BASE}/requests.json", {"jurisdiction_id": "halle"}).json() == unknown
+    assert get(f"{BASE}/requests.json", {"jurisdiction_id": "halle", "status": "x"}).json() == unknown
+    wrong = get(f"{BASE}/requests.json", {"jurisdiction_id": "wernigerode", "status": "x"})
+    assert wrong.json() == [{"code": 400, "description": "status must be open, closed or both"}]
+    assert (get(f"{BASE}/requests.json", {"jurisdiction_id": "zeitz"}).json()) == []
+    DefectService.objects.filter(slug="wernigerode").update(is_enabled=False)
+    disabled = get(f"{BASE}/requests.json", {"jurisdiction_id": "wernigerode"})
+    assert (disabled.status_code, disabled.json()) == (
+        404,
+        [{"code": 404, "description": "jurisdiction_id 'wernigerode' not found"}],
+    )
 
 
 def test_open311_times_are_local_to_the_second_in_summer_and_winter(defect_world: dict[str, Any]) -> None:
