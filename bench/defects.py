@@ -225,6 +225,9 @@ def main() -> None:
         from config.celery import app
 
         app.control.purge()
+        # purge() empties the default queue only; the report mails go to "mail" (CELERY_TASK_ROUTES)
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge("mail")
     except Exception as exc:  # noqa: BLE001 - only the cleanup of a benchmark
         print("note: could not purge the Celery queue:", exc)
 
