@@ -9,8 +9,9 @@ With 100,000 stored reports of one town (two years, 70 % published, six categori
 
 PostgreSQL only: BENCH_DEFECTS_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kitu_bench_defects
 (dropped and created). Without PostgreSQL it says so and exits 0. The API runs in-process (Django's test
-client: middleware and view stack, no HTTP socket). Mails are queued to Redis when it answers, else sent
-eagerly to a dummy backend."""
+client: middleware and view stack, no HTTP socket), started as a production web worker (``gc.freeze()``
+after loading, kitu.core.process). Mails are queued to Redis when it answers, else sent eagerly to a dummy
+backend."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from django.test import Client  # noqa: E402
 
 from kitu.accounts.models import Organisation, RoleAssignment, User  # noqa: E402
 from kitu.accounts.roles import OrgKind, Role  # noqa: E402
+from kitu.core.process import warm_up_and_freeze  # noqa: E402
 from kitu.defects import configuration  # noqa: E402
 from kitu.defects.models import Category, DefectService, Report  # noqa: E402
 from kitu.members import services as member_services  # noqa: E402
@@ -159,6 +161,9 @@ def main() -> None:
         f"defects: {Report.objects.count():,} reports stored in {time.perf_counter() - start:.0f} s; PostgreSQL, "
         f"{os.cpu_count()} CPUs, {SECONDS:.0f} s per POST run"
     )
+    # the API's process starts as a production web worker does (config/wsgi.py); the POST clients are forked
+    # from it, the GET calls run in it
+    print(f"worker start as in production: {warm_up_and_freeze():,} objects frozen (kitu.core.process)")
     for clients in CLIENTS:
         api = run_clients(api_poster, clients, world)
         floor = run_clients(sql_poster, clients, world)
@@ -220,6 +225,9 @@ def main() -> None:
         from config.celery import app
 
         app.control.purge()
+        # purge() empties the default queue only; the report mails go to "mail" (CELERY_TASK_ROUTES)
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge("mail")
     except Exception as exc:  # noqa: BLE001 - only the cleanup of a benchmark
         print("note: could not purge the Celery queue:", exc)
 

@@ -20,7 +20,7 @@ from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied
 
 from . import geo, photos, tasks
-from .models import ApiClient, Category, DefectService, Note, Photo, Report, ReportStatus
+from .models import Category, DefectService, Note, Photo, Report, ReportStatus
 from .policies import can_work_reports
 
 MAX_DESCRIPTION = 4000
@@ -85,7 +85,6 @@ def _media_url(value: str) -> str:
     return value
 
 
-@transaction.atomic
 def report_create(
     *,
     service: DefectService,
@@ -96,20 +95,29 @@ def report_create(
     address: str = "",
     email: str = "",
     source: str = "web",
-    api_client: ApiClient | None = None,
+    api_client_id: int | None = None,
     media_url: str = "",
     uploads: list[tuple[IO[bytes], str, int]] | None = None,
+    category: Category | None = None,
 ) -> Report:
     """A citizen's report: the category must be active, a location is needed (coordinates or an address),
     and coordinates must lie in the town's area when it has one. Every input is checked, and photos
     (``uploads``: file, name, size) are all checked and cleaned, before anything is stored; a DomainError
     names the field (``location`` when the place is missing or outside). After the commit the department is
-    told, and a given e-mail address gets the link that confirms it (double opt-in)."""
+    told, and a given e-mail address gets the link that confirms it (double opt-in).
+
+    ``category``: the caller may pass the category it has already read (Open311 reads it together with the
+    town and the key); it is used only when it is the active one of ``category_code`` in this town.
+    Without photos the report is a single INSERT, which commits on its own (inside a caller's transaction it
+    joins that one); with photos the report and its photos are written in one transaction."""
     if not service.is_enabled:
         raise DomainError(_("Der Mängelmelder dieser Kommune ist nicht freigeschaltet."))
-    category = None
-    if not CONTROL_CHARACTERS.search(category_code):
-        category = Category.objects.filter(service=service, code=category_code, is_active=True).first()
+    if category is None or not (
+        category.service_id == service.pk and category.code == category_code and category.is_active
+    ):
+        category = None
+        if not CONTROL_CHARACTERS.search(category_code):
+            category = Category.objects.filter(service=service, code=category_code, is_active=True).first()
     if category is None:
         raise DomainError(_("Unbekannte Kategorie „%(code)s“.") % {"code": category_code}, field="service_code")
     description = _text(
@@ -138,7 +146,7 @@ def report_create(
     email = _email(email)
     media_url = _media_url(media_url)
     cleaned = photos.clean_all(uploads or [])
-    report = Report.objects.create(
+    report = Report(
         service=service,
         category=category,
         description=description,
@@ -147,13 +155,22 @@ def report_create(
         address=address,
         email=email,
         source=source,
-        api_client=api_client,
+        api_client_id=api_client_id,
         media_url=media_url,
     )
-    for photo in cleaned:
-        Photo.objects.create(
-            report=report, image=ContentFile(photo.content, name="photo.jpg"), width=photo.width, height=photo.height
-        )
+    if cleaned:
+        with transaction.atomic():
+            report.save(force_insert=True)
+            for photo in cleaned:
+                Photo.objects.create(
+                    report=report,
+                    image=ContentFile(photo.content, name="photo.jpg"),
+                    width=photo.width,
+                    height=photo.height,
+                )
+    else:
+        report.save(force_insert=True)
+    # after the commit (at once when the INSERT above committed on its own, else with the caller's transaction)
     transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "new"))
     if report.email:
         transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "confirm"))

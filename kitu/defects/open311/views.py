@@ -13,7 +13,9 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import CharField, F, FloatField, Func, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -75,12 +77,6 @@ def _jurisdiction(request: HttpRequest) -> DefectService:
     return only[0]
 
 
-def _iso(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(zone or timezone.get_current_timezone()).replace(microsecond=0).isoformat()
-
-
 def _service(category: Category) -> dict[str, Any]:
     return {
         "service_code": category.code,
@@ -93,7 +89,7 @@ def _service(category: Category) -> dict[str, Any]:
     }
 
 
-# What a service request needs of a report (and its category): read as values, no model instances.
+# What a service request needs of a report (and its category), in this order: read as tuples, no model instances.
 REQUEST_FIELDS = (
     "pk",
     "status",
@@ -102,59 +98,113 @@ REQUEST_FIELDS = (
     "category__code",
     "description",
     "is_published",
-    "requested_at",
-    "updated_at",
     "address",
-    "lat",
-    "lon",
     "media_url",
+    "service__member__organisation__name",
 )
 
 
-def requests_data(service: DefectService, reports: QuerySet[Report]) -> list[dict[str, Any]]:
-    """Service requests of the town with the field names of the specification: the reports as values in
-    one query, their photos in a second."""
-    rows = list(reports.values(*REQUEST_FIELDS))
-    photos: dict[int, int] = {}
-    published = [r["pk"] for r in rows if r["is_published"]]
-    if published:
-        for report_id, first_photo in (
-            Photo.objects.filter(report__in=published).order_by("-pk").values_list("report_id", "pk")
-        ):
-            photos[report_id] = first_photo  # the first (lowest id) wins
-    agency = service.member.name
+class LocalTime(Func):
+    """A stored moment as the specification writes it, in the time zone ``zone`` to the second
+    (``2026-11-22T10:00:00+01:00``). PostgreSQL writes the text itself (no converter and no Python per
+    value); other databases give the stored moment as text, which _local_time turns into the same."""
+
+    output_field = CharField()
+
+    def __init__(self, field: str, zone: str) -> None:
+        super().__init__(F(field))
+        self.zone = zone
+
+    def as_sql(  # type: ignore[override]  # neither function nor template: the SQL is written here
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(Cast(self.source_expressions[0], CharField()))
+        return sql, list(params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        moment, moment_params = compiler.compile(self.source_expressions[0])
+        local, utc = f"({moment} AT TIME ZONE %s)", f"({moment} AT TIME ZONE 'UTC')"
+        local_params, utc_params = [*moment_params, self.zone], [*moment_params]
+        sql = (
+            f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN {local} < {utc} THEN '-' ELSE '+' END"
+            f" || to_char(greatest({local} - {utc}, {utc} - {local}), 'HH24:MI')"
+        )
+        params = [*local_params, *local_params, *utc_params, *local_params, *utc_params, *utc_params, *local_params]
+        return sql, params
+
+
+def _local_time(text: str, zone: dt.tzinfo) -> str:
+    """A stored moment as text (SQLite: ``2026-11-22 09:00:00.123456``, UTC without an offset) in the
+    town's time zone to the second, as LocalTime writes it on PostgreSQL."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def requests_data(reports: QuerySet[Report]) -> list[dict[str, Any]]:
+    """Service requests with the field names of the specification, from one query: the reports as tuples
+    with their town's name, their times already as the answer's text (LocalTime), their coordinates as
+    floats and the id of their first photo (a subquery per row read). No per-row ORM work: the loop puts
+    the values in place."""
+    first_photo = Photo.objects.filter(report=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    query = reports.values_list(
+        *REQUEST_FIELDS,
+        LocalTime("requested_at", timezone.get_current_timezone_name()),
+        LocalTime("updated_at", timezone.get_current_timezone_name()),
+        Cast("lat", FloatField()),
+        Cast("lon", FloatField()),
+        Subquery(first_photo),
+    )
+    # the ORM's SQL run on a cursor: the rows as the database driver gives them, without Django's converter
+    # calls per value (every column already has its final type; SQLite gives is_published as 0/1)
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     zone = timezone.get_current_timezone()
     photo_base = settings.KITU_BASE_URL.rstrip("/") + reverse("defects:photo", args=[0])[:-2]  # …/<id>/
     closed = ReportStatus.CLOSED
-    out = []
-    for r in rows:
-        published_row, photo_id = r["is_published"], photos.get(r["pk"])
-        lat, lon = r["lat"], r["lon"]
-        out.append(
-            {
-                "service_request_id": str(r["pk"]),
-                "status": "closed" if r["status"] == closed else "open",
-                "status_notes": r["status_notes"] or None,
-                "service_name": r["category__name"],
-                "service_code": r["category__code"],
-                "description": r["description"] if published_row else None,
-                "agency_responsible": agency,
-                "service_notice": None,
-                "requested_datetime": _iso(r["requested_at"], zone),
-                "updated_datetime": _iso(r["updated_at"], zone),
-                "expected_datetime": None,
-                "address": r["address"] or None,
-                "address_id": None,
-                "zipcode": None,
-                "lat": float(lat) if lat is not None else None,
-                "long": float(lon) if lon is not None else None,
-                # the first photo of a published report (moderated), else the address a client application sent
-                "media_url": f"{photo_base}{photo_id}/"
-                if photo_id is not None and published_row
-                else r["media_url"] or None,
-            }
-        )
-    return out
+    return [
+        {
+            "service_request_id": str(pk),
+            "status": "closed" if status == closed else "open",
+            "status_notes": status_notes or None,
+            "service_name": category_name,
+            "service_code": category_code,
+            "description": description if published else None,
+            "agency_responsible": agency,
+            "service_notice": None,
+            "requested_datetime": requested_at if requested_at[10] == "T" else _local_time(requested_at, zone),
+            "updated_datetime": updated_at if updated_at[10] == "T" else _local_time(updated_at, zone),
+            "expected_datetime": None,
+            "address": address or None,
+            "address_id": None,
+            "zipcode": None,
+            "lat": lat,
+            "long": lon,
+            # the first photo of a published report (moderated), else the address a client application sent
+            "media_url": f"{photo_base}{photo_id}/" if photo_id is not None and published else media_url or None,
+        }
+        for (
+            pk,
+            status,
+            status_notes,
+            category_name,
+            category_code,
+            description,
+            published,
+            address,
+            media_url,
+            agency,
+            requested_at,
+            updated_at,
+            lat,
+            lon,
+            photo_id,
+        ) in rows
+    ]
 
 
 def _check_parameters(request: HttpRequest) -> None:
@@ -262,12 +312,31 @@ def _ids(raw: str) -> list[int]:
 
 
 def _list(request: HttpRequest, fmt: str) -> HttpResponse:
-    service = _jurisdiction(request)
-    reports = _reports(service).filter(is_published=True)
-    params = request.GET
+    """With a ``jurisdiction_id`` the town is read in the same query as its reports; the town alone is read
+    only when that finds nothing or a parameter is wrong, so an unknown town is still answered (404) first."""
+    slug = (request.GET.get("jurisdiction_id") or "").strip()
+    if slug:
+        # the town's id as a subquery (not a join): the planner then reads the newest reports in index order
+        town = DefectService.objects.filter(slug=slug, is_enabled=True).values("pk")[:1]
+        reports = Report.objects.filter(service=Subquery(town))
+    else:
+        reports = _reports(_jurisdiction(request))
+    try:
+        reports = _filtered(reports.filter(is_published=True), request.GET)
+    except Problem:
+        if slug:
+            _jurisdiction(request)
+        raise
+    data = requests_data(reports)
+    if not data and slug:
+        _jurisdiction(request)  # an unknown or disabled town: 404; else the list is just empty
+    return answer("requests", data, fmt)
+
+
+def _filtered(reports: QuerySet[Report], params: Any) -> QuerySet[Report]:
+    """The reports a list asks for: ``service_request_id`` alone, else the filters and at most MAX_RESULTS."""
     if params.get("service_request_id"):
-        reports = reports.filter(pk__in=_ids(params["service_request_id"]))
-        return answer("requests", requests_data(service, reports), fmt)
+        return reports.filter(pk__in=_ids(params["service_request_id"]))
     if params.get("service_code"):
         reports = reports.filter(category__code__in=[c.strip() for c in params["service_code"].split(",")])
     if params.get("status"):
@@ -286,24 +355,34 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = reports.filter(requested_at__gte=start)
     if end is not None:
         reports = reports.filter(requested_at__lte=end)
-    return answer("requests", requests_data(service, reports[:MAX_RESULTS]), fmt)
+    return reports[:MAX_RESULTS]
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     """A new service request: every field is checked (by _check_parameters and the service) before the
     report is stored, so a refused request leaves nothing behind and a retry makes no duplicate."""
-    service = _jurisdiction(request)
     data = request.POST
-    client = configuration.api_client_for(service, data.get("api_key", ""))
-    if client is None:
-        raise Problem(403, "api_key is missing or not valid for this jurisdiction")
-    if not data.get("service_code"):
-        raise Problem(400, "service_code is required")
+    code, key = data.get("service_code", ""), data.get("api_key", "")
+    slug = (data.get("jurisdiction_id") or "").strip()
+    category: Category | None
+    found = configuration.open311_post_target(slug=slug, key=key, code=code)
+    if found is not None:  # town, category and key in one query: the usual case
+        category, client_id = found
+        service = category.service
+    else:  # something is missing or does not match: read one by one, answering the first error
+        service = _jurisdiction(request)
+        client = configuration.api_client_for(service, key)
+        if client is None:
+            raise Problem(403, "api_key is missing or not valid for this jurisdiction")
+        if not code:
+            raise Problem(400, "service_code is required")
+        category, client_id = None, client.pk
     address_field = "address_string" if data.get("address_string") else "address_id"
     try:
         report = services.report_create(
             service=service,
-            category_code=data["service_code"],
+            category_code=code,
+            category=category,
             description=data.get("description", ""),
             lat=data.get("lat"),
             lon=data.get("long"),
@@ -311,7 +390,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             email=data.get("email", ""),
             media_url=data.get("media_url", ""),
             source="open311",
-            api_client=client,
+            api_client_id=client_id,
         )
     except DomainError as exc:
         names = {**FIELD_NAMES, "address": address_field}
@@ -331,7 +410,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int, fmt: str) -> HttpResponse:
     def build() -> HttpResponse:
         service = _jurisdiction(request)
-        found = requests_data(service, _reports(service).filter(pk=request_id, is_published=True))
+        found = requests_data(_reports(service).filter(pk=request_id, is_published=True))
         if not found:
             raise Problem(404, f"service_request_id '{request_id}' not found")
         return answer("requests", found, fmt)
