@@ -1,8 +1,9 @@
-"""CPU per call-off order through the API (issue 23.3), independent of the machine's load: one process
+"""CPU per call-off order through the API (issue 23.3), far less dependent on the machine's load than
+orders/s (not free of it: a busy machine shares caches and clock — compare runs made in turn): one process
 orders N times in a row (POST /api/v1/cart/lines + POST /api/v1/cart/checkout, the world of bench/orders.py)
 and reports the Django side's CPU (``time.process_time``) and the PostgreSQL backend's CPU (from
 ``/proc/<pg_backend_pid>/stat``, so PostgreSQL on the same machine) per order, plus the queries of each
-request. Throughput on a shared machine swings with the load; CPU per order does not (much).
+request. Throughput on a shared machine swings by 2–3× with the load; CPU per order by ~30 %.
 
 PostgreSQL only: BENCH_ORDERS_DATABASE_URL (dropped and created, as bench/orders.py), BENCH_ORDERS_N orders
 per round (default 200), three rounds, the best and all printed. Not part of ``make bench``."""
