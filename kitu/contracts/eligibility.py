@@ -23,6 +23,7 @@ from kitu.members.models import Member, MemberQuerySet
 
 from .models import Eligibility, FrameworkContract
 
+PICKED_ATTR = "_kitu_picked_contracts"  # contract id -> picked, on a member row (is_eligible_member)
 MemberIds = Iterable[int] | QuerySet[Member, int] | QuerySet[Member]
 
 
@@ -55,6 +56,25 @@ def contracts_open_to(member: Member | int, *, day: dt.date | None = None) -> Qu
 
 def is_eligible(contract: FrameworkContract, member: Member | int, *, day: dt.date | None = None) -> bool:
     return contracts_open_to(member, day=day).filter(pk=contract.pk).exists()
+
+
+def is_eligible_member(contract: FrameworkContract, member: Member, *, day: dt.date) -> bool:
+    """:func:`is_eligible` for a member row read in this request, by the same rule without the SQL: no query
+    for "all members" and "all of a type" (the row's admission, exit date and type decide), one small one
+    for picked members, kept on the row (like its own fields, as read in this request: adding a line and
+    checking out ask once each). The order path uses it (the member is read once per request); lists stay
+    on :func:`open_to_q`. A test compares both for every rule and membership state."""
+    if contract.eligibility == Eligibility.SELECTED:
+        known: dict[int, bool] = member.__dict__.setdefault(PICKED_ATTR, {})
+        if contract.pk not in known:
+            picked = FrameworkContract.eligible_members.through.objects
+            known[contract.pk] = picked.filter(frameworkcontract_id=contract.pk, member_id=member.pk).exists()
+        return known[contract.pk]
+    joined, left = member.joined_on, member.left_on
+    current = joined is not None and joined <= day and (left is None or left >= day)
+    if contract.eligibility == Eligibility.MEMBER_TYPE:
+        return current and member.member_type == contract.eligible_member_type
+    return current and contract.eligibility == Eligibility.ALL
 
 
 def members_eligible(contract: FrameworkContract, *, day: dt.date | None = None) -> MemberQuerySet:

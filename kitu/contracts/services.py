@@ -9,6 +9,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -368,6 +369,30 @@ def volume_reserve(
     approval). Refuses the whole booking when the contract is not active or a limit has too little left;
     never overbooks, also under parallel call-offs (the contract and limit rows are locked).
     ``consume``: book it as consumed at once (a call-off that needs no approval; one lock, one write)."""
+    return volume_book(
+        contract_id=contract_id,
+        lot_id=lot_id,
+        article_pid=article_pid,
+        quantity=quantity,
+        value=value,
+        day=day,
+        consume=consume,
+    )
+
+
+def volume_book(
+    *,
+    contract_id: int,
+    lot_id: int,
+    article_pid: str,
+    quantity: int,
+    value: Decimal,
+    day: dt.date | None = None,
+    consume: bool = False,
+) -> list[VolumeLimit]:
+    """:func:`volume_reserve` in the caller's transaction, without a savepoint of its own: for callers whose
+    whole transaction fails when the booking is refused (the checkout, a mini-competition's award). Must run
+    inside ``transaction.atomic``. The limits that pass no new warning threshold are written in one UPDATE."""
     if quantity <= 0 or value < 0:
         raise DomainError(_("Menge und Wert müssen positiv sein."), field="quantity")
     contract = FrameworkContract.objects.select_for_update(of=("self",)).get(pk=contract_id)
@@ -393,6 +418,8 @@ def volume_reserve(
                 % {"limit": limit, "left": left_value},
                 field="quantity",
             )
+    kind = "consumed" if consume else "reserved"
+    quiet: list[int] = []  # limits whose warning level stays: one UPDATE for all of them
     for limit in limits:
         if consume:
             limit.consumed_quantity += quantity
@@ -400,9 +427,16 @@ def volume_reserve(
         else:
             limit.reserved_quantity += quantity
             limit.reserved_value += value
+        warned = limit.warned_percent
         _warn_if_needed(contract, limit)
-        kind = "consumed" if consume else "reserved"
-        limit.save(update_fields=[f"{kind}_quantity", f"{kind}_value", "warned_percent"])
+        if limit.warned_percent == warned:
+            quiet.append(limit.pk)
+        else:
+            limit.save(update_fields=[f"{kind}_quantity", f"{kind}_value", "warned_percent"])
+    if quiet:  # the rows are locked: adding in SQL gives what the objects now hold
+        VolumeLimit.objects.filter(pk__in=quiet).update(
+            **{f"{kind}_quantity": F(f"{kind}_quantity") + quantity, f"{kind}_value": F(f"{kind}_value") + value}
+        )
     return limits
 
 

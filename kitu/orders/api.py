@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kitu.catalog.models import Article
-from kitu.contracts.eligibility import contracts_open_to
+from kitu.contracts.eligibility import is_eligible_member
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.pagination import PageQuery, paginate
@@ -190,14 +191,15 @@ def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
 )
 def cart_add(request: HttpRequest, payload: CartLineIn, member: Id | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
-    article = Article.objects.filter(pk=payload.article_id, contract__in=contracts_open_to(chosen)).first()
-    if article is None:
+    # the article with its contract; a contract not open to the member answers as if the article were unknown
+    article = Article.objects.select_related("contract").filter(pk=payload.article_id).first()
+    if article is None or not is_eligible_member(article.contract, chosen, day=timezone.localdate()):
         raise NotFound("Article not found")
     try:
-        services.cart_add(actor=request.user, member=chosen, article=article, quantity=payload.quantity)
+        line = services.cart_add(actor=request.user, member=chosen, article=article, quantity=payload.quantity)
     except VolumeExhausted as exc:
         return Status(409, {"detail": exc.message, "field": exc.field})
-    return Status(201, _cart_out(selectors.cart_of(request.user, chosen), chosen.pk))
+    return Status(201, _cart_out(selectors.with_lines(line.cart), chosen.pk))
 
 
 @router.post(

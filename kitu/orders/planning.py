@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.eligibility import is_eligible
+from kitu.contracts.eligibility import is_eligible, is_eligible_member
 from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
@@ -40,7 +40,7 @@ from .models import (
     OrderLine,
     OrderStatus,
 )
-from .policies import can_order_for, ordering_members
+from .policies import READ_WITH_RULE, can_order_for, ordering_members
 
 DIRECT_AWARD_LIMIT = Decimal("15000")  # Sachsen-Anhalt, AwVO 2025 (net)
 PLACEHOLDER_UNIT = "C62"  # UN/ECE rec. 20 "one" (piece)
@@ -76,11 +76,14 @@ def orderable(article: Article, member: Member, day: dt.date) -> None:
         raise DomainError(
             _("Der Artikel %(pid)s hat keinen Festpreis (Preis auf Anfrage).") % {"pid": article.supplier_pid}
         )
-    callable_from(article.contract, member, day)
+    callable_from(article.contract, member, day, as_read=True)
 
 
-def callable_from(contract: FrameworkContract, member: Member, day: dt.date) -> None:
-    if contract.state_on(day) != "active" or not is_eligible(contract, member, day=day):
+def callable_from(contract: FrameworkContract, member: Member, day: dt.date, *, as_read: bool = False) -> None:
+    """The contract is active on ``day`` and open to the member. ``as_read``: the member row was read in
+    this request (the cart and the checkout): its admission, exit date and type decide without a query."""
+    eligible = is_eligible_member if as_read else is_eligible
+    if contract.state_on(day) != "active" or not eligible(contract, member, day=day):
         raise DomainError(
             _("Aus dem Rahmenvertrag %(number)s kann %(member)s nicht abrufen.")
             % {"number": contract.number, "member": member.name}
@@ -117,7 +120,7 @@ def check_line(line: CartLine, member: Member, day: dt.date, *, awarded: bool = 
         raise CompetitionRequired(lot, member)
     if line.article is None:
         assert line.lot is not None  # constraint orders_cartline_article_or_placeholder
-        callable_from(line.lot.contract, member, day)
+        callable_from(line.lot.contract, member, day, as_read=True)
         return line.lot.contract
     orderable(line.article, member, day)
     check_quantity(line.article, line.quantity)
@@ -336,7 +339,10 @@ def build(
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
     if not {"default_site", "organisation"} <= member._state.fields_cache.keys():  # not read with the member
         member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
-    policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
+    if getattr(member, READ_WITH_RULE, False):  # read with the member in this request (ordering_members)
+        policy = getattr(member, "approval_policy", None) or ApprovalPolicy(member=member)
+    else:
+        policy = ApprovalPolicy.objects.filter(member=member).first() or ApprovalPolicy(member=member)
     plan = Plan(member=member, cart=cart, token=review_token(actor, member, cart, lines, policy), policy=policy)
     if not lines:
         plan.problems.append(DomainError(_("Der Warenkorb ist leer.")))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import BooleanField, Value
+
 from kitu.accounts.policies import has_role, is_coop_staff
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import role_pairs
 from kitu.members.models import Member
 
+READ_WITH_RULE = "kitu_read_with_rule"  # set on member rows read with their approval rule
 ORDER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN)
 MEMBER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN, Role.APPROVER)
 
@@ -16,7 +19,13 @@ MEMBER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN, Role.APPROVER)
 def ordering_members(user: Any) -> list[Member]:
     """The members the user may order for (requester or member admin there)."""
     orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
-    members = Member.objects.with_name().select_related("default_site")  # what a checkout needs of it
+    # with what a checkout needs of it: the default delivery site and the approval rule (one join each; the
+    # flag tells planning.build that the rule was read with the row, also when the member has none)
+    members = (
+        Member.objects.with_name()
+        .select_related("default_site", "approval_policy")
+        .annotate(**{READ_WITH_RULE: Value(True, output_field=BooleanField())})
+    )
     return list(members.filter(organisation_id__in=orgs).order_by("organisation__name"))
 
 

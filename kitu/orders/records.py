@@ -58,7 +58,8 @@ def placed_events(order: Order, actor: Any, note: str) -> list[OrderEvent]:
 def move_volume(order: Order, action: str, lines: Iterable[OrderLine] | None = None) -> None:
     """Reserve, commit or release the volume of the lines (all lines not rejected by the supplier):
     ``reserve``, ``commit``, ``consume`` (reserve and commit in one step), ``release_reserved`` or
-    ``release_consumed``."""
+    ``release_consumed``. Runs in the caller's transaction (reserving takes no savepoint of its own: a
+    refused booking fails the whole order change)."""
     for line in order.lines.filter(rejected_reason="") if lines is None else lines:
         keys: dict[str, Any] = {
             "contract_id": order.contract_id,
@@ -68,7 +69,7 @@ def move_volume(order: Order, action: str, lines: Iterable[OrderLine] | None = N
             "value": line.total,
         }
         if action in ("reserve", "consume"):
-            contract_services.volume_reserve(**keys, consume=action == "consume")
+            contract_services.volume_book(**keys, consume=action == "consume")
         elif action == "commit":
             contract_services.volume_commit(**keys)
         else:

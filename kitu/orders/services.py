@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,8 +79,12 @@ def _cart(actor: Any, member: Member) -> Cart:
 def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> CartLine:
     """Put an article into the user's cart for the member (adds to the quantity of an existing line)."""
     _require_orderer(actor, member)
-    # the contract as it is now, with its limits read once for both checks (its state and what is left)
-    article.contract = FrameworkContract.objects.prefetch_related("limits").get(pk=article.contract_id)
+    # the contract (as read with the article in this request, else now) with its limits read once for both
+    # checks: its state and what is left (read again when this article object's were read before)
+    contract = article.contract if Article.contract.is_cached(article) else None
+    if contract is None or "limits" in getattr(contract, "_prefetched_objects_cache", {}):
+        article.contract = FrameworkContract.objects.get(pk=article.contract_id)
+    prefetch_related_objects([article.contract], "limits")
     _orderable(article, member, timezone.localdate())
     _not_exhausted(article, list(article.contract.limits.all()))
     cart = _cart(actor, member)
@@ -88,6 +93,7 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
     check_quantity(article, total)
     if line is None:
         line = CartLine(cart=cart, article=article, quantity=total)
+    line.cart = cart  # the locked row: the caller answers with it (selectors.with_lines)
     line.quantity = total
     line.save()
     return line
@@ -268,9 +274,8 @@ def checkout(
         )
     if plan.problems:
         raise plan.problems[0]
-    orders = _place(actor=actor, plan=plan, now=now)  # inside this transaction: no savepoint of its own
-    CartLine.objects.filter(cart=cart).delete()
-    return orders
+    CartLine.objects.filter(cart=cart).delete()  # before placing: the contract's lock is taken last
+    return _place(actor=actor, plan=plan, now=now)  # inside this transaction: no savepoint of its own
 
 
 @transaction.atomic
@@ -286,7 +291,8 @@ def place(*, actor: Any, plan: planning.Plan, now: dt.datetime, office: bool = F
 def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
     """place() in the caller's transaction. An order that needs no approval is written approved at once:
     one insert, its volume booked as consumed in one step (no reservation first), both status rows in one
-    insert, the dispatch after commit."""
+    insert, the dispatch after commit. The volume is booked last of each order's writes: the contract's row
+    lock, which every call-off from that contract queues on, is held from there to the commit only."""
     if plan.problems:
         raise plan.problems[0]
     day = timezone.localdate(now)
@@ -301,7 +307,6 @@ def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
         order.number = numbers.next_number(day.year)
         order.save(force_insert=True)
         OrderLine.objects.bulk_create(planned.lines)
-        records.move_volume(order, "consume" if auto else "reserve", planned.lines)
         if auto:
             records.placed_events(
                 order,
@@ -316,6 +321,7 @@ def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
         audit.record(
             actor=actor, instance=order, action="create", after={"total": str(order.total), "status": order.status}
         )
+        records.move_volume(order, "consume" if auto else "reserve", planned.lines)  # locks the contract
         orders.append(order)
     return orders
 

@@ -13,7 +13,13 @@ from conftest import login, make_article, make_member, make_user
 from kitu.accounts.roles import Role
 from kitu.catalog.selectors import visible_articles
 from kitu.contracts import services
-from kitu.contracts.eligibility import contracts_open_to, is_eligible, members_eligible, rule_label
+from kitu.contracts.eligibility import (
+    contracts_open_to,
+    is_eligible,
+    is_eligible_member,
+    members_eligible,
+    rule_label,
+)
 from kitu.contracts.models import Eligibility, FrameworkContract
 from kitu.contracts.selectors import visible_contracts
 from kitu.core.errors import DomainError
@@ -105,6 +111,54 @@ def test_selector_is_one_query_whatever_the_members(contract_world: dict[str, An
     with CaptureQueriesContext(connection) as ctx:
         assert is_eligible(w["contract"], w["zeitz"])
     assert len(ctx.captured_queries) == 1
+
+
+def test_the_order_paths_check_agrees_with_the_sql_for_every_rule_and_membership(
+    contract_world: dict[str, Any],
+) -> None:
+    """is_eligible_member (the member row as read, no query for "all" and "of a type") answers as the SQL
+    rule does: applicant, member, leaving today (the exit day still counts), left yesterday, of another
+    type, picked or not — on today and on other days."""
+    w = contract_world
+    yesterday, tomorrow = TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1)
+    members = [
+        w["wernigerode"],  # a Stadt, picked for the contract
+        w["zeitz"],  # a Stadt, not picked
+        make_member("Gemeinde Ilsenburg", admin=w["admin"], joined=None, member_type="gemeinde"),  # applicant
+        make_member("Landkreis Harz", admin=w["admin"], member_type="landkreis"),
+        make_member("Gemeinde Elend", admin=w["admin"], member_type="gemeinde", joined=TODAY),
+    ]
+    Member.objects.filter(pk=members[1].pk).update(left_on=TODAY)  # leaving: today is its last day
+    Member.objects.filter(pk=members[3].pk).update(left_on=yesterday)  # left
+    rules = [(Eligibility.SELECTED, ""), (Eligibility.ALL, ""), (Eligibility.MEMBER_TYPE, "stadt")]
+    rules.append((Eligibility.MEMBER_TYPE, "gemeinde"))
+    checked = 0
+    for rule, member_type in rules:
+        contract = _rule(w, w["contract"], rule, member_type)
+        for member in Member.objects.filter(pk__in=[m.pk for m in members]):
+            for day in (yesterday, TODAY, tomorrow):
+                expected = is_eligible(contract, member, day=day)
+                assert is_eligible_member(contract, member, day=day) is expected, (rule, member_type, member, day)
+                checked += expected
+    assert checked == 18  # both answers seen: not a check that says no to everything
+
+
+def test_the_order_paths_check_asks_once_per_member_row_for_picked_members(contract_world: dict[str, Any]) -> None:
+    w = contract_world
+    member = Member.objects.get(pk=w["wernigerode"].pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert is_eligible_member(w["contract"], member, day=TODAY)
+        assert is_eligible_member(w["contract"], member, day=TODAY)
+    assert len(ctx.captured_queries) == 1
+    other = Member.objects.get(pk=w["zeitz"].pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert not is_eligible_member(w["contract"], other, day=TODAY)
+    assert len(ctx.captured_queries) == 1
+    _rule(w, w["contract"], Eligibility.ALL)
+    contract = FrameworkContract.objects.get(pk=w["contract"].pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert is_eligible_member(contract, other, day=TODAY)  # by the rule: no query
+    assert ctx.captured_queries == []
 
 
 def test_rule_checks(contract_world: dict[str, Any]) -> None:

@@ -18,14 +18,15 @@ from kitu.orders.tests.test_orders import volume
 
 pytestmark = pytest.mark.django_db
 
-# token and user, role assignments, member; article; contract with its limits (2), eligibility; cart,
-# line, insert; answer: cart, lines with article and contract, scale prices — plus one savepoint pair
-LINE_QUERIES = 15
-# token, roles, member; savepoint; cart (locked), lines with everything, scale prices, approval rule,
-# contract state, eligibility; number (SQLite: 3 on the yearly row, PostgreSQL: 1 nextval); order, line;
-# savepoint; contract and limits locked (+ the contract's limits for its state), 2 updates; the two status
-# rows, audit row; cart emptied
-CHECKOUT_QUERIES = {"sqlite": 26, "postgresql": 24}
+# token and user, role assignments, member with its default site and approval rule; article with its
+# contract, the member picked for it (asked once per request); the contract's limits; cart (locked), line,
+# insert; answer: the cart's lines with article and contract, scale prices — plus the transaction pair
+LINE_QUERIES = 13
+# token, roles, member (with site and approval rule); the transaction pair; cart (locked), lines with
+# everything, scale prices, the contract's limits for its state, the member picked; number (SQLite: 3 on
+# the yearly row, PostgreSQL: 1 nextval); order, line; the two status rows, audit row; cart emptied; last
+# the contract and the limits locked (+ the contract's limits for its state), one update of both limits
+CHECKOUT_QUERIES = {"sqlite": 22, "postgresql": 20}
 
 
 def test_order_post_and_checkout_take_a_fixed_number_of_queries(
@@ -41,7 +42,7 @@ def test_order_post_and_checkout_take_a_fixed_number_of_queries(
         added = post(client, "/api/v1/cart/lines", line)
     assert (added.status_code, added.json()["total"]) == (201, "800.00")
     queries = django_assert_num_queries(CHECKOUT_QUERIES[connection.vendor])
-    with queries, django_capture_on_commit_callbacks() as callbacks:
+    with queries as captured, django_capture_on_commit_callbacks() as callbacks:
         checkout = post(client, "/api/v1/cart/checkout")
     assert checkout.status_code == 201
     (out,) = checkout.json()
@@ -62,6 +63,22 @@ def test_order_post_and_checkout_take_a_fixed_number_of_queries(
     assert AuditEntry.objects.filter(object_type="orders.Order", object_id=str(order.pk)).count() == 1
     assert not CartLine.objects.filter(cart__user=w["users"]["requester"]).exists()
     assert len(callbacks) == 1  # the dispatch to the supplier; no mail to the requester
+    # the lock window: the contract's row (every call-off from it queues there) is locked after everything
+    # else is written; then only the limits are read, locked and booked (one UPDATE) before the commit
+    everything = [q["sql"] for q in captured.captured_queries]
+    # one transaction (in a test: one savepoint inside the test's); the booking takes none of its own
+    assert sum(q.startswith(("BEGIN", "SAVEPOINT")) for q in everything) == 1
+    sql = [q for q in everything if not q.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT"))]
+    (lock,) = [i for i, q in enumerate(sql) if 'FROM "contracts_frameworkcontract" WHERE' in q]
+    assert lock > max(i for i, q in enumerate(sql) if q.startswith(('INSERT INTO "core_auditentry"', "DELETE")))
+    if connection.vendor == "postgresql":
+        assert sql[lock].endswith('FOR UPDATE OF "contracts_frameworkcontract"')
+    after = [q.split(" WHERE ")[0][:40] for q in sql[lock + 1 :]]
+    assert after == [
+        'SELECT "contracts_volumelimit"."id", "co',  # the contract's limits, for its state
+        'SELECT "contracts_volumelimit"."id", "co',  # the lot's and the article's limit, locked
+        'UPDATE "contracts_volumelimit" SET "cons',  # both booked in one statement
+    ]
 
 
 def test_an_order_that_needs_approval_is_reserved_and_waits(order_world: dict[str, Any]) -> None:
