@@ -188,7 +188,8 @@ def _tail(data: dict[str, Any], obj: Any, web: str | None = None) -> dict[str, A
     keywords = _value(obj, "keyword")
     if isinstance(keywords, list) and keywords:
         _put(data, "keyword", [str(word) for word in keywords if isinstance(word, str | int | float)])
-    _put(data, "web", web)
+    if web:
+        data["web"] = web
     data["created"] = iso(_value(obj, "created"))
     data["modified"] = iso(_value(obj, "modified"))
     return data
@@ -432,8 +433,9 @@ def file(ctx: Ctx, doc: File, embedded: bool = False) -> dict[str, Any]:
     _put(data, "sha512Checksum", doc.sha512)
     if not embedded:  # the text can be long: with the file itself and in the file list, not in every paper
         _put(data, "text", doc.text)
-    data["accessUrl"] = ctx.url("file", doc.pk) + "/access"
-    data["downloadUrl"] = ctx.url("file", doc.pk) + "/download"
+    url = data["id"]
+    data["accessUrl"] = url + "/access"
+    data["downloadUrl"] = url + "/download"
     _put(data, "fileLicense", doc.license)
     if not embedded:
         if doc.paper_id:
@@ -515,7 +517,12 @@ def meeting(ctx: Ctx, event: Meeting) -> dict[str, Any]:
     if not ctx.omit_internal:
         _put(data, "auxiliaryFile", [file(ctx, doc, embedded=True) for doc in auxiliary])
         items = e.oparl_items
-        _put(data, "agendaItem", [agenda_item(ctx, item, docs, n, event) for n, (item, docs) in enumerate(items)])
+        results = ctx.vis.results_visible(event)  # once for all its items
+        _put(
+            data,
+            "agendaItem",
+            [agenda_item(ctx, item, docs, n, event, results) for n, (item, docs) in enumerate(items)],
+        )
     return _tail(data, event, ctx.web_of("meeting", "meeting_id", event.pk))
 
 
@@ -545,11 +552,16 @@ def agenda_item_alone(ctx: Ctx, item: AgendaItem) -> dict[str, Any]:
 
 
 def agenda_item(
-    ctx: Ctx, item: Any, files: list[Any], position: int | None = None, parent: Meeting | None = None
+    ctx: Ctx,
+    item: Any,
+    files: list[Any],
+    position: int | None = None,
+    parent: Meeting | None = None,
+    results: bool | None = None,
 ) -> dict[str, Any]:
-    """An agenda item (a model object, or a row of ``ITEM_FIELDS`` embedded in its ``parent`` meeting)."""
+    """An agenda item (a model object, or a row of ``ITEM_FIELDS`` embedded in its ``parent`` meeting, with
+    ``results``: whether this reader sees the meeting's results, as the caller found once for all items)."""
     data = _head(ctx, "agendaItem", "AgendaItem", item.pk)
-    event = parent or item.meeting
     if parent is None:
         data["meeting"] = ctx.url("meeting", item.meeting_id)
         position = item.oparl_position
@@ -559,7 +571,7 @@ def agenda_item(
     data["public"] = item.public
     if item.oparl_consultation is not None:
         data["consultation"] = ctx.url("consultation", item.oparl_consultation)
-    if ctx.vis.results_visible(event):
+    if results if results is not None else ctx.vis.results_visible(parent or item.meeting):
         _put(data, "result", item.result)  # the values are the German words
         _put(data, "resolutionText", item.resolution_text)
         resolution = next((doc for doc in files if doc.role == FileRole.RESOLUTION), None)
