@@ -7,7 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from kitu.accounts.roles import Role
@@ -76,18 +77,38 @@ def state_filter(queryset: QuerySet[Invoice], state: str, today: dt.date) -> Que
 
 
 def receivables_by_month(queryset: QuerySet[Invoice], today: dt.date) -> dict[str, dict[str, Decimal]]:
-    """Per due month (YYYY-MM): paid, open and overdue amounts, for the chart."""
-    months: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    """Per due month (YYYY-MM): paid, open and overdue amounts, for the chart — summed by the database (the
+    office's 22,000 invoices: 4.6 s of SQL with joins and a sort, then ~360 ms of Python per page read row by
+    row; issue 23.4). The states as ``receivables.state``: paid when ``paid_amount >= gross_total``, else
+    overdue when due before ``today``, else open; what is outstanding is ``gross_total - paid_amount``."""
     found = queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True)
-    # only what the state needs: no joins, no sort, light rows (22,000 invoices: 4.6 s of SQL before, issue 23.4)
-    found = found.select_related(None).order_by().only("pk", "kind", "paid_amount", "gross_total", "due_date")
-    for invoice in found:
-        month = f"{invoice.due_date:%Y-%m}"
-        months[month][receivables.PAID] += invoice.paid_amount
-        current = receivables.state(invoice, today, cancelled=False)
-        if current != receivables.PAID:
-            months[month][current] += receivables.outstanding(invoice)
-    return dict(sorted(months.items()))
+    money: DecimalField[Any, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+    unpaid = Q(paid_amount__lt=F("gross_total"))
+    overdue = unpaid & Q(due_date__lt=today)
+    due_open = unpaid & ~Q(due_date__lt=today)
+    rest = ExpressionWrapper(F("gross_total") - F("paid_amount"), output_field=money)
+    rows = (
+        found.select_related(None)
+        .order_by()
+        .values(month=TruncMonth("due_date"))
+        .annotate(
+            paid=Sum("paid_amount"),
+            open=Sum(Case(When(due_open, then=rest), default=Value(Decimal("0.00")), output_field=money)),
+            open_n=Count("pk", filter=due_open),
+            overdue=Sum(Case(When(overdue, then=rest), default=Value(Decimal("0.00")), output_field=money)),
+            overdue_n=Count("pk", filter=overdue),
+        )
+        .order_by("month")
+    )
+    months: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        amounts: dict[str, Decimal] = defaultdict(Decimal, {receivables.PAID: row["paid"]})  # absent: 0
+        if row["open_n"]:
+            amounts[receivables.OPEN] = row["open"]
+        if row["overdue_n"]:
+            amounts[receivables.OVERDUE] = row["overdue"]
+        months[f"{row['month']:%Y-%m}"] = amounts
+    return months
 
 
 def receivable_summary(months: dict[str, dict[str, Decimal]]) -> dict[str, Decimal]:

@@ -57,3 +57,47 @@ def test_receivables_by_month_reads_light_rows_with_the_same_figures(billing_wor
         months = selectors.receivables_by_month(Invoice.objects.all(), D(2026, 6, 1))
     assert len(ctx.captured_queries) == 1
     assert months == {"2026-05": {"paid": kept.paid_amount, "overdue": kept.gross_total - kept.paid_amount}}
+
+
+def test_receivables_by_month_sums_what_the_state_rule_says(billing_world: dict[str, Any]) -> None:
+    """The database's sums per month equal the Python rule (``receivables.state``/``outstanding``) summed
+    invoice by invoice: paid, overpaid, part-paid before and after the due day, due today, several months."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from kitu.billing import receivables, selectors
+
+    w = billing_world
+    run = runs.run_create(actor=w["admin"], period="2026-Q1").run
+    runs.run_review(actor=w["admin"], run=run)
+    runs.run_issue(actor=w["admin"], run=run, today=D(2026, 4, 2))
+    first = Invoice.objects.filter(kind="invoice").order_by("pk").first()
+    assert first is not None
+    today = D(2026, 6, 1)
+    cases = [  # due date, paid as a share of the gross total
+        (D(2026, 5, 2), Decimal("1")),  # paid
+        (D(2026, 5, 20), Decimal("0.5")),  # part-paid, overdue
+        (today, Decimal("0")),  # due today: still open
+        (D(2026, 6, 30), Decimal("0.25")),  # part-paid, open
+        (D(2026, 7, 15), Decimal("1.5")),  # overpaid
+    ]
+    issued = Invoice.objects.get(pk=first.pk)
+    for n, (due, share) in enumerate(cases):
+        issued.pk = None
+        issued.number = f"T-{n}"
+        issued.leitweg_id = f"{first.leitweg_id[:40]}-{n}"  # one invoice per run, member and Leitweg-ID
+        issued.due_date = due
+        issued.paid_amount = (first.gross_total * share).quantize(Decimal("0.01"))
+        issued.save()
+    Invoice.objects.filter(pk=first.pk).delete()
+    expected: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for invoice in Invoice.objects.filter(kind="invoice", status="issued"):
+        month = f"{invoice.due_date:%Y-%m}"
+        expected[month][receivables.PAID] += invoice.paid_amount
+        state = receivables.state(invoice, today, cancelled=False)
+        if state != receivables.PAID:
+            expected[month][state] += receivables.outstanding(invoice)
+    months = selectors.receivables_by_month(Invoice.objects.all(), today)
+    assert months == {month: dict(amounts) for month, amounts in sorted(expected.items())}
+    assert set(months) == {"2026-05", "2026-06", "2026-07"}
+    assert set(months["2026-06"]) == {"paid", "open"} and set(months["2026-05"]) >= {"paid", "overdue"}
