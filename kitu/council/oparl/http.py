@@ -122,7 +122,7 @@ def object_id(raw: int) -> int:
 
 def iso(moment: dt.datetime | str | None) -> str | None:
     """``yyyy-mm-ddThh:mm:ss±hh:mm`` in German time (chapter 2.4), or None. A string is such a text
-    already, formatted by the database (``render.db_values``)."""
+    already, formatted by the database (``rows.db_values``)."""
     if moment is None or isinstance(moment, str):
         return moment
     # astimezone with one zone object: timezone.localtime looks the zone up on each call (15,000 per page)

@@ -16,18 +16,14 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from django.db import NotSupportedError, connection
 from django.db.models import (
     Count,
     F,
-    Func,
     IntegerField,
-    JSONField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
-    TextField,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -53,6 +49,7 @@ from kitu.council.models import (
 from kitu.council.visibility import Visibility
 
 from .http import SCHEMA, iso, iso_date
+from .rows import db_values, row_value
 
 OPARL_VERSION = SCHEMA
 SAFE_INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain")
@@ -124,55 +121,6 @@ class Ctx:
         return f"{parts[0]}{pk}{parts[1]}" if parts else None
 
 
-class GermanTime(Func):
-    """``http.iso`` done by PostgreSQL: the moment in German time to the second, with its offset
-    (``2024-03-31T03:00:00+02:00``). A page embeds about 5,000 moments; read as datetimes and formatted in
-    Python they were a third of a meeting page's CPU time. (Before 1893 Berlin's offset had seconds, which
-    this leaves out; the council's data starts long after.) PostgreSQL only."""
-
-    arity = 1
-    output_field = TextField()
-    TEMPLATE = (
-        "to_char({0} AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+' || "
-        "to_char(({0} AT TIME ZONE 'Europe/Berlin') - ({0} AT TIME ZONE 'UTC'), 'HH24:MI')"
-    )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return self.TEMPLATE.format(sql), (*params, *params, *params)  # the moment is named three times
-
-    def as_sql(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotSupportedError("GermanTime is PostgreSQL's; db_values reads plain values elsewhere")
-
-
-class _NoEmptyList(Func):
-    """A JSON list, NULL when empty (most keyword lists are), so that it is not decoded for nothing."""
-
-    arity = 1
-    output_field = JSONField()
-    template = "NULLIF(%(expressions)s, '[]'::jsonb)"
-
-
-MOMENTS = frozenset({"created", "modified", "start", "end"})
-
-
-def db_values(*names: str) -> dict[str, Any]:
-    """Annotations ``<name>_db`` for a page's rows: on PostgreSQL the moments arrive as OParl's text and
-    an empty keyword list as NULL; on other databases the plain values. Read them with ``_value``."""
-    postgres = connection.vendor == "postgresql"
-    wrap = {name: (GermanTime if name in MOMENTS else _NoEmptyList) for name in names} if postgres else {}
-    return {f"{name}_db": wrap[name](name) if postgres else F(name) for name in names}
-
-
-_MISSING = object()
-
-
-def _value(obj: Any, name: str) -> Any:
-    """``obj.<name>_db`` (``db_values``) where the object or row has it, else ``obj.<name>``."""
-    value = getattr(obj, f"{name}_db", _MISSING)
-    return getattr(obj, name) if value is _MISSING else value
-
-
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
     """Set ``key`` unless there is nothing to say (no null, no empty string or list: chapter 2.4)."""
     if value is None or value == "" or value == []:
@@ -185,13 +133,13 @@ def _head(ctx: Ctx, kind: str, type_name: str, pk: int) -> dict[str, Any]:
 
 
 def _tail(data: dict[str, Any], obj: Any, web: str | None = None) -> dict[str, Any]:
-    keywords = _value(obj, "keyword")
+    keywords = row_value(obj, "keyword")
     if isinstance(keywords, list) and keywords:
         _put(data, "keyword", [str(word) for word in keywords if isinstance(word, str | int | float)])
     if web:
         data["web"] = web
-    data["created"] = iso(_value(obj, "created"))
-    data["modified"] = iso(_value(obj, "modified"))
+    data["created"] = iso(row_value(obj, "created"))
+    data["modified"] = iso(row_value(obj, "modified"))
     return data
 
 
@@ -501,8 +449,8 @@ def meeting(ctx: Ctx, event: Meeting) -> dict[str, Any]:
     _put(data, "name", event.name)
     _put(data, "meetingState", event.state)
     data["cancelled"] = event.cancelled
-    _put(data, "start", iso(_value(event, "start")))
-    _put(data, "end", iso(_value(event, "end")))
+    _put(data, "start", iso(row_value(event, "start")))
+    _put(data, "end", iso(row_value(event, "end")))
     _put(data, "location", _visible_location(ctx, event.location))
     _put(data, "organization", _urls(ctx, "organization", e.oparl_organizations))
     if ctx.vis.results_visible(event):  # who attended is part of the published minutes
@@ -582,8 +530,8 @@ def agenda_item(
     if not ctx.omit_internal:
         auxiliary = [doc for doc in files if doc.role != FileRole.RESOLUTION]
         _put(data, "auxiliaryFile", [file(ctx, doc, embedded=True) for doc in auxiliary])
-    _put(data, "start", iso(_value(item, "start")))
-    _put(data, "end", iso(_value(item, "end")))
+    _put(data, "start", iso(row_value(item, "start")))
+    _put(data, "end", iso(row_value(item, "end")))
     return _tail(data, item)
 
 

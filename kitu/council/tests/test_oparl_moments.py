@@ -1,4 +1,4 @@
-"""OParl moments formatted by PostgreSQL (``render.GermanTime``) are the same text as ``http.iso`` makes
+"""OParl moments formatted by PostgreSQL (``rows.GermanTime``) are the same text as ``http.iso`` makes
 in Python, through both changes of the clock, at the last microsecond of a second and across years."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import DateTimeField, Value
 
 from kitu.council.models import Body
 from kitu.council.oparl.http import iso
-from kitu.council.oparl.render import GermanTime, db_values
+from kitu.council.oparl.rows import GermanTime, db_values
 
 UTC = dt.UTC
 MOMENTS = [
