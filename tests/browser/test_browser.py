@@ -41,6 +41,27 @@ def browser() -> Iterator[Any]:
     if not AXE.exists():
         pytest.skip("axe-core is not installed (npm ci)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+    # A click or key press that starts a navigation returns once the next page has begun to arrive; a test
+    # that reads the page at once could see half of it. Every click and press here waits for the page to
+    # finish loading (at once when nothing navigated).
+    click, press = sync_api.Locator.click, sync_api.Locator.press
+
+    def click_then_load(self: Any, *args: Any, **kwargs: Any) -> None:
+        click(self, *args, **kwargs)
+        self.page.wait_for_load_state()
+
+    def press_then_load(self: Any, *args: Any, **kwargs: Any) -> None:
+        press(self, *args, **kwargs)
+        self.page.wait_for_load_state()
+
+    sync_api.Locator.click, sync_api.Locator.press = click_then_load, press_then_load  # type: ignore[method-assign]
+    try:
+        yield from _launch(sync_api)
+    finally:
+        sync_api.Locator.click, sync_api.Locator.press = click, press  # type: ignore[method-assign]
+
+
+def _launch(sync_api: Any) -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -236,7 +257,7 @@ def test_member_answers_a_campaign_without_javascript(
         check_accessibility(page)
     page.goto(f"{live_server.url}/bedarfsbuendelung/{c.pk}/")
     page.get_by_role("button", name="Abfrage vorzeitig schließen").click()
-    assert page.get_by_text("Bitte bestätigen").is_visible()  # closing asks first
+    page.get_by_text("Bitte bestätigen").wait_for(state="visible", timeout=10_000)  # closing asks first
     check_accessibility(page)
     page.locator("form.kitu-form button[type=submit]").click()
     page.get_by_role("link", name="Angebote und Optimierung").click()

@@ -66,7 +66,7 @@ def test_results_article_and_back_cart_chips_and_did_you_mean(
     results_url = page.url
     rows = page.locator("#results table tbody tr")
     assert rows.count() == 3
-    assert page.get_by_role("link", name="Filter „Hersteller: Lenovo“ entfernen").is_visible()
+    page.get_by_role("link", name="Filter „Hersteller: Lenovo“ entfernen").wait_for(state="visible", timeout=10_000)
     price = page.locator(f"#results tr:has(#cmp-{nb1.pk}) td[data-label='Preis (netto)']")
     button = page.get_by_role("button", name=re.compile("^In den Warenkorb ?: Notebook Lenovo ThinkPad T14$"))
     for element in (price, button):  # on screen, not cut off at the right

@@ -143,7 +143,7 @@ def test_every_menu_page_fits_the_screen(
             menu.get_by_text("Menü").click()
         else:
             assert menu.get_by_text("Menü").is_hidden()  # wide: the list shows, the button hides
-        assert menu.get_by_role("link", name="Mein Konto").is_visible()
+        menu.get_by_role("link", name="Mein Konto").wait_for(state="visible", timeout=10_000)
         problems += _problems(page, f"{login} menu {viewport['width']}")
         urls = page.eval_on_selector_all(".kitu-nav__link", "links => links.map(a => a.getAttribute('href'))")
         for url in urls:
@@ -209,7 +209,7 @@ def test_citizen_form_without_javascript_shows_the_coordinates(
     context = browser.new_context(locale="de-DE", java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.goto(live_server.url + "/maengel/wernigerode/")
-    assert page.get_by_label(re.compile("^Breite")).is_visible()
+    page.get_by_label(re.compile("^Breite")).wait_for(state="visible", timeout=10_000)
     assert page.get_by_role("button", name="Meinen Standort verwenden").is_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

@@ -66,7 +66,7 @@ def test_optimiser_result_and_invoice_in_words(
     assert "Rechenzeit" in text and " s" in text and "Lücke" not in text
     assert "40 Stück" in text and "35.400,00 €" in text
     chart = page.get_by_role("img", name="Kosten gebündelt und Einsparung je Mitglied (EUR)")
-    assert chart.is_visible()
+    chart.wait_for(state="visible", timeout=10_000)
     assert "Stadt Wernigerode" in chart.inner_html() and "Kosten in € (netto)" in chart.inner_html()
     _fits(page, f"optimiser-result-{size}")
 
