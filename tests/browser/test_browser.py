@@ -54,11 +54,11 @@ def browser() -> Iterator[Any]:
         press(self, *args, **kwargs)
         self.page.wait_for_load_state()
 
-    sync_api.Locator.click, sync_api.Locator.press = click_then_load, press_then_load  # type: ignore[method-assign]
+    sync_api.Locator.click, sync_api.Locator.press = click_then_load, press_then_load
     try:
         yield from _launch(sync_api)
     finally:
-        sync_api.Locator.click, sync_api.Locator.press = click, press  # type: ignore[method-assign]
+        sync_api.Locator.click, sync_api.Locator.press = click, press
 
 
 def _launch(sync_api: Any) -> Iterator[Any]:
