@@ -12,6 +12,7 @@ from django.db import transaction
 from kitu.accounts import services as account_services
 from kitu.accounts.models import Organisation, User
 from kitu.accounts.roles import OrgKind
+from kitu.core.actors import SYSTEM
 from kitu.members import services as member_services
 from kitu.members.models import COUNCIL_TYPES, Contact, CostCentre, LeitwegId, Member, Site
 from kitu.members.validators import leitweg_check_digits
@@ -153,9 +154,13 @@ def _seed_user(spec: DemoUser) -> int:
     new = user is None
     if user is None:
         user = account_services.user_create(
-            actor=None, email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD, is_superuser=spec.superuser
+            actor=SYSTEM,
+            email=spec.email,
+            full_name=spec.full_name,
+            password=DEMO_PASSWORD,
+            is_superuser=spec.superuser,
         )
     organisation = Organisation.objects.get(name=spec.organisation)
     for role in spec.roles:
-        account_services.role_grant(actor=None, user=user, organisation=organisation, role=role)
+        account_services.role_grant(actor=SYSTEM, user=user, organisation=organisation, role=role)
     return int(new)

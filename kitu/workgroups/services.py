@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from kitu.accounts.models import Organisation
 from kitu.core import audit
+from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError, PermissionDenied, full_clean
 
 from . import selectors, tasks
@@ -260,7 +261,7 @@ def _move_up(meeting: Meeting) -> list[Registration]:
         waiting.status = RegistrationStatus.REGISTERED
         waiting.save(update_fields=["status"])
         audit.record(
-            actor=None,
+            actor=SYSTEM,  # moved up by the rule, not by whoever freed the place
             instance=waiting,
             action="update",
             before={"status": "waiting"},
