@@ -24,6 +24,7 @@ from kitu.bundling.models import Campaign
 from kitu.catalog.models import Article, ScalePrice
 from kitu.contracts import services as contract_services
 from kitu.contracts.models import FrameworkContract, Supplier
+from kitu.core.actors import SYSTEM
 from kitu.defects import configuration as defect_config
 from kitu.defects.models import Category, DefectService
 from kitu.members import services as member_services
@@ -452,8 +453,8 @@ def defect_world(world: dict[str, Any]) -> dict[str, Any]:
     waste = Category.objects.create(
         service=zeitz, code="muell", name="Illegale Müllablagerung", department_email="ordnung@zeitz.example"
     )
-    _client, key = defect_config.api_client_create(actor=None, service=wernigerode, name="Stadt-App")
-    _zclient, zeitz_key = defect_config.api_client_create(actor=None, service=zeitz, name="Zeitz-App")
+    _client, key = defect_config.api_client_create(actor=SYSTEM, service=wernigerode, name="Stadt-App")
+    _zclient, zeitz_key = defect_config.api_client_create(actor=SYSTEM, service=zeitz, name="Zeitz-App")
     return {
         **world,
         "w_service": wernigerode,

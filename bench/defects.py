@@ -45,6 +45,7 @@ from django.test import Client  # noqa: E402
 
 from kitu.accounts.models import Organisation, RoleAssignment, User  # noqa: E402
 from kitu.accounts.roles import OrgKind, Role  # noqa: E402
+from kitu.core.actors import SYSTEM  # noqa: E402
 from kitu.core.process import warm_up_and_freeze  # noqa: E402
 from kitu.defects import configuration  # noqa: E402
 from kitu.defects.models import Category, DefectService, Report  # noqa: E402
@@ -96,7 +97,7 @@ def build() -> dict[str, Any]:
         )
         cursor.execute("ANALYZE defects_report")
     keys = [
-        configuration.api_client_create(actor=None, service=service, name=f"App {i}")[1] for i in range(max(CLIENTS))
+        configuration.api_client_create(actor=SYSTEM, service=service, name=f"App {i}")[1] for i in range(max(CLIENTS))
     ]
     return {"keys": keys, "service": service.pk, "category": categories[1].pk}
 

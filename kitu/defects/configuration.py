@@ -19,6 +19,7 @@ from kitu.accounts.models import User
 from kitu.accounts.policies import has_role
 from kitu.accounts.roles import Role
 from kitu.core import audit
+from kitu.core.actors import SystemActor
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.members.models import Member
 
@@ -170,14 +171,19 @@ def _hash(key: str) -> str:
 @transaction.atomic
 def api_client_create(*, actor: Any, service: DefectService, name: str) -> tuple[ApiClient, str]:
     """A new Open311 key for a client application of the town; the key is shown once, only its hash kept.
-    ``actor`` None: the management command (operator on the server)."""
-    if actor is not None and not can_manage_service(actor, service):
+    ``actor`` SYSTEM: the management command (operator on the server)."""
+    system = isinstance(actor, SystemActor)
+    if not system and not can_manage_service(actor, service):
         raise _deny()
     if not name.strip():
         raise DomainError(_("Bitte den Namen der Anwendung angeben."), field="name")
     key = secrets.token_urlsafe(32)
     client = ApiClient.objects.create(
-        service=service, name=name.strip()[:100], prefix=key[:8], key_hash=_hash(key), created_by=actor
+        service=service,
+        name=name.strip()[:100],
+        prefix=key[:8],
+        key_hash=_hash(key),
+        created_by=None if system else actor,
     )
     audit.record(actor=actor, instance=client, action="create", after={"name": client.name})
     return client, key

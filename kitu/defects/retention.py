@@ -11,8 +11,11 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kitu.core import audit
+from kitu.core.actors import SystemActor
+from kitu.core.errors import PermissionDenied
 
 from .models import DefectService, Photo, Report
 
@@ -33,9 +36,11 @@ def _delete_files(names: list[tuple[Storage, str]]) -> None:
         storage.delete(name)
 
 
-def anonymise_expired(now: dt.datetime | None = None) -> int:
+def anonymise_expired(*, actor: object, now: dt.datetime | None = None) -> int:
     """Anonymise what is due, in batches, each batch in one transaction (a crash loses nothing: the next run
-    picks up the rest). Returns the number of reports."""
+    picks up the rest). Only the platform (SYSTEM) does this, daily. Returns the number of reports."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied(_("Fristgerecht anonymisiert nur die Plattform selbst."))
     now = now or timezone.now()
     total = 0
     while ids := due(now):
@@ -50,7 +55,7 @@ def anonymise_expired(now: dt.datetime | None = None) -> int:
                     report.description = ANONYMISED
                 report.anonymised_at = now
                 report.save(update_fields=["email", "email_confirmed_at", "media_url", "description", "anonymised_at"])
-                audit.record(actor=None, instance=report, action="update", after={"anonymised_at": str(now)})
+                audit.record(actor=actor, instance=report, action="update", after={"anonymised_at": str(now)})
             transaction.on_commit(partial(_delete_files, names))
         total += len(ids)
     return total

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
+from kitu.core.actors import SYSTEM
+
 from .models import Report
 
 SIGNATURE = "\nMit freundlichen Grüßen\n{town}\n(Mängelmelder auf der KITU-Plattform)\n"
@@ -88,4 +90,4 @@ def anonymise_expired() -> int:
     """Daily: anonymise the reports closed longer ago than their town keeps them."""
     from .retention import anonymise_expired as run  # noqa: PLC0415
 
-    return run()
+    return run(actor=SYSTEM)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kitu.core.actors import SYSTEM
 from kitu.defects import configuration
 from kitu.defects.models import DefectService
 
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         service = DefectService.objects.filter(slug=options["jurisdiction"]).first()
         if service is None:
             raise CommandError(f"unknown jurisdiction: {options['jurisdiction']}")
-        _client, key = configuration.api_client_create(actor=None, service=service, name=options["name"])
+        _client, key = configuration.api_client_create(actor=SYSTEM, service=service, name=options["name"])
         self.stdout.write(key)
