@@ -8,6 +8,7 @@ the query word. Either way difflib's ratio picks the closest one above :data:`CU
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -30,11 +31,13 @@ TRIGRAM_THRESHOLD = 0.3  # PostgreSQL: word similarity of those descriptions to 
 
 
 GENERATION_KEY = "catalog:synonyms:generation"  # in the shared cache: changes with every edit of the list
+SYNONYMS_MAX_AGE = 300.0  # seconds a process keeps its copy at most (where the cache is not shared: locmem)
 
 
 @dataclass(frozen=True)
 class _SynonymList:
     generation: str
+    read_at: float  # time.monotonic()
     group_of: dict[str, int]  # key (stemmed word) → its group
     members: dict[int, list[str]]  # group → its words (lower case), in the list's order
     written: dict[str, str]  # key → the word as written
@@ -52,14 +55,17 @@ def synonyms_changed() -> None:
 
 def _synonym_list() -> _SynonymList:
     """The synonym list, kept per process while its generation in the shared cache stays the same (one cache
-    read instead of a query per search; a handful of groups the office edits now and then). The generation
-    is read before the list, so a list read after an edit is never kept under the generation before it."""
+    read instead of a query per search; a handful of groups the office edits now and then), at most
+    SYNONYMS_MAX_AGE (a cache that is not shared between processes cannot tell them of an edit). The
+    generation is read before the list, so a list read after an edit is never kept under the generation
+    before it."""
     global _loaded
     generation = cache.get(GENERATION_KEY)
     if generation is None:  # an empty cache (restarted, cleared): start a generation
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
-    if _loaded is None or _loaded.generation != generation:
+    now = time.monotonic()
+    if _loaded is None or _loaded.generation != generation or now - _loaded.read_at > SYNONYMS_MAX_AGE:
         group_of: dict[str, int] = {}
         members: dict[int, list[str]] = defaultdict(list)
         written: dict[str, str] = {}
@@ -68,7 +74,7 @@ def _synonym_list() -> _SynonymList:
             group_of[key] = group_id
             members[group_id].append(word.lower())
             written[key] = word
-        _loaded = _SynonymList(str(generation), group_of, dict(members), written)
+        _loaded = _SynonymList(str(generation), now, group_of, dict(members), written)
     return _loaded
 
 

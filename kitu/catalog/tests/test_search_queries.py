@@ -64,3 +64,16 @@ def test_the_synonym_list_is_read_again_when_another_process_changed_it(catalog:
     group.delete()
     cache.clear()
     assert selectors.search_articles(user, q="Glotze").total == 0
+
+
+def test_a_process_keeps_its_copy_of_the_synonym_list_only_so_long(
+    catalog: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the cache is not shared (locmem), no other process hears of an edit: the copy ages out."""
+    user = catalog["users"]["requester"]
+    assert selectors.search_articles(user, q="Glotze").total == 0
+    group = SynonymGroup.objects.create()
+    SynonymTerm.objects.bulk_create([SynonymTerm(group=group, word=w, key=stem(w)) for w in ("Glotze", "FlexScan")])
+    assert selectors.search_articles(user, q="Glotze").total == 0  # the copy, same generation
+    monkeypatch.setattr(vocabulary, "SYNONYMS_MAX_AGE", -1.0)
+    assert pids(selectors.search_articles(user, q="Glotze")) == ["MON-1"]
