@@ -58,9 +58,11 @@ def orderable_contract_ids(user: Any, day: dt.date | None = None) -> list[int]:
     if can_manage_contracts(user):
         return list(contracts.values_list("pk", flat=True))
     supplier_orgs = organisation_ids(user, roles=(Role.SUPPLIER_USER,))
+    # what the loop reads: the limits (state_on), the suppliers only where the user is one
+    contracts = contracts.prefetch_related(None).prefetch_related("limits", *(["suppliers"] if supplier_orgs else []))
     ids = []
     for contract in contracts:
-        own = any(s.organisation_id in supplier_orgs for s in contract.suppliers.all())
+        own = bool(supplier_orgs) and any(s.organisation_id in supplier_orgs for s in contract.suppliers.all())
         if own or contract.state_on(day) == ContractState.ACTIVE:
             ids.append(contract.pk)
     return ids
@@ -131,10 +133,28 @@ def _fts_match(q: str, synonyms: Synonyms | None = None) -> str:
     return " AND ".join(part(parts) for parts in _chunks(q))
 
 
+class _Readings(SearchQuery):
+    """The tsquery of ``raw`` in the german (stemmed) reading or the simple one (article numbers, stop words):
+    both ORed where they differ, one where they are the same or the other has no lexeme (the duplicate doubled
+    the index work). PostgreSQL computes it inside the statement that uses it: ``to_tsquery`` is immutable,
+    so the planner folds the expression to a constant (and knows its selectivity) — no round trip of its own."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__(raw, search_type="raw")
+        self.raw = raw
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, list[str | int]]:
+        german, simple = "to_tsquery('german'::regconfig, %s)", "to_tsquery('simple'::regconfig, %s)"
+        sql = (
+            f"(CASE WHEN {german}::text = '' THEN {simple} WHEN {simple}::text IN ('', {german}::text) "
+            f"THEN {german} ELSE {german} || {simple} END)"
+        )
+        return sql, [self.raw] * 7
+
+
 def _pg_query(q: str, synonyms: Synonyms | None = None) -> SearchQuery | None:
-    """The tsquery for ``q``: the german (stemmed) reading or the simple one (article numbers, stop
-    words); PostgreSQL normalises both, and one is dropped where they are the same. A one-word part in a
-    synonym group matches any word of the group."""
+    """The tsquery for ``q`` (see :class:`_Readings`); None where ``q`` has no word. A one-word part in a
+    synonym group matches any word of the group. Where no reading has a lexeme ("²"), it matches nothing."""
     synonyms = synonyms or {}
     chunks = [[w.lower() for w in parts] for parts in _chunks(q)]
     if not chunks:
@@ -145,13 +165,7 @@ def _pg_query(q: str, synonyms: Synonyms | None = None) -> SearchQuery | None:
             return "(" + " | ".join(f"{w}:*" for w in synonyms[parts[0]]) + ")"
         return "(" + " <-> ".join([*parts[:-1], parts[-1] + ":*"]) + ")"
 
-    raw = " & ".join(part(parts) for parts in chunks)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_tsquery('german', %s)::text, to_tsquery('simple', %s)::text", [raw, raw])
-        readings = [r for r in dict.fromkeys(cursor.fetchone() or ()) if r]
-    if not readings:
-        return None
-    return SearchQuery(" | ".join(f"({r})" for r in readings), config="simple", search_type="raw")
+    return _Readings(" & ".join(part(parts) for parts in chunks))
 
 
 def _fts_ids(q: str, synonyms: Synonyms) -> tuple[RawSQL, dict[int, int]] | None:
@@ -349,8 +363,9 @@ def search_articles(
     elif q and connection.vendor == "postgresql":
         query = _pg_query(q, synonyms)
         if query is None:
-            # no word (only operators, punctuation, symbols such as ' ! & | :* \\ or emoji) or none with a
-            # lexeme ("²"): no full-text search; the look inside the descriptions below takes the words
+            # no word (only operators, punctuation, symbols such as ' ! & | :* \\ or emoji): no full-text
+            # search; a word without a lexeme ("²") finds nothing there; the look inside descriptions below
+            # takes the words
             qs, ids = base.none(), []
         else:
             index = ArticleSearch.objects.filter(**filters)

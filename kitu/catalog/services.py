@@ -14,6 +14,7 @@ from kitu.contracts.policies import can_manage_contracts
 from kitu.core import audit
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 
+from . import vocabulary
 from .models import CatalogImport, SynonymGroup, SynonymTerm
 from .policies import can_edit_synonyms
 from .tasks import run_import
@@ -93,6 +94,7 @@ def synonym_group_add(*, actor: Any, terms: str) -> SynonymGroup:
     except IntegrityError as exc:
         raise DomainError(_("Einer der Begriffe wurde gerade einer anderen Gruppe zugeordnet."), field="terms") from exc
     audit.record(actor=actor, instance=group, action="create", after={"terms": chosen})
+    vocabulary.synonyms_changed()
     return group
 
 
@@ -107,4 +109,5 @@ def synonym_group_delete(*, actor: Any, group_id: int) -> list[str]:
     chosen = [term.word for term in group.terms.all()]
     audit.record(actor=actor, instance=group, action="delete", before={"terms": chosen})
     group.delete()
+    vocabulary.synonyms_changed()
     return chosen

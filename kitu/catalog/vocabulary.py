@@ -8,10 +8,14 @@ the query word. Either way difflib's ratio picks the closest one above :data:`CU
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from difflib import get_close_matches
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from .models import SynonymTerm
@@ -26,23 +30,68 @@ SIMILAR_DESCRIPTIONS = 1000  # PostgreSQL: descriptions read for candidate words
 TRIGRAM_THRESHOLD = 0.3  # PostgreSQL: word similarity of those descriptions to the query word
 
 
+GENERATION_KEY = "catalog:synonyms:generation"  # in the shared cache: changes with every edit of the list
+SYNONYMS_MAX_AGE = 300.0  # seconds a process keeps its copy at most (where the cache is not shared: locmem)
+
+
+@dataclass(frozen=True)
+class _SynonymList:
+    generation: str
+    read_at: float  # time.monotonic()
+    group_of: dict[str, int]  # key (stemmed word) → its group
+    members: dict[int, list[str]]  # group → its words (lower case), in the list's order
+    written: dict[str, str]  # key → the word as written
+
+
+_loaded: _SynonymList | None = None  # this process's copy of the synonym list
+
+
+def synonyms_changed() -> None:
+    """After an edit of the synonym list: every process reads it anew — at once (this process, tests) and
+    again after the commit, so no process keeps a copy read between the two."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+
+
+def _synonym_list() -> _SynonymList:
+    """The synonym list, kept per process while its generation in the shared cache stays the same (one cache
+    read instead of a query per search; a handful of groups the office edits now and then), at most
+    SYNONYMS_MAX_AGE (a cache that is not shared between processes cannot tell them of an edit). The
+    generation is read before the list, so a list read after an edit is never kept under the generation
+    before it."""
+    global _loaded
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # an empty cache (restarted, cleared): start a generation
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    now = time.monotonic()
+    if _loaded is None or _loaded.generation != generation or now - _loaded.read_at > SYNONYMS_MAX_AGE:
+        group_of: dict[str, int] = {}
+        members: dict[int, list[str]] = defaultdict(list)
+        written: dict[str, str] = {}
+        rows = SynonymTerm.objects.order_by("group_id", "pk").values_list("group_id", "key", "word")
+        for group_id, key, word in rows:
+            group_of[key] = group_id
+            members[group_id].append(word.lower())
+            written[key] = word
+        _loaded = _SynonymList(str(generation), now, group_of, dict(members), written)
+    return _loaded
+
+
 def synonyms_for(terms: Iterable[str]) -> dict[str, list[str]]:
     """For each query word (lower case) that belongs to a synonym group: the words to search for instead —
-    the word itself, then the group's words (lower case). One query."""
+    the word itself, then the group's words (lower case). No query while the list is unchanged."""
     keys: dict[str, str] = {}
     for term in terms:
         keys.setdefault(stem(term), term.lower())
     if not keys:
         return {}
-    rows = SynonymTerm.objects.filter(
-        group__in=SynonymTerm.objects.filter(key__in=list(keys)).values("group")
-    ).values_list("group_id", "key", "word")
-    members: dict[int, list[str]] = defaultdict(list)
-    group_of: dict[str, int] = {}
-    for group_id, key, word in rows:
-        members[group_id].append(word.lower())
-        group_of[key] = group_id
-    return {word: list(dict.fromkeys([word, *members[group_of[key]]])) for key, word in keys.items() if key in group_of}
+    synonym_list = _synonym_list()
+    return {
+        word: list(dict.fromkeys([word, *synonym_list.members[synonym_list.group_of[key]]]))
+        for key, word in keys.items()
+        if key in synonym_list.group_of
+    }
 
 
 def correction(q: str, known: Callable[[str], bool]) -> str | None:
@@ -52,7 +101,7 @@ def correction(q: str, known: Callable[[str], bool]) -> str | None:
     chunks = q.split()
     if not chunks or len(chunks) > MAX_WORDS:
         return None
-    synonyms = dict(SynonymTerm.objects.values_list("key", "word"))
+    synonyms = _synonym_list().written
     corrected, changed, tries = [], False, 0
     for chunk in chunks:
         parts = words(chunk)
