@@ -4,9 +4,10 @@ legally relevant e-invoice; the PDF says so."""
 
 from __future__ import annotations
 
+import functools
 import io
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -15,9 +16,12 @@ from django.utils import translation
 from kitu.core import units
 from kitu.core.money import format_eur
 
-from .models import Invoice, InvoiceKind
+from .models import Invoice, InvoiceKind, InvoiceLine
 from .pricing import plain, totals
-from .xrechnung import NotIssued, payment_terms
+from .xrechnung import NotIssued, document_lines, payment_terms
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
 
 DESCRIPTION_WIDTH = 74  # mm, the column of the line descriptions
 
@@ -36,27 +40,43 @@ def title_of(invoice: Invoice) -> str:
     return f"Rechnung {invoice.number}"
 
 
-def render(invoice: Invoice) -> bytes:
-    with translation.override("de"):  # an invoice is a German document, whoever asks for it
-        return _render(invoice)
-
-
-def _render(invoice: Invoice) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
+def render(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:
+    """The PDF; ``lines`` as :func:`xrechnung.document_lines` gives them (loaded here when None)."""
     if not invoice.number or not invoice.issue_date:
         raise NotIssued(f"invoice {invoice.pk} is a draft: only issued invoices have a PDF")
-    seller, member = settings.KITU_SELLER, invoice.member
-    lines = list(invoice.lines.select_related("subscription__cost_centre").order_by("position"))
-    net, vat, breakdown = totals(lines)
+    with translation.override("de"):  # an invoice is a German document, whoever asks for it
+        return _render(invoice, document_lines(invoice) if lines is None else lines)
+
+
+@functools.cache
+def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    """Heading, body text and small print, made once per process (never changed once made)."""
+    from reportlab.lib.styles import getSampleStyleSheet
+
     styles = getSampleStyleSheet()
     body = styles["BodyText"].clone("invoice", fontSize=9, leading=11.5)
-    small = body.clone("small", fontSize=7.5, leading=9.5)
+    return styles["Heading2"], body, body.clone("small", fontSize=7.5, leading=9.5)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrap(text: str, size: float, width: float) -> str:
+    """Plain text broken into lines for a table cell of ``width`` mm (less the cell padding), in Helvetica of
+    ``size`` points. Kept per text: the same services' descriptions recur on every member's invoice."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
+
+    return "\n".join(simpleSplit(text, "Helvetica", size, width * mm - 12))
+
+
+def _render(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    seller, member = settings.KITU_SELLER, invoice.member
+    net, vat, breakdown = totals(lines)
+    heading, body, small = _styles()
     out = io.BytesIO()
     title = title_of(invoice)
     doc = SimpleDocTemplate(
@@ -87,11 +107,7 @@ def _render(invoice: Invoice) -> bytes:
     if invoice.kind == InvoiceKind.INVOICE and invoice.due_date:
         facts.append(("fällig am", f"{invoice.due_date:%d.%m.%Y}"))
 
-    def wrap(text: str, size: float, width: float) -> str:
-        """Plain text broken into lines for a table cell of ``width`` mm (less the cell padding)."""
-        return "\n".join(simpleSplit(text, "Helvetica", size, width * mm - 12))
-
-    fact_table = Table([[wrap(k, 7.5, 30), wrap(v, 7.5, 45)] for k, v in facts], colWidths=[30 * mm, 45 * mm])
+    fact_table = Table([[_wrap(k, 7.5, 30), _wrap(v, 7.5, 45)] for k, v in facts], colWidths=[30 * mm, 45 * mm])
     fact_table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7.5), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     head = Table(
         [[p(sender, small), ""], [p(address), fact_table]],
@@ -103,7 +119,7 @@ def _render(invoice: Invoice) -> bytes:
     # broken into lines here, to the width of its column less the cell padding.
     rows: list[list[Any]] = [["Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto"]]
     for line in lines:
-        text = wrap(line.description, 9, DESCRIPTION_WIDTH)
+        text = _wrap(line.description, 9, DESCRIPTION_WIDTH)
         if line.subscription and line.subscription.cost_centre:
             text += f"\nKostenstelle {line.subscription.cost_centre.code}"
         rows.append(
@@ -134,7 +150,7 @@ def _render(invoice: Invoice) -> bytes:
         label = f"USt {_rate(rate)} auf {format_eur(taxable)}"
         if rate == 0:
             label += f" ({seller['vat_exemption_reason']})"
-        sums.append([wrap(label, 9, 120), format_eur(tax)])
+        sums.append([_wrap(label, 9, 120), format_eur(tax)])
     sums.append(["Gesamtbetrag", format_eur(net + vat)])
     summary = Table(sums, colWidths=[120 * mm, 55 * mm])
     summary.setStyle(
@@ -149,7 +165,7 @@ def _render(invoice: Invoice) -> bytes:
         )
     )
 
-    story = [head, Spacer(0, 10 * mm), Paragraph(escape(title), styles["Heading2"])]
+    story = [head, Spacer(0, 10 * mm), Paragraph(escape(title), heading)]
     if invoice.note:
         story.append(p(f"Grund: {invoice.note}"))
     story += [Spacer(0, 4 * mm), table, Spacer(0, 4 * mm), summary, Spacer(0, 6 * mm)]

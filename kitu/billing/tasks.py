@@ -88,7 +88,8 @@ def send_reminder_mail(self: Any, invoice_id: int) -> list[str]:
         settings.DEFAULT_FROM_EMAIL,
         to,
     )
-    message.attach(f"{invoice.number}.xml", xrechnung.to_ubl(invoice), "application/xml")
-    message.attach(f"{invoice.number}.pdf", pdf.render(invoice), "application/pdf")
+    lines = xrechnung.document_lines(invoice)  # once for both documents
+    message.attach(f"{invoice.number}.xml", xrechnung.to_ubl(invoice, lines), "application/xml")
+    message.attach(f"{invoice.number}.pdf", pdf.render(invoice, lines), "application/pdf")
     message.send()
     return to

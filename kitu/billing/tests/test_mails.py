@@ -16,11 +16,13 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import ROLES
-from kitu.billing import mails, runs, tasks
+from kitu.billing import mails, pdf, runs, tasks, xrechnung
 from kitu.billing.models import BillingRun, Invoice
 from kitu.core.confirm import CONFIRM_FIELD, CONFIRM_VALUE
 from kitu.core.errors import PermissionDenied
@@ -223,3 +225,21 @@ def test_the_migration_dates_earlier_issues(crashed: dict[str, Any]) -> None:
         ("2026-000002", timezone.make_aware(dt.datetime(2026, 4, 2, 9, 30))),
         ("2026-000003", Invoice.objects.get(pk=note.pk).created_at),
     ]
+
+
+def test_the_mail_reads_the_lines_once_for_both_documents_and_attaches_what_each_renders_alone(
+    crashed: dict[str, Any],
+) -> None:
+    invoice = Invoice.objects.select_related("member__organisation").get(number="2026-000001")
+    with CaptureQueriesContext(connection) as queries:
+        to = mails.invoice_mail_send(invoice_id=invoice.pk)
+    assert to
+    line_reads = [q["sql"] for q in queries.captured_queries if 'FROM "billing_invoiceline"' in q["sql"]]
+    assert len(line_reads) == 1, line_reads
+    (message,) = mail.outbox
+    assert [(name, mimetype) for name, _, mimetype in message.attachments] == [
+        ("2026-000001.xml", "application/xml"),
+        ("2026-000001.pdf", "application/pdf"),
+    ]
+    assert message.attachments[0][1] == xrechnung.to_ubl(invoice)
+    assert message.attachments[1][1] == pdf.render(invoice)

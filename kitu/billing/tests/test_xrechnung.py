@@ -16,15 +16,18 @@ from typing import Any
 import pytest
 from django.core.checks import Error
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from kitu.billing import pricing, runs, xrechnung
+from kitu.billing import pdf, pricing, runs, xrechnung
 from kitu.billing.checks import check_seller
 from kitu.billing.models import Invoice
 from kitu.members.models import CostCentre
 
 from . import einvoice_check
+from .test_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -305,3 +308,18 @@ def test_field_and_command_tests_run_without_the_validation_tools(
     issued = request.getfixturevalue("issued")
     for test in FIELD_AND_COMMAND_TESTS:
         test(issued)
+
+
+@pytest.mark.parametrize("kind", ["ubl", "cii", "pdf"])
+def test_each_document_reads_its_lines_in_one_query(issued: dict[str, Any], kind: str) -> None:
+    """Service, subscription and cost centre come with the lines (fields left in the database by
+    ``document_lines`` would cost a query per line when read)."""
+    pk = issued["wernigerode_invoice"].pk
+    invoice = Invoice.objects.select_related("member__organisation", "corrects").get(pk=pk)
+    assert any(line.subscription and line.subscription.cost_centre for line in invoice.lines.all())
+    render = {"ubl": xrechnung.to_ubl, "cii": xrechnung.to_cii, "pdf": pdf.render}[kind]
+    with CaptureQueriesContext(connection) as queries:
+        document = render(invoice)
+    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
+    text = pdf_text(document) if kind == "pdf" else document.decode()
+    assert "1.1.4-IT" in text  # the cost centre (BT-133), read through the subscription
