@@ -145,6 +145,25 @@ def sql_poster(index: int, world: dict[str, Any], barrier: Any, out: Any) -> Non
     out.put((done, time.perf_counter()))
 
 
+def post_cpu(world: dict[str, Any], posts: int = 200) -> float:
+    """Milliseconds of CPU one POST costs this process (time.process_time: less sensitive to other work on
+    the machine than reports per second)."""
+    client = Client()
+    form = {
+        "jurisdiction_id": "wernigerode",
+        "api_key": world["keys"][0],
+        "service_code": "beleuchtung",
+        "description": "Laterne aus",
+        "lat": "51.8347",
+        "long": "10.7852",
+    }
+    assert client.post("/open311/v2/requests.json", form).status_code == 201
+    start = time.process_time()
+    for _ in range(posts):
+        client.post("/open311/v2/requests.json", form)
+    return (time.process_time() - start) / posts * 1000
+
+
 def latency(call: Any) -> tuple[float, float]:
     call()  # warm-up
     times = []
@@ -160,7 +179,7 @@ def main() -> None:
     world = build()
     print(
         f"defects: {Report.objects.count():,} reports stored in {time.perf_counter() - start:.0f} s; PostgreSQL, "
-        f"{os.cpu_count()} CPUs, {SECONDS:.0f} s per POST run"
+        f"{os.cpu_count()} CPUs, {SECONDS:.0f} s per POST run; load average {os.getloadavg()[0]:.1f}"
     )
     # the API's process starts as a production web worker does (config/wsgi.py); the POST clients are forked
     # from it, the GET calls run in it
@@ -175,6 +194,7 @@ def main() -> None:
             f"POST requests.json, {clients} client{'s' if clients > 1 else ' '}: {api:6.1f} reports/s   "
             f"raw SQL insert floor {floor:7.1f}/s   API = {api / floor:5.1%} of the floor{goal}"
         )
+    print(f"CPU per POST in the API's process (200 POSTs, one client): {post_cpu(world):.2f} ms")
     client = Client()
     month_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     some_id = Report.objects.filter(is_published=True).order_by("pk").values_list("pk", flat=True)[REPORTS // 4]
@@ -222,6 +242,7 @@ def main() -> None:
                 f"GET {name:28} {count:5d} results  API median {api50:6.1f} ms, p95 {api95:6.1f} ms   "
                 f"raw SQL floor median {sql50:5.1f} ms, p95 {sql95:5.1f} ms{goal}"
             )
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     try:
         from config.celery import app
 

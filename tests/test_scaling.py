@@ -3,14 +3,18 @@ primary; background work spread over the Celery queues mail, documents and impor
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.utils import CaptureQueriesContext
+from kombu import Connection, Queue
 
+from config import celery_transport
 from config.celery import app
 from kitu.core import replica
 from kitu.orders import export, services
@@ -107,3 +111,38 @@ def test_every_mail_task_goes_to_the_mail_queue() -> None:
     senders = sorted(name for name in app.tasks if name.startswith("kitu.") and ".send_" in name)
     assert len(senders) >= 10
     assert {name: app.amqp.router.route({}, name)["queue"].name for name in senders} == dict.fromkeys(senders, "mail")
+
+
+def test_the_redis_transport_publishes_with_one_client_per_channel() -> None:
+    """config.celery_transport: a channel builds its publishing client once (declaring, purging and three
+    messages share it) and every message arrives, in order; the consumer's client (asynchronous) is still
+    kombu's own."""
+    url = os.environ.get("KITU_TEST_REDIS")
+    if not url:
+        pytest.skip("KITU_TEST_REDIS not set: needs a running Redis (.ci/run sets it)")
+    built: list[bool] = []
+    original = celery_transport.redis.Channel._create_client
+
+    def counted(self: Any, asynchronous: bool = False) -> Any:
+        built.append(asynchronous)
+        return original(self, asynchronous)
+
+    with (
+        mock.patch.object(celery_transport.redis.Channel, "_create_client", counted),
+        Connection(url, transport=celery_transport.Transport) as conn,
+    ):
+        channel = conn.channel()
+        queue = Queue("kitu-test-transport", channel=channel)
+        queue.declare()
+        queue.purge()
+        try:
+            producer = conn.Producer(channel)
+            for n in range(3):
+                producer.publish({"n": n}, routing_key=queue.name)
+            assert built.count(False) == 1  # built once, kept for everything after
+            assert channel._create_client() is channel._create_client()
+            assert channel._create_client(asynchronous=True) is not channel._create_client()
+            assert [queue.get(no_ack=True).payload for _ in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]
+        finally:
+            queue.delete()
+            channel.close()

@@ -270,6 +270,8 @@ KITU_PAYABLES_MAX_BYTES = int(env("KITU_PAYABLES_MAX_BYTES", str(20 * 1024 * 102
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_BROKER_URL.startswith("redis://"):  # kombu's Redis transport, one publishing client per channel
+    CELERY_BROKER_TRANSPORT = "config.celery_transport:Transport"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Queues (docs/scaling.md): mails, documents and long computations, catalog imports; everything else "celery".

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitu.core import audit
+from kitu.core import audit, inserts
 from kitu.core.errors import DomainError, PermissionDenied
 
 from . import geo, photos, tasks
@@ -160,7 +160,7 @@ def report_create(
     )
     if cleaned:
         with transaction.atomic():
-            report.save(force_insert=True)
+            inserts.insert(report)
             for photo in cleaned:
                 Photo.objects.create(
                     report=report,
@@ -169,7 +169,7 @@ def report_create(
                     height=photo.height,
                 )
     else:
-        report.save(force_insert=True)
+        inserts.insert(report)  # the INSERT compiled once (kitu.core.inserts), not for every report
     # after the commit (at once when the INSERT above committed on its own, else with the caller's transaction)
     transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "new"))
     if report.email:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from django.test import Client, TestCase
 from django.utils import timezone
 from PIL import Image
 
+from kitu.core import inserts
 from kitu.defects import services
 from kitu.defects.models import ApiClient, Category, DefectService, Photo, Report
 from kitu.defects.tests.test_open311 import BASE, report
@@ -193,3 +195,36 @@ def test_open311_times_are_local_to_the_second_in_summer_and_winter(defect_world
         str(summer.pk): ("2026-07-01T12:00:05+02:00", "2026-07-03T01:30:00+02:00"),
         str(winter.pk): ("2026-01-15T11:00:00+01:00", "2026-03-29T03:00:00+02:00"),
     }
+
+
+def test_the_compiled_insert_writes_the_row_save_writes(defect_world: dict[str, Any]) -> None:
+    """report_create writes the report with the INSERT compiled once (kitu.core.inserts): every column as
+    Model.save(force_insert=True) writes it — defaults, the reporter's values, both times set on insert —
+    and the instance knows its id and that it is stored."""
+    category = Category.objects.get(code="beleuchtung")
+    values = {
+        "service": category.service,
+        "category": category,
+        "description": "Laterne defekt",
+        "lat": Decimal("51.830000"),
+        "lon": Decimal("10.780000"),
+        "address": "Markt 1",
+        "email": "anna@example.org",
+        "source": "open311",
+        "api_client_id": ApiClient.objects.get(name="Stadt-App").pk,
+        "media_url": "https://example.org/a.jpg",
+    }
+    assert inserts.statement(Report) is not None  # compiled, not left to save(), on either database
+    before = timezone.now()
+    compiled = inserts.insert(Report(**values))
+    saved = Report(**values)
+    saved.save(force_insert=True)
+    assert compiled.pk is not None and compiled.pk != saved.pk
+    assert (compiled._state.adding, compiled._state.db) == (False, "default")
+    skip = {"id", "token", "requested_at", "updated_at"}
+    columns = [f.attname for f in Report._meta.concrete_fields if f.attname not in skip]
+    rows = {r["id"]: r for r in Report.objects.filter(pk__in=[compiled.pk, saved.pk]).values()}
+    assert {c: rows[compiled.pk][c] for c in columns} == {c: rows[saved.pk][c] for c in columns}
+    assert rows[compiled.pk]["token"] == compiled.token and rows[compiled.pk]["token"] != saved.token
+    assert before <= rows[compiled.pk]["requested_at"] <= rows[compiled.pk]["updated_at"] <= timezone.now()
+    assert rows[compiled.pk]["status"] == "open" and rows[compiled.pk]["is_published"] is False
