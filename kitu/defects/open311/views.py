@@ -362,6 +362,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     """A new service request: every field is checked (by _check_parameters and the service) before the
     report is stored, so a refused request leaves nothing behind and a retry makes no duplicate."""
     data = request.POST
+    unknown = [name for name in data if name not in MAX_LENGTHS]
+    if unknown:  # strict input: a misspelt field must not vanish silently (no service defines attributes)
+        raise Problem(400, f"{unknown[0][:50]}: unknown parameter; known are {', '.join(MAX_LENGTHS)}")
     code, key = data.get("service_code", ""), data.get("api_key", "")
     slug = (data.get("jurisdiction_id") or "").strip()
     category: Category | None

@@ -143,6 +143,18 @@ def test_post_request_needs_a_key_of_that_town_and_a_location(defect_world: dict
             "Zuständig ist dort der Landkreis Harz.",
         ),
         ({"service_code": "muell", "address_string": "Markt 1"}, "service_code: Unbekannte Kategorie „muell“."),
+        (  # strict input: a misspelt field is an error, not silently dropped
+            {"address_string": "Markt 1", "descripton": "Laterne flackert"},
+            "descripton: unknown parameter; known are jurisdiction_id, service_code, api_key, description, "
+            "address_string, address_id, email, media_url, lat, long, first_name, last_name, phone, device_id, "
+            "account_id",
+        ),
+        (
+            {"address_string": "Markt 1", "attribute[farbe]": "rot"},
+            "attribute[farbe]: unknown parameter; known are "
+            "jurisdiction_id, service_code, api_key, description, address_string, address_id, email, media_url, lat, "
+            "long, first_name, last_name, phone, device_id, account_id",
+        ),
     ]
     for extra, description in cases:
         refused = client.post(f"{BASE}/requests.json", {**form, "api_key": w["key"], **extra})
