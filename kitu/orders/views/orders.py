@@ -76,7 +76,7 @@ class OrderPage:
 
 def order_page(orders: QuerySet[Order], asked: str | None) -> OrderPage:
     """The page ``asked`` (``?page=``; anything else than a number from 1 up is page 1)."""
-    number = int(asked) if asked and asked.isdigit() and 0 < len(asked) < 7 and int(asked) > 0 else 1
+    number = int(asked) if asked and asked.isdecimal() and len(asked) < 7 and int(asked) > 0 else 1
     start = (number - 1) * ORDERS_PAGE
     rows = list(
         orders.select_related(None)
