@@ -66,4 +66,6 @@ def test_the_office_invoice_list_does_not_grow_with_the_register(billing_world: 
     subscribed_with_invoices(40, start=5000)
     large = _queries(client, URL)
     assert large[0] == small[0]
-    assert abs(large[1] - small[1]) < 300  # a page of 50 either way; the chart has the same months
+    # a page of 50 either way and the same months in the chart (its amounts and axis ticks differ a little);
+    # a <select> of the members with a subscription would grow by 40 options, ~2,000 bytes
+    assert abs(large[1] - small[1]) < 1000
