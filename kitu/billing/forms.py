@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kitu.core.forms import DATE_INPUT, EuroField
 from kitu.members.models import CostCentre, Member
+from kitu.members.pickers import MemberChoicePickerField
 
 from .models import RequestKind, Service
 
@@ -118,3 +119,10 @@ class ServiceForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         localized_fields = ["vat_rate"]
+
+
+class InvoiceMemberFilterForm(forms.Form):
+    """The office's member filter on the invoice list: a search (htmx picker), not a <select> of every
+    member with a subscription (issue 23.4: no control lists the whole register)."""
+
+    mitglied = MemberChoicePickerField(label=_("Mitglied"), required=False, none_label=_("alle"))

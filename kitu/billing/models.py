@@ -238,6 +238,9 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["-issue_date", "-number", "-id"], name="billing_invoice_newest_idx"),
             models.Index(fields=["member", "-issue_date", "-number", "-id"], name="billing_invoice_member_idx"),
+            # The drafts the office's list counts: a handful during a billing run, else none (without it a scan
+            # of every invoice, 22,000 at 11,000 members, to find none).
+            models.Index(fields=["run"], condition=models.Q(status="draft"), name="billing_invoice_drafts_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

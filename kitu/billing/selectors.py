@@ -7,8 +7,19 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 
 from kitu.accounts.roles import Role
@@ -64,8 +75,16 @@ def cancelled_ids(invoice_ids: list[int]) -> set[int]:
     return set(Invoice.objects.filter(corrects_id__in=invoice_ids).values_list("corrects_id", flat=True))
 
 
+def not_cancelled(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Without the invoices a credit note cancels. NOT EXISTS over the non-null entries of the index on
+    ``corrects`` (a handful): ``corrections__isnull=True`` was a LEFT JOIN … IS NULL that PostgreSQL ran as
+    a hash of every invoice of the table (22,000 at 11,000 members, issue 23.4)."""
+    credit_notes = Invoice.objects.filter(corrects_id=OuterRef("pk"), corrects_id__isnull=False)
+    return queryset.filter(~Exists(credit_notes))
+
+
 def state_filter(queryset: QuerySet[Invoice], state: str, today: dt.date) -> QuerySet[Invoice]:
-    invoices = queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True)
+    invoices = not_cancelled(queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED))
     unpaid = Q(paid_amount__lt=F("gross_total"))
     if state == receivables.PAID:
         return invoices.exclude(unpaid)
@@ -80,34 +99,27 @@ def receivables_by_month(queryset: QuerySet[Invoice], today: dt.date) -> dict[st
     """Per due month (YYYY-MM): paid, open and overdue amounts, for the chart — summed by the database (the
     office's 22,000 invoices: 4.6 s of SQL with joins and a sort, then ~360 ms of Python per page read row by
     row; issue 23.4). The states as ``receivables.state``: paid when ``paid_amount >= gross_total``, else
-    overdue when due before ``today``, else open; what is outstanding is ``gross_total - paid_amount``."""
-    found = queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED, corrections__isnull=True)
+    overdue when due before ``today``, else open; what is outstanding is ``gross_total - paid_amount``.
+    The database groups by due day and paid/unpaid (two plain sums, no per-row CASE or month arithmetic);
+    the few groups are folded into months and states here."""
+    found = not_cancelled(queryset.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED))
     money: DecimalField[Any, Decimal] = DecimalField(max_digits=14, decimal_places=2)
-    unpaid = Q(paid_amount__lt=F("gross_total"))
-    overdue = unpaid & Q(due_date__lt=today)
-    due_open = unpaid & ~Q(due_date__lt=today)
+    unpaid = ExpressionWrapper(Q(paid_amount__lt=F("gross_total")), output_field=BooleanField())
     rest = ExpressionWrapper(F("gross_total") - F("paid_amount"), output_field=money)
     rows = (
         found.select_related(None)
         .order_by()
-        .values(month=TruncMonth("due_date"))
-        .annotate(
-            paid=Sum("paid_amount"),
-            open=Sum(Case(When(due_open, then=rest), default=Value(Decimal("0.00")), output_field=money)),
-            open_n=Count("pk", filter=due_open),
-            overdue=Sum(Case(When(overdue, then=rest), default=Value(Decimal("0.00")), output_field=money)),
-            overdue_n=Count("pk", filter=overdue),
-        )
-        .order_by("month")
+        .values("due_date", unpaid=unpaid)
+        .annotate(paid=Sum("paid_amount"), rest=Sum(rest))
+        .order_by("due_date")
     )
     months: dict[str, dict[str, Decimal]] = {}
     for row in rows:
-        amounts: dict[str, Decimal] = defaultdict(Decimal, {receivables.PAID: row["paid"]})  # absent: 0
-        if row["open_n"]:
-            amounts[receivables.OPEN] = row["open"]
-        if row["overdue_n"]:
-            amounts[receivables.OVERDUE] = row["overdue"]
-        months[f"{row['month']:%Y-%m}"] = amounts
+        due = row["due_date"]
+        amounts = months.setdefault(f"{due:%Y-%m}", defaultdict(Decimal))  # absent: 0
+        amounts[receivables.PAID] += row["paid"]
+        if row["unpaid"]:
+            amounts[receivables.OVERDUE if due is not None and due < today else receivables.OPEN] += row["rest"]
     return months
 
 

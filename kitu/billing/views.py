@@ -30,6 +30,7 @@ from .forms import (
     ChangeRequestForm,
     CreditNoteForm,
     DecisionForm,
+    InvoiceMemberFilterForm,
     NewRequestForm,
     PaymentForm,
     PeriodForm,
@@ -283,7 +284,9 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "drafts": invoices.filter(status=InvoiceStatus.DRAFT).count() if office else 0,
-            "members": selectors.reader_members(request.user),
+            # the office searches the register; a member's people choose among their own few members
+            "member_filter": InvoiceMemberFilterForm({"mitglied": member_id}) if office else None,
+            "members": [] if office else selectors.reader_members(request.user),
             "member_id": member_id,
             "state": state,
             "states": [(k, v) for k, v in receivables.STATES.items() if k in ("open", "paid", "overdue")],

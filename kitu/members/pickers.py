@@ -55,10 +55,18 @@ def _ids(value: Any) -> list[int]:
 class MemberPicker(forms.Widget):
     template_name = "members/widgets/member_picker.html"
 
-    def __init__(self, *, multiple: bool, scope: str = Scope.ADMITTED, attrs: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        *,
+        multiple: bool,
+        scope: str = Scope.ADMITTED,
+        attrs: dict[str, Any] | None = None,
+        none_label: Any = None,
+    ):
         super().__init__(attrs)
         self.multiple = multiple
         self.scope = scope
+        self.none_label = none_label or _("keines")  # the choice of no member (one member, not required)
         self.choices: Any = ()
 
     def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
@@ -77,7 +85,13 @@ class MemberPicker(forms.Widget):
             list(queryset.filter(pk__in=ids).order_by("organisation__name")) if queryset is not None and ids else []
         )
         context["widget"].update(
-            {"multiple": self.multiple, "scope": self.scope, "chosen": chosen, "search_name": name + SEARCH_SUFFIX}
+            {
+                "multiple": self.multiple,
+                "scope": self.scope,
+                "chosen": chosen,
+                "search_name": name + SEARCH_SUFFIX,
+                "none_label": self.none_label,
+            }
         )
         return context
 
@@ -95,12 +109,15 @@ class MemberPickerField(forms.ModelMultipleChoiceField):
 
 
 class MemberChoicePickerField(forms.ModelChoiceField):
-    """One member, picked by search."""
+    """One member, picked by search; ``none_label`` names the choice of none (default "keines"; a filter
+    says "alle")."""
 
-    def __init__(self, *, scope: str = Scope.ADMITTED, queryset: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, scope: str = Scope.ADMITTED, queryset: Any = None, none_label: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(
             queryset=scoped(scope) if queryset is None else queryset,
-            widget=MemberPicker(multiple=False, scope=scope),
+            widget=MemberPicker(multiple=False, scope=scope, none_label=none_label),
             empty_label=_("– keines –"),
             **kwargs,
         )

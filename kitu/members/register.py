@@ -24,6 +24,7 @@ from .models import EventKind, Member, MemberQuerySet, MembershipEvent, MemberTy
 from .selectors import EXIT_KINDS, RegisterRow
 
 CHUNK = 2000
+Figures = tuple[dict[int, int], dict[int, Decimal], dict[int, dt.date | None]]  # shares, paid in, exit date
 
 
 def register_members(day: dt.date, *, include_former: bool = False) -> MemberQuerySet:
@@ -41,19 +42,25 @@ def total_shares(members: MemberQuerySet, day: dt.date) -> int:
     return int(found["n"])
 
 
-def _figures(
-    member_ids: list[int], day: dt.date
-) -> tuple[dict[int, int], dict[int, Decimal], dict[int, dt.date | None]]:
-    events = MembershipEvent.objects.filter(member_id__in=member_ids, effective_date__lte=day)
+def _figures(member_ids: list[int] | None, day: dt.date) -> Figures:
+    """Shares, paid-in capital and exit date per member as of ``day``: of ``member_ids`` (one page), or of
+    every member (None: the whole list in two grouped queries, no IN list of thousands of ids)."""
+    events = MembershipEvent.objects.filter(effective_date__lte=day)
+    if member_ids is not None:
+        events = events.filter(member_id__in=member_ids)
     shares: dict[int, int] = {}
     paid: dict[int, Decimal] = {}
-    for row in events.values("member_id").annotate(
-        shares=Sum("share_delta"),
-        paid=Sum("amount", filter=Q(kind=EventKind.SHARE_PAYMENT)),
-        settled=Sum("amount", filter=Q(kind=EventKind.SETTLEMENT_PAID)),
+    for member_id, shares_held, paid_in, settled in (
+        events.values("member_id")
+        .annotate(
+            shares=Sum("share_delta"),
+            paid=Sum("amount", filter=Q(kind=EventKind.SHARE_PAYMENT)),
+            settled=Sum("amount", filter=Q(kind=EventKind.SETTLEMENT_PAID)),
+        )
+        .values_list("member_id", "shares", "paid", "settled")
     ):
-        shares[row["member_id"]] = row["shares"] or 0
-        paid[row["member_id"]] = (row["paid"] or Decimal(0)) - (row["settled"] or Decimal(0))
+        shares[member_id] = shares_held or 0
+        paid[member_id] = (paid_in or Decimal(0)) - (settled or Decimal(0))
     exits: dict[int, dt.date | None] = {}
     for member_id, exit_date in (
         events.filter(kind__in=EXIT_KINDS, exit_date__isnull=False)
@@ -64,11 +71,12 @@ def _figures(
     return shares, paid, exits
 
 
-def register_rows(members: Iterable[Member], day: dt.date) -> list[RegisterRow]:
-    """The rows of ``members`` (one page or one chunk): two queries whatever their number."""
+def register_rows(members: Iterable[Member], day: dt.date, figures: Figures | None = None) -> list[RegisterRow]:
+    """The rows of ``members`` (one page or one chunk): two queries whatever their number (none when the
+    ``figures`` of every member are given)."""
     members = list(members)
     labels = dict(MemberType.choices)  # once, not get_member_type_display() per row
-    shares, paid, exits = _figures([m.pk for m in members], day)
+    shares, paid, exits = figures if figures is not None else _figures([m.pk for m in members], day)
     return [
         RegisterRow(
             member=m,
@@ -89,19 +97,21 @@ def register_rows(members: Iterable[Member], day: dt.date) -> list[RegisterRow]:
 def iter_rows(day: dt.date, *, include_former: bool = False) -> Iterator[RegisterRow]:
     """Every row of the list, CHUNK members at a time (for streamed exports)."""
     members = register_members(day, include_former=include_former)
+    figures = _figures(None, day)
     chunk: list[Member] = []
     for member in members.iterator(chunk_size=CHUNK):
         chunk.append(member)
         if len(chunk) == CHUNK:
-            yield from register_rows(chunk, day)
+            yield from register_rows(chunk, day, figures)
             chunk = []
     if chunk:
-        yield from register_rows(chunk, day)
+        yield from register_rows(chunk, day, figures)
 
 
 def csv_chunks(day: dt.date, header: list[str], *, include_former: bool = False) -> Iterator[str]:
     """The whole list as CSV (the columns of the exports, formulas neutralised), CHUNK members a piece:
-    plain values from the database instead of model objects, one write buffer per chunk."""
+    plain values from the database instead of model objects, one write buffer per chunk; the figures of
+    every member first, in two grouped queries (not two per chunk with an IN list of CHUNK ids)."""
     labels = {code: str(label) for code, label in MemberType.choices}
     buffer = io.StringIO()
     writer = csv_writer(buffer, decimal=".", lineterminator="\n")
@@ -110,8 +120,9 @@ def csv_chunks(day: dt.date, header: list[str], *, include_former: bool = False)
         "pk", "member_number", "organisation__name", "street", "postcode", "city", "member_type", "joined_on", "left_on"
     )
 
+    shares, paid, exits = _figures(None, day)
+
     def write(chunk: list[tuple[Any, ...]]) -> str:
-        shares, paid, exits = _figures([row[0] for row in chunk], day)
         for pk, number, name, street, postcode, city, kind, joined, left in chunk:
             writer.writerow(
                 [
