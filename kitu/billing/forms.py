@@ -27,13 +27,35 @@ class NewRequestForm(forms.Form):
     cost_centre = forms.ModelChoiceField(label=_("Kostenstelle"), queryset=CostCentre.objects.none(), required=False)
     note = forms.CharField(label=_("Bemerkung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: list[Member] | None, **kwargs: Any) -> None:
+        """``members``: the few a member's people request for; None: the office, which requests for any
+        member of the register — picked by search, its cost centre named by code (no control lists the whole
+        register or all its cost centres, issue 23.4)."""
         super().__init__(*args, **kwargs)
+        if members is None:
+            self.fields["member"] = MemberChoicePickerField(label=_("für Mitglied"))
+            self.fields["cost_centre"] = forms.CharField(
+                label=_("Kostenstelle"), required=False, max_length=50, help_text=_("Nummer, z. B. 10-100")
+            )
+            self.order_fields(["member", "service", "quantity", "effective_from", "cost_centre", "note"])
+            return
         ids = [m.pk for m in members]
         self.fields["member"].queryset = Member.objects.with_name().filter(pk__in=ids)  # type: ignore[attr-defined]
         self.fields["cost_centre"].queryset = CostCentre.objects.filter(  # type: ignore[attr-defined]
             member_id__in=ids, is_active=True
         ).select_related("member__organisation")
+
+    def clean_cost_centre(self) -> CostCentre | None:
+        value = self.cleaned_data.get("cost_centre")
+        if not isinstance(value, str):
+            return value  # chosen from the member's list
+        member = self.cleaned_data.get("member")
+        if not value.strip() or member is None:
+            return None
+        found = CostCentre.objects.filter(member=member, code=value.strip(), is_active=True).first()
+        if found is None:
+            raise forms.ValidationError(_("Dieses Mitglied hat keine aktive Kostenstelle mit dieser Nummer."))
+        return found
 
 
 class ChangeRequestForm(forms.Form):
@@ -121,8 +143,8 @@ class ServiceForm(forms.ModelForm):
         localized_fields = ["vat_rate"]
 
 
-class InvoiceMemberFilterForm(forms.Form):
-    """The office's member filter on the invoice list: a search (htmx picker), not a <select> of every
-    member with a subscription (issue 23.4: no control lists the whole register)."""
+class MemberFilterForm(forms.Form):
+    """The office's member filter on the invoice and subscription lists: a search (htmx picker), not a
+    <select> of every member with a subscription (issue 23.4: no control lists the whole register)."""
 
     mitglied = MemberChoicePickerField(label=_("Mitglied"), required=False, none_label=_("alle"))

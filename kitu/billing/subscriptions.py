@@ -48,8 +48,9 @@ def billed_until(**lookup: Any) -> dt.date | None:
 
 
 def current_quantity(subscription: Subscription, day: dt.date) -> int:
-    change = subscription.changes.filter(effective_from__lte=day).order_by("-effective_from").first()
-    return change.quantity if change else 0
+    """The quantity on ``day``: the latest change in effect (from the prefetched changes where there are)."""
+    due = [c for c in subscription.changes.all() if c.effective_from <= day]
+    return max(due, key=lambda c: c.effective_from).quantity if due else 0
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from .forms import (
     ChangeRequestForm,
     CreditNoteForm,
     DecisionForm,
-    InvoiceMemberFilterForm,
+    MemberFilterForm,
     NewRequestForm,
     PaymentForm,
     PeriodForm,
@@ -46,7 +46,10 @@ def _require(allowed: bool) -> None:
         raise DjangoPermissionDenied
 
 
-def _requesting_members(request: HttpRequest) -> list[Any]:
+def _requesting_members(request: HttpRequest) -> list[Any] | None:
+    """The members this person files requests for; None: the office, for any member (picked by search)."""
+    if can_manage_billing(request.user):  # the office requests for any member of the register
+        return None
     return [m for m in selectors.reader_members(request.user) if can_request_for(request.user, m)]
 
 
@@ -72,7 +75,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "request_form": NewRequestForm(
                 members=members, initial={"effective_from": today, "member": members[0].pk if members else None}
             )
-            if members
+            if members is None or members
             else None,
             "office": can_manage_billing(request.user),
         },
@@ -139,7 +142,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
 @require_POST
 def request_new(request: HttpRequest) -> HttpResponse:
     members = _requesting_members(request)
-    _require(bool(members))
+    _require(members is None or bool(members))
     form = NewRequestForm(request.POST, members=members)
     run_form_action(
         request,
@@ -158,6 +161,8 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     member_id = request.GET.get("mitglied", "")
     if member_id.isdigit():
         subs = subs.filter(member_id=int(member_id))
+    office = can_see_all_billing(request.user)
+    page = Paginator(subs, 50).get_page(request.GET.get("page"))
     rows = [
         {
             "subscription": s,
@@ -165,7 +170,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
             "active": s.starts_on <= today and (s.ends_on is None or s.ends_on >= today),
             "can_request": can_request_for(request.user, s.member),
         }
-        for s in subs
+        for s in page
     ]
     requests = selectors.visible_requests(request.user)
     return render(
@@ -173,7 +178,11 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
         "billing/subscriptions.html",
         {
             "rows": rows,
-            "members": selectors.reader_members(request.user),
+            "page": page,
+            "query": _without_page(request),
+            # the office searches the register; a member's people choose among their own few members
+            "member_filter": MemberFilterForm({"mitglied": member_id}) if office else None,
+            "members": [] if office else selectors.reader_members(request.user),
             "member_id": member_id,
             "pending": requests.filter(status=RequestStatus.PENDING),
             "decided": requests.exclude(status=RequestStatus.PENDING)[:20],
@@ -285,7 +294,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "drafts": invoices.filter(status=InvoiceStatus.DRAFT).count() if office else 0,
             # the office searches the register; a member's people choose among their own few members
-            "member_filter": InvoiceMemberFilterForm({"mitglied": member_id}) if office else None,
+            "member_filter": MemberFilterForm({"mitglied": member_id}) if office else None,
             "members": [] if office else selectors.reader_members(request.user),
             "member_id": member_id,
             "state": state,
