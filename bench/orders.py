@@ -28,7 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pgbench_common import run_clients, start_django  # noqa: E402
+from pgbench_common import purge_celery, run_clients, start_django  # noqa: E402
 
 URL = os.environ.get("BENCH_ORDERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_orders")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -237,12 +237,7 @@ def main() -> None:
     orders = Order.objects.exclude(number__startswith="S-").count()
     assert limit.consumed_quantity >= orders  # the counter saw every API order (and the floor's)
     print(f"checked: {orders} API orders, volume counter {limit.consumed_quantity} (API + floor orders)")
-    try:
-        from config.celery import app
-
-        app.control.purge()  # the dispatch tasks queued for the benchmark's orders
-    except Exception as exc:  # noqa: BLE001 - only the cleanup of a benchmark
-        print("note: could not purge the Celery queue:", exc)
+    purge_celery("mail")  # the openTRANS dispatch of every order went to the "mail" queue
 
 
 if __name__ == "__main__":

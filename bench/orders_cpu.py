@@ -73,6 +73,7 @@ def main() -> None:
         f"load {os.getloadavg()[0]:.1f}"
     )
     print("rounds (client, backend, wall ms):", [tuple(round(x, 1) for x in r) for r in rounds])
+    world_of.purge_celery("mail")  # the dispatch of every order (CELERY_TASK_ROUTES: the "mail" queue)
 
 
 if __name__ == "__main__":

@@ -74,3 +74,21 @@ def run_clients(target: Any, clients: int, world: dict[str, Any]) -> float:
         if p.exitcode:
             raise SystemExit(f"a client failed (exit {p.exitcode})")
     return sum(done for done, _end in results) / (max(end for _done, end in results) - start)
+
+
+def purge_celery(*queues: str) -> None:
+    """Empty the default Celery queue and ``queues`` (where CELERY_TASK_ROUTES sent the benchmark's tasks:
+    ``app.control.purge()`` alone empties only the default queue, and the rest would gather in Redis db 15);
+    says how many messages went. Nothing to do when tasks ran eagerly."""
+    if not os.environ.get("CELERY_BROKER_URL"):
+        return
+    try:
+        from config.celery import app
+
+        purged = app.control.purge() or 0
+        with app.connection_for_write() as conn:
+            for queue in queues:
+                purged += conn.default_channel.queue_purge(queue) or 0
+        print(f"purged {purged} queued Celery task(s) (default queue{''.join(', ' + q for q in queues)})")
+    except Exception as exc:  # noqa: BLE001 - only the cleanup of a benchmark
+        print("note: could not purge the Celery queues:", exc)

@@ -18,7 +18,8 @@ def role_pairs(user: Any) -> frozenset[tuple[int, str]]:
         return frozenset()
     cached = getattr(user, "_kitu_role_pairs", None)
     if cached is None:
-        cached = frozenset(RoleAssignment.objects.filter(user=user).values_list("organisation_id", "role"))
+        # a set: no order (the model's order would join the organisations for their names)
+        cached = frozenset(RoleAssignment.objects.filter(user=user).order_by().values_list("organisation_id", "role"))
         user._kitu_role_pairs = cached
     return cached
 

@@ -77,6 +77,19 @@ def is_eligible_member(contract: FrameworkContract, member: Member, *, day: dt.d
     return current and contract.eligibility == Eligibility.ALL
 
 
+def picked(member_id: int, contract_ref: str = "contract_id") -> Exists:
+    """Whether the member is picked for the contract of each row (``contract_ref``: the row's contract id),
+    to read with the rows; :func:`remember_picked` hands the answer to :func:`is_eligible_member`."""
+    through = FrameworkContract.eligible_members.through.objects
+    return Exists(through.filter(frameworkcontract_id=OuterRef(contract_ref), member_id=member_id))
+
+
+def remember_picked(member: Member, contract_id: int, is_picked: bool) -> None:
+    """Keep on the member row whether it is picked for the contract (read with :func:`picked` in this
+    request), so that :func:`is_eligible_member` need not ask."""
+    member.__dict__.setdefault(PICKED_ATTR, {})[contract_id] = is_picked
+
+
 def members_eligible(contract: FrameworkContract, *, day: dt.date | None = None) -> MemberQuerySet:
     """The members that may call off ``contract`` by its rule."""
     if contract.eligibility == Eligibility.ALL:

@@ -137,7 +137,11 @@ class FrameworkContract(models.Model):
             return ContractState.DRAFT
         if day > self.ends_on:
             return ContractState.EXPIRED
-        limits = [lim for lim in self.limits.all() if lim.article_pid == "" and lim.has_maximum]
+        if "limits" in getattr(self, "_prefetched_objects_cache", {}):  # read with the contract
+            lot_limits = [lim for lim in self.limits.all() if lim.article_pid == ""]
+        else:  # only the lots' limits, in no order (the answer does not depend on it): no join to the lots
+            lot_limits = list(self.limits.filter(article_pid="").order_by())
+        limits = [lim for lim in lot_limits if lim.has_maximum]
         if limits and all(lim.is_exhausted for lim in limits):
             return ContractState.EXHAUSTED
         return ContractState.ACTIVE if day >= self.starts_on else ContractState.DRAFT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,14 +13,15 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kitu.catalog.models import Article
-from kitu.contracts.eligibility import is_eligible_member
+from kitu.contracts.eligibility import is_eligible_member, picked, remember_picked
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.pagination import PageQuery, paginate
 from kitu.core.schemas import MAX_QUANTITY, Id, StrictSchema
 
 from . import fulfilment, selectors, services
-from .models import Cart, Order
+from .models import CartLine, Order
+from .planning import PICKED
 
 router = Router(tags=["orders"])
 
@@ -120,10 +122,10 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-def _cart_out(cart: Cart | None, member_id: int) -> dict[str, Any]:
+def _cart_out(cart_lines: Iterable[CartLine], member_id: int) -> dict[str, Any]:
     lines: list[dict[str, Any]] = []
     total = Decimal(0)
-    for line in cart.lines.all() if cart else []:
+    for line in cart_lines:
         price = selectors.line_price(line)
         lines.append(
             {
@@ -181,7 +183,8 @@ def _order_out(order: Order, *, lines: bool = False) -> dict[str, Any]:
 @router.get("/cart", response=CartOut, summary="The caller's cart (for ?member=ID when ordering for several)")
 def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
     chosen = selectors.pick_member(request.user, member)
-    return _cart_out(selectors.cart_of(request.user, chosen), chosen.pk)
+    found = selectors.cart_of(request.user, chosen)
+    return _cart_out(found.lines.all() if found else [], chosen.pk)
 
 
 @router.post(
@@ -191,15 +194,24 @@ def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
 )
 def cart_add(request: HttpRequest, payload: CartLineIn, member: Id | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
-    # the article with its contract; a contract not open to the member answers as if the article were unknown
-    article = Article.objects.select_related("contract").filter(pk=payload.article_id).first()
+    # the article with its contract and whether the member is picked for it (one read); a contract not open
+    # to the member answers as if the article were unknown
+    article = (
+        Article.objects.select_related("contract")
+        .annotate(**{PICKED: picked(chosen.pk)})
+        .filter(pk=payload.article_id)
+        .order_by()
+        .first()
+    )
+    if article is not None:
+        remember_picked(chosen, article.contract_id, getattr(article, PICKED))
     if article is None or not is_eligible_member(article.contract, chosen, day=timezone.localdate()):
         raise NotFound("Article not found")
     try:
         line = services.cart_add(actor=request.user, member=chosen, article=article, quantity=payload.quantity)
     except VolumeExhausted as exc:
         return Status(409, {"detail": exc.message, "field": exc.field})
-    return Status(201, _cart_out(selectors.with_lines(line.cart), chosen.pk))
+    return Status(201, _cart_out(selectors.lines_with_prices(line.cart), chosen.pk))
 
 
 @router.post(

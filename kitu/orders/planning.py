@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kitu.catalog.models import Article
-from kitu.contracts.eligibility import is_eligible, is_eligible_member
+from kitu.contracts.eligibility import is_eligible, is_eligible_member, picked, remember_picked
 from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
@@ -304,11 +305,18 @@ def token_matches(plan: Plan, token: str) -> bool:
     return bool(token) and constant_time_compare(plan.token, token)
 
 
+PICKED = "kitu_member_picked"  # on a line read by cart_lines: the cart's member is picked for its contract
+
+
 def cart_lines(cart: Cart | None) -> list[CartLine]:
+    """The cart's lines with everything the plan needs, and whether the cart's member is picked for each
+    line's contract (:func:`build` hands that to the eligibility check: no query of its own)."""
     if cart is None or cart.pk is None:
         return []
     return list(
         CartLine.objects.filter(cart=cart)
+        .annotate(kitu_line_contract=Coalesce("article__contract_id", "lot__contract_id"))
+        .annotate(**{PICKED: picked(cart.member_id, "kitu_line_contract")})
         .select_related(
             "article__contract",
             "article__lot__contract",
@@ -318,7 +326,7 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
             "site",
             "cost_centre",
         )
-        .prefetch_related("article__scale_prices")
+        .prefetch_related(Prefetch("article__scale_prices", queryset=selectors.scale_prices().queryset))
     )
 
 
@@ -339,6 +347,9 @@ def build(
         raise PermissionDenied(_("Sie dürfen für dieses Mitglied nicht bestellen."))
     if not {"default_site", "organisation"} <= member._state.fields_cache.keys():  # not read with the member
         member = Member.objects.select_related("default_site", "organisation").get(pk=member.pk)
+    for line in lines:  # read by cart_lines for this member: whether it is picked for the line's contract
+        if hasattr(line, PICKED) and line.cart_id == cart.pk and cart.member_id == member.pk:
+            remember_picked(member, line.contract.pk, getattr(line, PICKED))
     if getattr(member, READ_WITH_RULE, False):  # read with the member in this request (ordering_members)
         policy = getattr(member, "approval_policy", None) or ApprovalPolicy(member=member)
     else:

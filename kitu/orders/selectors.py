@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import role_pairs
-from kitu.catalog.models import Article
+from kitu.catalog.models import Article, ScalePrice
 from kitu.core.errors import DomainError, NotFound
 
 from .fulfilment import CONFIRMABLE, SHIPPABLE
@@ -102,9 +102,18 @@ def pick_member(user: Any, member_id: int | None) -> Any:
     return members[0]
 
 
+CART_LINES_ATTR = "kitu_cart_lines"  # set on a cart by services.cart_add: its lines as read under its lock
+
+
+def scale_prices() -> Prefetch[str]:
+    """An article's scale prices by lower bound (as the model orders them within an article, without
+    the model's join to the article for its order)."""
+    return Prefetch("scale_prices", queryset=ScalePrice.objects.order_by("article_id", "lower_bound"))
+
+
 def _lines_prefetch() -> Prefetch[str]:
     lines = CartLine.objects.select_related("article__contract", "lot__contract").prefetch_related(
-        "article__scale_prices"
+        Prefetch("article__scale_prices", queryset=scale_prices().queryset)
     )
     return Prefetch("lines", queryset=lines)
 
@@ -114,10 +123,15 @@ def cart_of(user: Any, member: Any) -> Cart | None:
     return Cart.objects.filter(user=user, member=member).prefetch_related(_lines_prefetch()).first()
 
 
-def with_lines(cart: Cart) -> Cart:
-    """A cart already read (e.g. the one just written to) with its lines as :func:`cart_of` reads them (2 queries)."""
-    prefetch_related_objects([cart], _lines_prefetch())
-    return cart
+def lines_with_prices(cart: Cart) -> list[CartLine]:
+    """The lines of a cart just written to, as :func:`cart_of` reads them: those services.cart_add read under
+    the cart's lock (then only the scale prices are read: 1 query), else read now (2 queries)."""
+    lines: list[CartLine] | None = getattr(cart, CART_LINES_ATTR, None)
+    if lines is None:
+        prefetch_related_objects([cart], _lines_prefetch())
+        return list(cart.lines.all())
+    prefetch_related_objects([ln.article for ln in lines if ln.article is not None], scale_prices())
+    return lines
 
 
 @dataclass(frozen=True)

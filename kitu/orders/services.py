@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 from kitu.members.models import CostCentre, Member, Site
 
-from . import numbers, planning, records, tasks
+from . import numbers, planning, records, selectors, tasks
 from .models import (
     ApprovalPolicy,
     Approver,
@@ -84,18 +84,24 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
     contract = article.contract if Article.contract.is_cached(article) else None
     if contract is None or "limits" in getattr(contract, "_prefetched_objects_cache", {}):
         article.contract = FrameworkContract.objects.get(pk=article.contract_id)
-    prefetch_related_objects([article.contract], "limits")
+    # in the model's order within the article's lot (the lot's limit first), without its join to the lots
+    prefetch_related_objects([article.contract], Prefetch("limits", VolumeLimit.objects.order_by("article_pid")))
     _orderable(article, member, timezone.localdate())
     _not_exhausted(article, list(article.contract.limits.all()))
     cart = _cart(actor, member)
-    line = CartLine.objects.filter(cart=cart, article=article).first()
+    # all lines of the locked cart, as the answer shows them (article or lot with its contract): the line of
+    # this article is among them, and the API answers from them without reading the cart again
+    lines = list(CartLine.objects.filter(cart=cart).select_related("article__contract", "lot__contract"))
+    line = next((ln for ln in lines if ln.article_id == article.pk), None)
     total = quantity + (line.quantity if line else 0)
     check_quantity(article, total)
     if line is None:
         line = CartLine(cart=cart, article=article, quantity=total)
-    line.cart = cart  # the locked row: the caller answers with it (selectors.with_lines)
+        lines.append(line)  # the newest line: last in the cart's order (cart, pk)
+    line.cart = cart  # the locked row, with its lines as they are now (selectors.lines_with_prices)
     line.quantity = total
     line.save()
+    setattr(cart, selectors.CART_LINES_ATTR, lines)
     return line
 
 

@@ -19,14 +19,16 @@ from kitu.orders.tests.test_orders import volume
 pytestmark = pytest.mark.django_db
 
 # token and user, role assignments, member with its default site and approval rule; article with its
-# contract, the member picked for it (asked once per request); the contract's limits; cart (locked), line,
-# insert; answer: the cart's lines with article and contract, scale prices — plus the transaction pair
-LINE_QUERIES = 13
+# contract and whether the member is picked for it (one read); the contract's limits; cart (locked), its
+# lines with article and contract (the line of the article among them, and the answer), insert; answer: the
+# scale prices — plus the transaction pair
+LINE_QUERIES = 11
 # token, roles, member (with site and approval rule); the transaction pair; cart (locked), lines with
-# everything, scale prices, the contract's limits for its state, the member picked; number (SQLite: 3 on
+# everything (and whether the member is picked for their contracts), scale prices, the contract's limits for
+# its state; number (SQLite: 3 on
 # the yearly row, PostgreSQL: 1 nextval); order, line; the two status rows, audit row; cart emptied; last
 # the contract and the limits locked (+ the contract's limits for its state), one update of both limits
-CHECKOUT_QUERIES = {"sqlite": 22, "postgresql": 20}
+CHECKOUT_QUERIES = {"sqlite": 21, "postgresql": 19}
 
 
 def test_order_post_and_checkout_take_a_fixed_number_of_queries(
@@ -90,3 +92,41 @@ def test_an_order_that_needs_approval_is_reserved_and_waits(order_world: dict[st
     assert (out["status"], out["steps_required"]) == ("pending", 1)
     assert volume(w) == [(c, r + 2, cv, rv + Decimal("1600.00")) for c, r, cv, rv in before]
     assert list(OrderEvent.objects.filter(order_id=out["id"]).values_list("status", flat=True)) == ["pending"]
+
+
+def test_the_line_answers_with_the_whole_cart_as_read_under_its_lock(order_world: dict[str, Any]) -> None:
+    """The answer to a line is built from the lines cart_add read under the cart's lock (plus the line just
+    written): every line in the cart's order, the quantity added to an existing line, scale prices applied —
+    the same as the cart read afterwards."""
+    w = order_world
+    client = api(w["users"]["requester"])
+    post(client, "/api/v1/cart/lines", {"article_id": w["notebook"].pk, "quantity": 2})
+    post(client, "/api/v1/cart/lines", {"article_id": w["monitor"].pk, "quantity": 1})
+    added = post(client, "/api/v1/cart/lines", {"article_id": w["notebook"].pk, "quantity": 3})  # 5: from 750
+    assert added.status_code == 201
+    assert [
+        (x["supplier_pid"], x["contract"], x["quantity"], x["unit_price"], x["total"]) for x in added.json()["lines"]
+    ] == [
+        ("NB-1", "RV-2025-01", 5, "750.00", "3750.00"),
+        ("MON-1", "RV-2025-03", 1, "300.00", "300.00"),
+    ]
+    assert added.json()["total"] == "4050.00"
+    assert client.get("/api/v1/cart").json() == added.json()
+
+
+def test_the_checkout_asks_whether_the_member_is_still_picked(order_world: dict[str, Any]) -> None:
+    """Whether the member is picked for the line's contract is read with the cart's lines (no query of its
+    own) — and still decides: a member taken off the contract's list after filling the cart cannot check out."""
+    w = order_world
+    client = api(w["users"]["requester"])
+    assert post(client, "/api/v1/cart/lines", {"article_id": w["notebook"].pk, "quantity": 1}).status_code == 201
+    w["contract"].eligible_members.remove(w["wernigerode"])
+    refused = post(client, "/api/v1/cart/checkout")
+    assert refused.status_code == 400
+    assert "RV-2025-01 kann Stadt Wernigerode nicht abrufen" in refused.json()["detail"]
+    assert not Order.objects.exists() and CartLine.objects.filter(cart__user=w["users"]["requester"]).exists()
+    # and the line itself: a contract no longer open to the member answers as an unknown article
+    added = post(client, "/api/v1/cart/lines", {"article_id": w["notebook"].pk, "quantity": 1})
+    assert added.status_code == 404
+    w["contract"].eligible_members.add(w["wernigerode"])
+    assert post(client, "/api/v1/cart/checkout").status_code == 201
