@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kitu.catalog import importer
+from kitu.catalog.importer import reading
 from kitu.catalog.models import Article
 
 from .samples import catalog_2005, product_2005
@@ -25,7 +26,7 @@ def _catalog(tmp_path: Path, count: int, *, tail: str = "", agreement: str = "RV
 def test_a_syntax_error_after_many_products_keeps_its_line(
     contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "READ_AHEAD", 7)  # several hand-overs before the error
+    monkeypatch.setattr(reading, "READ_AHEAD", 7)  # several hand-overs before the error
     path = _catalog(tmp_path, 30, tail="<PRODUCT><SUPPLIER_PID>X</PRODUCT>")
     lines = path.read_text(encoding="utf-8").splitlines()
     broken = next(n for n, line in enumerate(lines, 1) if "<SUPPLIER_PID>X</PRODUCT>" in line)
@@ -47,7 +48,7 @@ def test_an_import_that_stops_at_the_header_stops_the_reader(contract_world: dic
 def test_many_products_pass_in_order(
     contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "READ_AHEAD", 5)
+    monkeypatch.setattr(reading, "READ_AHEAD", 5)
     record = importer.import_catalog(actor=None, contract=contract_world["contract"], path=_catalog(tmp_path, 23))
     assert (record.errors, record.articles_new) == ([], 23)
     assert sorted(Article.objects.values_list("supplier_pid", flat=True)) == sorted(f"P-{n}" for n in range(23))

@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from kitu.catalog import importer
 from kitu.catalog.generate import demo_articles, write_catalog
-from kitu.catalog.importer import import_catalog
+from kitu.catalog.importer import applying, import_catalog, writing
 from kitu.catalog.models import Article, CatalogImport, ScalePrice
 
 from .samples import BILLION_LAUGHS, CATALOG_12, SCALES, XXE, catalog_2005, product_2005
@@ -401,15 +400,15 @@ def test_an_unexpected_error_fails_the_import_with_its_place_and_changes_nothing
 ) -> None:
     run(contract_world, write(tmp_path, catalog_2005(product_2005("A")), "v1.xml"))
     before = snapshot()
-    real = importer._content_hash
+    real = applying.content_hash
 
     def fails_for_c(values: dict[str, Any], tiers: Any) -> str:
         if values["manufacturer_pid"] == "21HD-C":
             raise ZeroDivisionError("division by zero")
         return real(values, tiers)
 
-    monkeypatch.setattr(importer, "BATCH", 1)  # A and B are written before C fails
-    monkeypatch.setattr(importer, "_content_hash", fails_for_c)
+    monkeypatch.setattr(writing, "BATCH", 1)  # A and B are written before C fails
+    monkeypatch.setattr(applying, "content_hash", fails_for_c)
     body = product_2005("A", price="1.00") + product_2005("B") + product_2005("C")
     record = run(contract_world, write(tmp_path, catalog_2005(body)))
     assert (record.status, record.errors) == (

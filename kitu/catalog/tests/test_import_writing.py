@@ -1,0 +1,57 @@
+"""The batches are written by a second thread on PostgreSQL (``importer.writing``): a write that fails
+fails the import as any unexpected error does — nothing changes, the history row says so, and the
+writing thread is gone before the transaction is rolled back. On SQLite the same, written at once."""
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kitu.catalog.importer import import_catalog, writing
+from kitu.catalog.models import Article, CatalogImport, ScalePrice
+
+from .samples import SCALES, catalog_2005, product_2005
+
+pytestmark = pytest.mark.django_db
+
+
+def _catalog(tmp_path: Path, count: int) -> Path:
+    body = "".join(product_2005(f"P-{n}", price="10.00", extra_prices=SCALES) for n in range(count))
+    path = tmp_path / "k.xml"
+    path.write_text(catalog_2005(body), encoding="utf-8")
+    return path
+
+
+def test_every_batch_is_written_with_its_scale_prices(
+    contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writing, "BATCH", 3)  # 4 batches and the rest, queued to the writing thread
+    record = import_catalog(actor=None, contract=contract_world["contract"], path=_catalog(tmp_path, 14))
+    assert (record.errors, record.articles_new) == ([], 14)
+    assert Article.objects.count() == 14
+    assert ScalePrice.objects.count() == 14 * 2  # SCALES: two tiers above the first price
+    assert not any(t.name == "catalog-writer" for t in threading.enumerate())
+
+
+def test_a_failed_write_fails_the_import_and_changes_nothing(
+    contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, calls = writing.insert, []
+
+    def fails_third(cursor: Any, table: str, *args: Any, **kwargs: Any) -> None:
+        if table == "catalog_article":
+            calls.append(table)
+            if len(calls) == 3:
+                raise RuntimeError("disk full")
+        real(cursor, table, *args, **kwargs)
+
+    monkeypatch.setattr(writing, "BATCH", 2)
+    monkeypatch.setattr(writing, "insert", fails_third)
+    record = import_catalog(actor=None, contract=contract_world["contract"], path=_catalog(tmp_path, 11))
+    assert record.status == CatalogImport.Status.FAILED
+    assert len(record.errors) == 1
+    assert "unerwarteter Fehler beim Import (RuntimeError: disk full); der Katalog ist unverändert." in record.errors[0]
+    assert record.errors[0].startswith("Zeile ")  # the product being read when the failure arrived
+    assert not Article.objects.exists() and not ScalePrice.objects.exists()
+    assert not any(t.name == "catalog-writer" for t in threading.enumerate())
