@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kitu.accounts.models import User
 from kitu.accounts.roles import Role
 from kitu.core import audit
+from kitu.core.actors import SystemActor
 from kitu.core.errors import PermissionDenied
 from kitu.core.money import format_eur
 
@@ -140,8 +141,8 @@ def unmailed_send(*, actor: Any, issued_before: dt.datetime | None = None) -> Ma
     """Send every issued, unmailed invoice and credit note (issued before ``issued_before``, if given), each
     in its own transaction, so one refused mail neither stops nor undoes the others. Safe to run twice at the
     same time and next to the mail on issue: an invoice is claimed by exactly one sender. Coop admins, or the
-    periodic task and the command (actor None)."""
-    if actor is not None and not can_manage_billing(actor):
+    periodic task and the command (SYSTEM)."""
+    if not isinstance(actor, SystemActor) and not can_manage_billing(actor):
         raise PermissionDenied(_("Rechnungen verschickt die Geschäftsstelle."))
     candidates = Invoice.objects.unmailed().order_by("issued_at", "number", "pk")
     if issued_before is not None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kitu.accounts.policies import is_coop_admin
 from kitu.core import audit, units
+from kitu.core.actors import SystemActor
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import format_eur
 from kitu.members.models import Member
@@ -49,7 +50,8 @@ class RunResult:
 
 
 def _check(actor: Any) -> None:
-    if actor is not None and not is_coop_admin(actor):
+    """The office, or SYSTEM (the command on the server)."""
+    if not isinstance(actor, SystemActor) and not is_coop_admin(actor):
         raise PermissionDenied(_("Abrechnungen führt die Geschäftsstelle."))
 
 
@@ -254,7 +256,12 @@ def run_create(*, actor: Any, period: str) -> RunResult:
         ) from exc
     label = period.strip().upper()
     run, _created = BillingRun.objects.get_or_create(
-        period=label, defaults={"period_start": start, "period_end": end, "created_by": actor}
+        period=label,
+        defaults={
+            "period_start": start,
+            "period_end": end,
+            "created_by": None if isinstance(actor, SystemActor) else actor,
+        },
     )
     run = BillingRun.objects.select_for_update().get(pk=run.pk)
     result = RunResult(run)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from kitu.core.actors import SYSTEM
 from kitu.core.money import format_eur
 
 from . import mails, pdf, xrechnung
@@ -45,7 +46,7 @@ def resend_unmailed_invoices() -> str:
     """Periodic (CELERY_BEAT_SCHEDULE): send the invoices issued more than ``mails.RESEND_AFTER`` ago whose
     mail never went out — the process died between the issuing commit and the mail, or every retry failed.
     Returns the summary line."""
-    return mails.unmailed_send(actor=None, issued_before=timezone.now() - mails.RESEND_AFTER).summary()
+    return mails.unmailed_send(actor=SYSTEM, issued_before=timezone.now() - mails.RESEND_AFTER).summary()
 
 
 REMINDER_BODY = (

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitu.core.actors import SYSTEM
 from kitu.core.storage import local_copy
 
 from .importer import import_catalog
@@ -25,7 +26,7 @@ def run_import(import_id: int, lot_number: int | None = None) -> str:
         record = CatalogImport.objects.select_related("contract", "started_by").get(pk=import_id)
         with local_copy(record.upload.name) as path:  # the upload itself, or a copy from the object store
             record = import_catalog(
-                actor=record.started_by,
+                actor=record.started_by or SYSTEM,  # the uploader's account may be gone since
                 contract=record.contract,
                 path=path,
                 filename=record.filename,

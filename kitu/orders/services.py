@@ -25,6 +25,7 @@ from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.models import FrameworkContract, Lot, VolumeLimit
 from kitu.contracts.services import VolumeExhausted
 from kitu.core import audit
+from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
 from kitu.members.models import CostCentre, Member, Site
@@ -245,7 +246,7 @@ def mark_sent(*, order: Order, recipient: str) -> Order:
     order.status, order.sent_at = OrderStatus.SENT, timezone.now()
     order.save(update_fields=["status", "sent_at"])
     records.event(order, OrderStatus.SENT, None, recipient)
-    audit.record(actor=None, instance=order, action="update", before={"status": "approved"}, after={"status": "sent"})
+    audit.record(actor=SYSTEM, instance=order, action="update", before={"status": "approved"}, after={"status": "sent"})
     return order
 
 

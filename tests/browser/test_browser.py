@@ -23,6 +23,7 @@ from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
 from kitu.catalog.tests.samples import SCALES, catalog_2005, product_2005
 from kitu.contracts.models import SupplierContact
+from kitu.core.actors import SYSTEM
 from kitu.orders.models import ApprovalPolicy, Order
 from kitu.workgroups import services as workgroup_services
 from kitu.workgroups.models import Meeting, MinutesItem, Registration
@@ -170,7 +171,7 @@ def test_contract_and_catalog_pages_are_accessible(
     path.write_text(
         catalog_2005(product_2005("NB-1", extra_prices=SCALES) + product_2005("NB-2", "Notebook Dell Latitude"))
     )
-    assert import_catalog(actor=None, contract=contract_world["contract"], path=path).errors == []
+    assert import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path).errors == []
     article = Article.objects.get(supplier_pid="NB-1")
     device = TOTPDevice.objects.create(user=contract_world["users"]["contract_manager"], name="App", confirmed=True)
     page = browser.new_page(locale="de-DE", bypass_csp=True)

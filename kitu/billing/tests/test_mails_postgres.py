@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from kitu.billing import mails, runs, tasks
 from kitu.billing.models import Invoice
+from kitu.core.actors import SYSTEM
 from tests.test_concurrency import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,7 +54,7 @@ def test_parallel_senders_mail_each_invoice_once(
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", slow_send)
     jobs: list[Callable[[], Any]] = [
-        *[lambda: mails.unmailed_send(actor=None)] * 4,
+        *[lambda: mails.unmailed_send(actor=SYSTEM)] * 4,
         *((lambda pk=pk: mails.invoice_mail_send(invoice_id=pk)) for pk in ids),
     ]
     results = run_parallel(jobs)
@@ -88,7 +89,7 @@ def test_a_batch_passes_by_an_invoice_another_sender_holds(
     def batch() -> mails.MailBatch:
         try:
             assert held.wait(10)
-            return mails.unmailed_send(actor=None)
+            return mails.unmailed_send(actor=SYSTEM)
         finally:
             release.set()
 
@@ -97,4 +98,4 @@ def test_a_batch_passes_by_an_invoice_another_sender_holds(
     assert (result.sent, result.failed, result.no_recipient) == (["2026-000002"], [], [])
     assert [m.subject for m in mail.outbox] == ["Rechnung 2026-000002 der Kommunale IT-UNION eG"]
     assert list(Invoice.objects.unmailed().values_list("pk", flat=True)) == [first]
-    assert mails.unmailed_send(actor=None).sent == ["2026-000001"]
+    assert mails.unmailed_send(actor=SYSTEM).sent == ["2026-000001"]

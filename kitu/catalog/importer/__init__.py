@@ -24,6 +24,9 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from kitu.contracts.models import FrameworkContract
+from kitu.contracts.policies import can_manage_contracts
+from kitu.core.actors import SystemActor
+from kitu.core.errors import PermissionDenied
 
 from ..models import CatalogImport
 from ..sources import RefusedDocument, open_catalog
@@ -56,7 +59,10 @@ def import_catalog(
     progress: Callable[[int], None] | None = None,
 ) -> CatalogImport:
     """Import the BMEcat file (XML or ZIP) at ``path`` into ``contract``; the returned history row says
-    what happened. A file with any error, or a dry run, changes nothing."""
+    what happened. A file with any error, or a dry run, changes nothing. ``actor``: contract management
+    (whose upload the background task runs) or SYSTEM (the command on the server)."""
+    if not isinstance(actor, SystemActor) and not can_manage_contracts(actor):
+        raise PermissionDenied(_("Nur das Vertragsmanagement importiert Kataloge."))
     if record is None:
         record = CatalogImport.objects.create(
             contract=contract,

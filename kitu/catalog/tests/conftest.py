@@ -7,6 +7,7 @@ import pytest
 
 from kitu.catalog.importer import import_catalog
 from kitu.catalog.models import Article
+from kitu.core.actors import SYSTEM
 
 from .samples import SCALES, catalog_2005, product_2005
 
@@ -29,7 +30,7 @@ def catalog(contract_world: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     )
     path = tmp_path / "k.xml"
     path.write_text(catalog_2005(body), encoding="utf-8")
-    record = import_catalog(actor=None, contract=contract_world["contract"], path=path)
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path)
     assert record.errors == []
     Article.objects.filter(supplier_pid="OLD-1").update(is_active=False)
     return contract_world

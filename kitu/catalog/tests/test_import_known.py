@@ -11,6 +11,7 @@ import pytest
 from kitu.catalog.importer import import_catalog
 from kitu.catalog.importer.known import Known, KnownArticles
 from kitu.catalog.models import Article
+from kitu.core.actors import SYSTEM
 
 from .samples import catalog_2005, product_2005
 
@@ -35,7 +36,7 @@ def test_each_article_reads_back_as_stored() -> None:
 def test_reads_the_contracts_articles(contract_world: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "k.xml"
     path.write_text(catalog_2005(product_2005("A", price="12.30") + product_2005("B")), encoding="utf-8")
-    assert import_catalog(actor=None, contract=contract_world["contract"], path=path).errors == []
+    assert import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path).errors == []
     Article.objects.filter(supplier_pid="B").update(is_active=False, price=None)
     known = KnownArticles.of(contract_world["contract"])
     a, b = Article.objects.get(supplier_pid="A"), Article.objects.get(supplier_pid="B")
@@ -49,10 +50,10 @@ def test_a_number_named_twice_is_an_error_for_known_and_new_articles(
 ) -> None:
     path = tmp_path / "k.xml"
     path.write_text(catalog_2005(product_2005("A") + product_2005("B")), encoding="utf-8")
-    assert import_catalog(actor=None, contract=contract_world["contract"], path=path).errors == []
+    assert import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path).errors == []
     body = product_2005("A") + product_2005("N") + product_2005("A") + product_2005("N")
     path.write_text(catalog_2005(body), encoding="utf-8")
-    record = import_catalog(actor=None, contract=contract_world["contract"], path=path)
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path)
     assert [e.split(": ", 1)[1] for e in record.errors] == ["Artikelnummer kommt in der Datei mehrfach vor"] * 2
     assert [e.split(": ", 1)[0].split(", ")[1] for e in record.errors] == ["Artikel A", "Artikel N"]
     assert sorted(Article.objects.values_list("supplier_pid", "is_active")) == [("A", True), ("B", True)]

@@ -10,6 +10,7 @@ import pytest
 from kitu.catalog import importer
 from kitu.catalog.importer import reading
 from kitu.catalog.models import Article
+from kitu.core.actors import SYSTEM
 
 from .samples import catalog_2005, product_2005
 
@@ -30,7 +31,7 @@ def test_a_syntax_error_after_many_products_keeps_its_line(
     path = _catalog(tmp_path, 30, tail="<PRODUCT><SUPPLIER_PID>X</PRODUCT>")
     lines = path.read_text(encoding="utf-8").splitlines()
     broken = next(n for n, line in enumerate(lines, 1) if "<SUPPLIER_PID>X</PRODUCT>" in line)
-    record = importer.import_catalog(actor=None, contract=contract_world["contract"], path=path)
+    record = importer.import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path)
     assert record.errors[0].startswith(f"Zeile {broken}: die Datei ist kein wohlgeformtes XML")
     assert record.articles_total == 30 and not Article.objects.exists()
 
@@ -39,7 +40,7 @@ def test_an_import_that_stops_at_the_header_stops_the_reader(contract_world: dic
     before = threading.active_count()
     path = _catalog(tmp_path, 3000)
     # no lot 99 of the supplier: the import ends at the header, 3,000 products unread
-    record = importer.import_catalog(actor=None, contract=contract_world["contract"], path=path, lot_number=99)
+    record = importer.import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path, lot_number=99)
     assert record.errors == ["Der Vertrag RV-2025-01 hat kein Los des Lieferanten Beispiel IT GmbH"]
     assert threading.active_count() == before
     assert not any(t.name == "bmecat-reader" for t in threading.enumerate())
@@ -49,6 +50,6 @@ def test_many_products_pass_in_order(
     contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(reading, "READ_AHEAD", 5)
-    record = importer.import_catalog(actor=None, contract=contract_world["contract"], path=_catalog(tmp_path, 23))
+    record = importer.import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=_catalog(tmp_path, 23))
     assert (record.errors, record.articles_new) == ([], 23)
     assert sorted(Article.objects.values_list("supplier_pid", flat=True)) == sorted(f"P-{n}" for n in range(23))

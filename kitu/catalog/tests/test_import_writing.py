@@ -10,6 +10,7 @@ import pytest
 
 from kitu.catalog.importer import import_catalog, writing
 from kitu.catalog.models import Article, CatalogImport, ScalePrice
+from kitu.core.actors import SYSTEM
 
 from .samples import SCALES, catalog_2005, product_2005
 
@@ -27,7 +28,7 @@ def test_every_batch_is_written_with_its_scale_prices(
     contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(writing, "BATCH", 3)  # 4 batches and the rest, queued to the writing thread
-    record = import_catalog(actor=None, contract=contract_world["contract"], path=_catalog(tmp_path, 14))
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=_catalog(tmp_path, 14))
     assert (record.errors, record.articles_new) == ([], 14)
     assert Article.objects.count() == 14
     assert ScalePrice.objects.count() == 14 * 2  # SCALES: two tiers above the first price
@@ -48,7 +49,7 @@ def test_a_failed_write_fails_the_import_and_changes_nothing(
 
     monkeypatch.setattr(writing, "BATCH", 2)
     monkeypatch.setattr(writing, "insert", fails_third)
-    record = import_catalog(actor=None, contract=contract_world["contract"], path=_catalog(tmp_path, 11))
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=_catalog(tmp_path, 11))
     assert record.status == CatalogImport.Status.FAILED
     assert len(record.errors) == 1
     assert "unerwarteter Fehler beim Import (RuntimeError: disk full); der Katalog ist unverändert." in record.errors[0]

@@ -5,11 +5,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
+from conftest import EVERY_ROLE
 from kitu.catalog.generate import demo_articles, write_catalog
 from kitu.catalog.importer import applying, import_catalog, writing
 from kitu.catalog.models import Article, CatalogImport, ScalePrice
+from kitu.core.actors import SYSTEM
+from kitu.core.errors import PermissionDenied
 
 from .samples import BILLION_LAUGHS, CATALOG_12, SCALES, XXE, catalog_2005, product_2005
 
@@ -421,3 +425,19 @@ def test_an_unexpected_error_fails_the_import_with_its_place_and_changes_nothing
     assert record.finished_at is not None
     assert CatalogImport.objects.get(pk=record.pk).status == "failed"
     assert snapshot() == before
+
+
+def test_only_contract_management_or_the_system_imports(contract_world: dict[str, Any], tmp_path: Path) -> None:
+    """The import checks permission itself (the task runs it for the uploader; the command as SYSTEM):
+    anyone else is refused before a history row or an article is written."""
+    path = write(tmp_path, catalog_2005(product_2005("A-1", "Notebook 14 Zoll")))
+    users = contract_world["users"]
+    refused = [role for role in EVERY_ROLE if role not in ("coop_admin", "contract_manager") and role in users]
+    assert len(refused) >= 8
+    for actor in [AnonymousUser(), *(users[role] for role in refused)]:
+        with pytest.raises(PermissionDenied):
+            import_catalog(actor=actor, contract=contract_world["contract"], path=path)
+    assert (CatalogImport.objects.count(), Article.objects.count()) == (0, 0)
+    assert import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path).errors == []
+    assert import_catalog(actor=users["coop_admin"], contract=contract_world["contract"], path=path).errors == []
+    assert CatalogImport.objects.filter(started_by=None).count() == 1 and Article.objects.count() == 1

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from kitu.billing import runs
 from kitu.billing.models import RunStatus
+from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError
 from kitu.core.money import format_eur
 
@@ -19,13 +20,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             with transaction.atomic():  # all or nothing: a failure leaves no drafts and draws no numbers
-                result = runs.run_create(actor=None, period=options["period"])
+                result = runs.run_create(actor=SYSTEM, period=options["period"])
                 run = result.run
                 issued = []
                 if run.status == RunStatus.DRAFT:
-                    run = runs.run_review(actor=None, run=run)
+                    run = runs.run_review(actor=SYSTEM, run=run)
                 if run.status == RunStatus.REVIEWED:
-                    issued = runs.run_issue(actor=None, run=run)
+                    issued = runs.run_issue(actor=SYSTEM, run=run)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         total = sum((i.gross_total for i in issued), start=Decimal("0.00"))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone, translation
 
 from kitu.billing import mails
+from kitu.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         minutes = options["min_age"]
         before = timezone.now() - dt.timedelta(minutes=minutes) if minutes > 0 else None
         with translation.override("de"):
-            self.stdout.write(mails.unmailed_send(actor=None, issued_before=before).summary())
+            self.stdout.write(mails.unmailed_send(actor=SYSTEM, issued_before=before).summary())

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kitu.catalog.importer import import_catalog
 from kitu.contracts.selectors import contract_by_number
+from kitu.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if contract is None:
             raise CommandError(f"--contract {options['contract']}: no such contract")
         record = import_catalog(
-            actor=None, contract=contract, path=path, dry_run=options["dry_run"], lot_number=options["lot"]
+            actor=SYSTEM, contract=contract, path=path, dry_run=options["dry_run"], lot_number=options["lot"]
         )
         for warning in record.warnings:
             self.stderr.write(f"warning: {warning}")
