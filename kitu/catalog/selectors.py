@@ -31,7 +31,7 @@ from kitu.core.errors import DomainError, NotFound
 from kitu.core.money import format_eur
 from kitu.core.schemas import MAX_ID
 
-from . import vocabulary
+from . import tsquery, vocabulary
 from .models import Article, ArticleSearch, CatalogImport, SynonymGroup
 from .text import stem, words
 
@@ -116,7 +116,7 @@ def _chunks(q: str) -> list[list[str]]:
     return [parts for chunk in q.split() if (parts := words(chunk))]
 
 
-Synonyms = dict[str, list[str]]  # a query word (lower case) → the words of its synonym group
+Synonyms = tsquery.Synonyms
 
 
 def _fts_match(q: str, synonyms: Synonyms | None = None) -> str:
@@ -133,39 +133,11 @@ def _fts_match(q: str, synonyms: Synonyms | None = None) -> str:
     return " AND ".join(part(parts) for parts in _chunks(q))
 
 
-class _Readings(SearchQuery):
-    """The tsquery of ``raw`` in the german (stemmed) reading or the simple one (article numbers, stop words):
-    both ORed where they differ, one where they are the same or the other has no lexeme (the duplicate doubled
-    the index work). PostgreSQL computes it inside the statement that uses it: ``to_tsquery`` is immutable,
-    so the planner folds the expression to a constant (and knows its selectivity) — no round trip of its own."""
-
-    def __init__(self, raw: str) -> None:
-        super().__init__(raw, search_type="raw")
-        self.raw = raw
-
-    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, list[str | int]]:
-        german, simple = "to_tsquery('german'::regconfig, %s)", "to_tsquery('simple'::regconfig, %s)"
-        sql = (
-            f"(CASE WHEN {german}::text = '' THEN {simple} WHEN {simple}::text IN ('', {german}::text) "
-            f"THEN {german} ELSE {german} || {simple} END)"
-        )
-        return sql, [self.raw] * 7
-
-
 def _pg_query(q: str, synonyms: Synonyms | None = None) -> SearchQuery | None:
-    """The tsquery for ``q`` (see :class:`_Readings`); None where ``q`` has no word. A one-word part in a
-    synonym group matches any word of the group. Where no reading has a lexeme ("²"), it matches nothing."""
-    synonyms = synonyms or {}
+    """The tsquery for ``q`` (kitu.catalog.tsquery); None where ``q`` has no word. Where no reading has a
+    lexeme ("²"), it matches nothing."""
     chunks = [[w.lower() for w in parts] for parts in _chunks(q)]
-    if not chunks:
-        return None
-
-    def part(parts: list[str]) -> str:
-        if len(parts) == 1 and parts[0] in synonyms:
-            return "(" + " | ".join(f"{w}:*" for w in synonyms[parts[0]]) + ")"
-        return "(" + " <-> ".join([*parts[:-1], parts[-1] + ":*"]) + ")"
-
-    return _Readings(" & ".join(part(parts) for parts in chunks))
+    return tsquery.search_query(chunks, synonyms or {}) if chunks else None
 
 
 def _fts_ids(q: str, synonyms: Synonyms) -> tuple[RawSQL, dict[int, int]] | None:
