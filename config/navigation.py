@@ -28,7 +28,7 @@ from kitu.orders.policies import can_see_all_orders, order_member_org_ids, suppl
 from kitu.procedures.policies import is_office as procedures_office
 from kitu.procedures.policies import member_org_ids as procedure_member_orgs
 from kitu.servicedesk.policies import is_desk_staff, reporting_org_ids
-from kitu.tasks.registry import tasks_of_request
+from kitu.tasks.registry import task_count_of_request
 from kitu.workgroups.policies import is_staff_of_member_or_coop
 
 
@@ -93,6 +93,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         **demo,
         "nav_items": [{"url": url, "label": label, "current": url == current} for url, label in items],
-        "task_count": len(tasks_of_request(request)),
+        "task_count": task_count_of_request(request),
         "cart_count": cart_line_count(user),
     }

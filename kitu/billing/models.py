@@ -241,6 +241,13 @@ class Invoice(models.Model):
             # The drafts the office's list counts: a handful during a billing run, else none (without it a scan
             # of every invoice, 22,000 at 11,000 members, to find none).
             models.Index(fields=["run"], condition=models.Q(status="draft"), name="billing_invoice_drafts_idx"),
+            # The issued invoices whose mail has not gone out (the office's task on every page, its list of
+            # them): usually none; without it the task's check walked every invoice to find none.
+            models.Index(
+                fields=["issued_at"],
+                condition=models.Q(status="issued", mailed_at__isnull=True),
+                name="billing_invoice_unmailed_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

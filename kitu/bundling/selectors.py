@@ -19,6 +19,7 @@ from kitu.accounts.roles import Role
 from kitu.accounts.selectors import organisation_ids
 from kitu.contracts.models import Supplier
 from kitu.core.errors import NotFound
+from kitu.core.rows import TaskRows
 from kitu.members.models import Member
 
 from .models import (
@@ -323,14 +324,14 @@ def infeasible_text(message: str) -> str:
 REPORT_TASK_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN)
 
 
-def report_due_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+def report_due_tasks(user: Any, today: dt.date | None = None) -> TaskRows:
     """Open campaigns the user's member may answer and has not answered yet (one row per campaign and member)."""
     orgs = organisation_ids(user, roles=REPORT_TASK_ROLES)
     if not orgs:
         return []
     today = today or timezone.localdate()
     answered = DemandReport.objects.filter(campaign_id=OuterRef("campaign_id"), member_id=OuterRef("member_id"))
-    return list(
+    return (
         Campaign.eligible_members.through.objects.filter(
             member__organisation_id__in=orgs,
             campaign__state=CampaignState.OPEN,
@@ -349,13 +350,11 @@ def report_due_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
     )
 
 
-def evaluation_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+def evaluation_tasks(user: Any, today: dt.date | None = None) -> TaskRows:
     """Campaigns past their deadline that are not evaluated yet (still open or closed)."""
     if not can_manage_campaigns(user):
         return []
     today = today or timezone.localdate()
-    return list(
-        Campaign.objects.filter(
-            Q(state=CampaignState.OPEN, closes_on__lt=today) | Q(state=CampaignState.CLOSED)
-        ).values("pk", "title", "closes_on", "state")
-    )
+    return Campaign.objects.filter(
+        Q(state=CampaignState.OPEN, closes_on__lt=today) | Q(state=CampaignState.CLOSED)
+    ).values("pk", "title", "closes_on", "state")

@@ -58,6 +58,9 @@ class Competition(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price_points__lte=100), name="competitions_price_points_max"),
         ]
+        # The open requests by deadline: the tasks (to award, to offer) on every page read these few, not
+        # every request there ever was.
+        indexes = [models.Index(fields=["deadline"], condition=Q(status="open"), name="competitions_open_idx")]
         verbose_name = _("Kleinwettbewerb")
         verbose_name_plural = _("Kleinwettbewerbe")
 

@@ -10,13 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, Func, Q, QuerySet, Value
 from django.utils import timezone
 
 from kitu.accounts.policies import is_coop_admin, is_coop_staff
 from kitu.accounts.selectors import role_pairs
 from kitu.core.errors import NotFound
 from kitu.core.money import money
+from kitu.core.rows import TaskRows
 from kitu.orders.models import CartLine
 from kitu.orders.policies import ORDER_ROLES, order_member_org_ids, supplier_org_ids
 
@@ -33,6 +34,13 @@ def db_now() -> dt.datetime:
             value: dt.datetime = cursor.fetchone()[0]
             return value
     return timezone.now()
+
+
+def db_clock() -> Any:
+    """:func:`db_now` as an expression, for a query that compares with it without asking for it first."""
+    if connection.vendor == "postgresql":
+        return Func(function="clock_timestamp", template="clock_timestamp()", output_field=DateTimeField())
+    return Value(timezone.now(), output_field=DateTimeField())
 
 
 def is_sealed(competition: Competition, now: dt.datetime | None = None) -> bool:
@@ -124,15 +132,14 @@ def cart_lines_of_lot(user: Any, member_id: int, lot_id: int) -> list[CartLine]:
     )
 
 
-def offer_tasks(user: Any) -> list[Any]:
+def offer_tasks(user: Any) -> TaskRows:
     """For the task inbox: open requests the user's suppliers are invited to and have not answered yet."""
     orgs = supplier_org_ids(user)
     if not orgs:
         return []
-    now = db_now()
-    return list(
+    return (
         Competition.objects.filter(
-            status=Status.OPEN, deadline__gt=now, invitations__supplier__organisation_id__in=orgs
+            status=Status.OPEN, deadline__gt=db_clock(), invitations__supplier__organisation_id__in=orgs
         )
         .exclude(offers__supplier__organisation_id__in=orgs)
         .values("pk", "title", "deadline", "sent_at", "member__organisation__name")
@@ -140,7 +147,7 @@ def offer_tasks(user: Any) -> list[Any]:
     )
 
 
-def award_tasks(user: Any) -> list[Any]:
+def award_tasks(user: Any) -> TaskRows:
     """For the task inbox: requests of the members the user orders for whose deadline has passed; for the
     office (coop admin) its bundle requests."""
     orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
@@ -149,8 +156,8 @@ def award_tasks(user: Any) -> list[Any]:
         mine |= Q(is_bundle=True)
     elif not orgs:
         return []
-    return list(
-        Competition.objects.filter(mine, status=Status.OPEN, deadline__lte=db_now())
+    return (
+        Competition.objects.filter(mine, status=Status.OPEN, deadline__lte=db_clock())
         .values("pk", "title", "deadline", "member__organisation__name")
         .order_by("deadline")
     )

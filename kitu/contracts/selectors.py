@@ -13,6 +13,7 @@ from django.utils import timezone
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
+from kitu.core.rows import TaskRows
 from kitu.members.selectors import own_member_ids
 
 from .eligibility import open_to_q
@@ -90,7 +91,7 @@ VOLUME_TASK_PERCENT = 80
 ENDING_TASK_DAYS = 90
 
 
-def volume_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+def volume_tasks(user: Any, today: dt.date | None = None) -> TaskRows:
     """Volume limits of running published contracts used (consumed and reserved) to VOLUME_TASK_PERCENT % or
     more, by quantity or value; ``since`` is the first warning at that level (else the publication)."""
     if not can_manage_contracts(user):
@@ -101,7 +102,7 @@ def volume_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
         max_value__gt=0, used_v__gte=F("max_value") * share
     )
     warned = VolumeWarning.objects.filter(limit_id=OuterRef("pk"), percent__gte=share).order_by("created_at")
-    return list(
+    return (
         VolumeLimit.objects.filter(contract__published_at__isnull=False, contract__ends_on__gte=today)
         .annotate(
             used_q=(F("consumed_quantity") + F("reserved_quantity")) * 100,
@@ -126,13 +127,11 @@ def volume_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
     )
 
 
-def ending_contract_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+def ending_contract_tasks(user: Any, today: dt.date | None = None) -> TaskRows:
     """Published contracts whose term ends within ENDING_TASK_DAYS days (follow-up tender or extension)."""
     if not can_manage_contracts(user):
         return []
     today = today or timezone.localdate()
-    return list(
-        FrameworkContract.objects.filter(
-            published_at__isnull=False, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=ENDING_TASK_DAYS)
-        ).values("pk", "number", "title", "ends_on")
-    )
+    return FrameworkContract.objects.filter(
+        published_at__isnull=False, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=ENDING_TASK_DAYS)
+    ).values("pk", "number", "title", "ends_on")

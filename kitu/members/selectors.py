@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
 from kitu.core.money import money
+from kitu.core.rows import TaskRows
 
 from . import policies, rules
 from .models import (
@@ -208,23 +209,19 @@ def membership_statistics(*, until: dt.date | None = None) -> Statistics:
 # --- the task inbox (kitu.tasks reads this) -------------------------------------------------------------
 
 
-def application_tasks(user: Any) -> list[Any]:
+def application_tasks(user: Any) -> TaskRows:
     """Applications for membership the office has not decided yet (neither admitted nor rejected)."""
     if not policies.can_record_events(user):
         return []
-    return list(
-        Member.objects.filter(
-            joined_on__isnull=True, rejected_on__isnull=True, joining_application__isnull=True
-        ).values("pk", "organisation__name", "created_at")
-    )
+    return Member.objects.filter(
+        joined_on__isnull=True, rejected_on__isnull=True, joining_application__isnull=True
+    ).values("pk", "organisation__name", "created_at")
 
 
-def online_application_tasks(user: Any) -> list[Any]:
+def online_application_tasks(user: Any) -> TaskRows:
     """Applications made online whose e-mail address is confirmed and which the office has not decided."""
     if not policies.can_record_events(user):
         return []
-    return list(
-        JoiningApplication.objects.filter(status=ApplicationStatus.PENDING, member__isnull=False).values(
-            "member_id", "name", "shares", "confirmed_at"
-        )
+    return JoiningApplication.objects.filter(status=ApplicationStatus.PENDING, member__isnull=False).values(
+        "member_id", "name", "shares", "confirmed_at"
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from kitu.core.errors import NotFound
+from kitu.core.rows import TaskRows
 
 from .models import InboundInvoice, InvoiceStatus
 from .policies import ARITHMETIC_ROLES, FACTUAL_ROLES, member_org_ids, supplier_org_ids
@@ -41,7 +42,7 @@ def visible_invoice(user: Any, invoice_id: int) -> InboundInvoice:
     return invoice
 
 
-def approval_tasks(user: Any) -> list[dict[str, Any]]:
+def approval_tasks(user: Any) -> TaskRows:
     """Received invoices waiting for this user's step, oldest first: the factual check (requester, member
     admin) while matched or to review, the arithmetic check (approver, member admin) once factually correct —
     never for the person who confirmed the factual correctness."""
@@ -52,4 +53,4 @@ def approval_tasks(user: Any) -> list[dict[str, Any]]:
         Q(member__organisation_id__in=arithmetic, status=InvoiceStatus.FACTUALLY_APPROVED) & ~Q(factual_by=user)
     )
     rows = InboundInvoice.objects.filter(waiting).order_by("received_at", "pk")
-    return [dict(row) for row in rows.values("pk", "number", "seller_name", "status", "received_at")]
+    return rows.values("pk", "number", "seller_name", "status", "received_at")

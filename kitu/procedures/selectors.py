@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kitu.core.errors import NotFound
+from kitu.core.rows import TaskRows
 from kitu.members.models import Member
 
 from .models import Procedure
@@ -87,11 +88,11 @@ def ending_days() -> int:
     return int(getattr(settings, "KITU_PROCEDURE_CONTRACT_ENDING_DAYS", 90))
 
 
-def ending_contract_tasks(user: Any, today: dt.date | None = None) -> list[Any]:
+def ending_contract_tasks(user: Any, today: dt.date | None = None) -> TaskRows:
     """Facts of the task inbox (kitu.tasks): the member admin's entries whose contract ends within
     ``ending_days()`` or ended in the last 30 days; at most 200."""
     rows = ending_contracts(user, today=today or timezone.localdate(), days=ending_days())
-    return list(rows.values("pk", "name", "product", "version", "contract_end", "member__organisation__name")[:200])
+    return rows.values("pk", "name", "product", "version", "contract_end", "member__organisation__name")[:200]
 
 
 @dataclass

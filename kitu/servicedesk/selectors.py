@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kitu.billing.models import Service, Subscription
 from kitu.core.errors import NotFound
+from kitu.core.rows import TaskRows
 from kitu.members.models import Member
 
 from . import conf
@@ -108,7 +109,7 @@ def teams() -> QuerySet[Team]:
     return Team.objects.all()
 
 
-def waiting_tasks(user: Any) -> list[dict[str, Any]]:
+def waiting_tasks(user: Any) -> TaskRows:
     """Tickets waiting for the member: for the reporter, and for the member's admins."""
     reporting, admin = reporting_org_ids(user), admin_org_ids(user)
     if not reporting:
@@ -116,27 +117,19 @@ def waiting_tasks(user: Any) -> list[dict[str, Any]]:
     rows = Ticket.objects.filter(status__in=(Status.WAITING, Status.RESOLVED)).filter(
         Q(member__organisation_id__in=admin) | Q(member__organisation_id__in=reporting, requester=user)
     )
-    return [
-        dict(r)
-        for r in rows.order_by("paused_since", "pk").values("pk", "number", "subject", "status", "paused_since")[
-            :TASK_LIMIT
-        ]
-    ]
+    return rows.order_by("paused_since", "pk").values("pk", "number", "subject", "status", "paused_since")[:TASK_LIMIT]
 
 
-def assigned_tasks(user: Any) -> list[dict[str, Any]]:
+def assigned_tasks(user: Any) -> TaskRows:
     if not is_desk_staff(user):
         return []
     rows = Ticket.objects.filter(assignee=user, status__in=(Status.NEW, Status.IN_PROGRESS))
-    return [
-        dict(r)
-        for r in rows.order_by("created_at", "pk").values("pk", "number", "subject", "created_at", "resolution_due")[
-            :TASK_LIMIT
-        ]
+    return rows.order_by("created_at", "pk").values("pk", "number", "subject", "created_at", "resolution_due")[
+        :TASK_LIMIT
     ]
 
 
-def near_breach_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+def near_breach_tasks(user: Any, now: dt.datetime | None = None) -> TaskRows:
     """Open, running tickets whose next due time is within the warning window (or passed): for the assignee,
     else for every member of the ticket's team, else for all of the desk."""
     if not is_desk_staff(user):
@@ -148,9 +141,6 @@ def near_breach_tasks(user: Any, now: dt.datetime | None = None) -> list[dict[st
         Q(assignee=user) | Q(assignee__isnull=True, team_id__in=my_teams) | Q(assignee__isnull=True, team__isnull=True)
     )
     rows = Ticket.objects.filter(near, mine, status__in=(Status.NEW, Status.IN_PROGRESS))
-    return [
-        dict(r)
-        for r in rows.order_by("resolution_due", "pk").values(
-            "pk", "number", "subject", "created_at", "resolution_due"
-        )[:TASK_LIMIT]
+    return rows.order_by("resolution_due", "pk").values("pk", "number", "subject", "created_at", "resolution_due")[
+        :TASK_LIMIT
     ]

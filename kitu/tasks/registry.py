@@ -26,6 +26,7 @@ from kitu.catalog import selectors as catalog
 from kitu.competitions import selectors as competitions
 from kitu.contracts import selectors as contracts
 from kitu.core.money import format_eur
+from kitu.core.rows import TaskRows, count_rows
 from kitu.council import selectors_meetings as council
 from kitu.defects import selectors as defects
 from kitu.governance import selectors as governance
@@ -422,44 +423,67 @@ def _ticket_near_breach(user: Any) -> Iterable[Task]:
 class Kind:
     label: Any  # lazy text for the filter
     build: Callable[[Any], Iterable[Task]]
+    rows: Callable[[Any], TaskRows]  # the selector: one row per task that ``build`` makes (for counting)
 
 
 KINDS: dict[str, Kind] = {
-    "order_approval": Kind(gettext_lazy("Bestellungen freigeben"), _order_approval),
-    "goods_receipt": Kind(gettext_lazy("Wareneingang buchen"), _goods_receipt),
-    "order_rejected": Kind(gettext_lazy("Abgelehnte Bestellungen"), _order_rejected),
-    "demand_report": Kind(gettext_lazy("Bedarf melden"), _demand_report),
-    "invoice_overdue": Kind(gettext_lazy("Überfällige Rechnungen"), _invoice_overdue),
-    "request_answered": Kind(gettext_lazy("Entschiedene Anträge"), _request_answered),
-    "membership_application": Kind(gettext_lazy("Aufnahmeanträge"), _membership_application),
-    "online_application": Kind(gettext_lazy("Online-Beitrittsanträge"), _online_application),
-    "service_request": Kind(gettext_lazy("Anträge zu Leistungen"), _service_request),
-    "campaign_evaluation": Kind(gettext_lazy("Bedarfsabfragen auswerten"), _campaign_evaluation),
-    "billing_run": Kind(gettext_lazy("Abrechnungsläufe"), _billing_run),
-    "invoices_unmailed": Kind(gettext_lazy("Nicht versandte Rechnungen"), _invoices_unmailed),
-    "contract_volume": Kind(gettext_lazy("Ausgeschöpfte Rahmenverträge"), _contract_volume),
-    "contract_ending": Kind(gettext_lazy("Auslaufende Rahmenverträge"), _contract_ending),
-    "catalog_import_failed": Kind(gettext_lazy("Fehlgeschlagene Katalogimporte"), _catalog_import_failed),
-    "procedure_contract_ending": Kind(
-        gettext_lazy("Auslaufende Verträge von Fachverfahren"), _procedure_contract_ending
+    "order_approval": Kind(gettext_lazy("Bestellungen freigeben"), _order_approval, orders.approval_tasks),
+    "goods_receipt": Kind(gettext_lazy("Wareneingang buchen"), _goods_receipt, orders.receipt_tasks),
+    "order_rejected": Kind(gettext_lazy("Abgelehnte Bestellungen"), _order_rejected, orders.rejected_tasks),
+    "demand_report": Kind(gettext_lazy("Bedarf melden"), _demand_report, bundling.report_due_tasks),
+    "invoice_overdue": Kind(gettext_lazy("Überfällige Rechnungen"), _invoice_overdue, billing.overdue_invoice_tasks),
+    "request_answered": Kind(gettext_lazy("Entschiedene Anträge"), _request_answered, billing.answered_request_tasks),
+    "membership_application": Kind(gettext_lazy("Aufnahmeanträge"), _membership_application, members.application_tasks),
+    "online_application": Kind(
+        gettext_lazy("Online-Beitrittsanträge"), _online_application, members.online_application_tasks
     ),
-    "group_join_request": Kind(gettext_lazy("Beitrittswünsche"), _group_join_request),
-    "defect_new": Kind(gettext_lazy("Neue Mängelmeldungen"), _defect_new),
-    "defect_overdue": Kind(gettext_lazy("Überfällige Mängelmeldungen"), _defect_overdue),
-    "order_confirm": Kind(gettext_lazy("Bestellungen bestätigen"), _order_confirm),
-    "order_ship": Kind(gettext_lazy("Bestellungen liefern"), _order_ship),
-    "competition_offer": Kind(gettext_lazy("Angebote in Kleinwettbewerben"), _competition_offer),
-    "competition_award": Kind(gettext_lazy("Kleinwettbewerbe auswerten"), _competition_award),
-    "inbound_invoice": Kind(gettext_lazy("Eingangsrechnungen prüfen"), _inbound_invoice),
-    "ticket_waiting": Kind(gettext_lazy("Tickets, die auf Sie warten"), _ticket_waiting),
-    "ticket_assigned": Kind(gettext_lazy("Mir zugewiesene Tickets"), _ticket_assigned),
-    "ticket_near_breach": Kind(gettext_lazy("Tickets kurz vor SLA-Frist"), _ticket_near_breach),
-    "action_item": Kind(gettext_lazy("Aufgaben aus Protokollen"), _action_item),
-    "meeting_registration": Kind(gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration),
-    "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite),
-    "council_publish": Kind(gettext_lazy("Sitzungsergebnisse veröffentlichen"), _council_publish),
-    "assembly_vote": Kind(gettext_lazy("Abstimmungen der Generalversammlung"), _assembly_vote),
-    "assembly_invitation": Kind(gettext_lazy("Einladungen zur Generalversammlung"), _assembly_invitation),
+    "service_request": Kind(gettext_lazy("Anträge zu Leistungen"), _service_request, billing.request_tasks),
+    "campaign_evaluation": Kind(
+        gettext_lazy("Bedarfsabfragen auswerten"), _campaign_evaluation, bundling.evaluation_tasks
+    ),
+    "billing_run": Kind(gettext_lazy("Abrechnungsläufe"), _billing_run, billing.run_tasks),
+    "invoices_unmailed": Kind(
+        gettext_lazy("Nicht versandte Rechnungen"), _invoices_unmailed, billing.unmailed_task_rows
+    ),
+    "contract_volume": Kind(gettext_lazy("Ausgeschöpfte Rahmenverträge"), _contract_volume, contracts.volume_tasks),
+    "contract_ending": Kind(
+        gettext_lazy("Auslaufende Rahmenverträge"), _contract_ending, contracts.ending_contract_tasks
+    ),
+    "catalog_import_failed": Kind(
+        gettext_lazy("Fehlgeschlagene Katalogimporte"), _catalog_import_failed, catalog.failed_import_tasks
+    ),
+    "procedure_contract_ending": Kind(
+        gettext_lazy("Auslaufende Verträge von Fachverfahren"),
+        _procedure_contract_ending,
+        procedures.ending_contract_tasks,
+    ),
+    "group_join_request": Kind(gettext_lazy("Beitrittswünsche"), _group_join_request, workgroups.join_request_tasks),
+    "defect_new": Kind(gettext_lazy("Neue Mängelmeldungen"), _defect_new, defects.new_report_tasks),
+    "defect_overdue": Kind(gettext_lazy("Überfällige Mängelmeldungen"), _defect_overdue, defects.overdue_report_tasks),
+    "order_confirm": Kind(gettext_lazy("Bestellungen bestätigen"), _order_confirm, orders.supplier_confirm_tasks),
+    "order_ship": Kind(gettext_lazy("Bestellungen liefern"), _order_ship, orders.supplier_ship_tasks),
+    "competition_offer": Kind(
+        gettext_lazy("Angebote in Kleinwettbewerben"), _competition_offer, competitions.offer_tasks
+    ),
+    "competition_award": Kind(gettext_lazy("Kleinwettbewerbe auswerten"), _competition_award, competitions.award_tasks),
+    "inbound_invoice": Kind(gettext_lazy("Eingangsrechnungen prüfen"), _inbound_invoice, payables.approval_tasks),
+    "ticket_waiting": Kind(gettext_lazy("Tickets, die auf Sie warten"), _ticket_waiting, servicedesk.waiting_tasks),
+    "ticket_assigned": Kind(gettext_lazy("Mir zugewiesene Tickets"), _ticket_assigned, servicedesk.assigned_tasks),
+    "ticket_near_breach": Kind(
+        gettext_lazy("Tickets kurz vor SLA-Frist"), _ticket_near_breach, servicedesk.near_breach_tasks
+    ),
+    "action_item": Kind(gettext_lazy("Aufgaben aus Protokollen"), _action_item, workgroups.action_item_tasks),
+    "meeting_registration": Kind(
+        gettext_lazy("Anmeldungen zu Terminen"), _meeting_registration, workgroups.registration_tasks
+    ),
+    "council_invite": Kind(gettext_lazy("Zu Sitzungen einladen"), _council_invite, council.invite_tasks),
+    "council_publish": Kind(
+        gettext_lazy("Sitzungsergebnisse veröffentlichen"), _council_publish, council.publish_tasks
+    ),
+    "assembly_vote": Kind(gettext_lazy("Abstimmungen der Generalversammlung"), _assembly_vote, governance.vote_tasks),
+    "assembly_invitation": Kind(
+        gettext_lazy("Einladungen zur Generalversammlung"), _assembly_invitation, governance.invitation_tasks
+    ),
 }
 
 OFFICE = ("membership_application", "online_application", "service_request", "billing_run", "invoices_unmailed")
@@ -519,6 +543,20 @@ def tasks_for(user: Any, kind: str = "") -> list[Task]:
     kinds = [k for k in kinds_of(user) if not kind or k == kind]
     found = [task for k in kinds for task in KINDS[k].build(user)]
     return sorted(found, key=lambda t: (t.since, t.title, t.kind, t.url))
+
+
+def count_for(user: Any, kind: str = "") -> int:
+    """``len(tasks_for(user, kind))`` without building the tasks: every kind's selector counted in one SQL
+    statement (:func:`kitu.core.rows.count_rows`; selectors that still answer with a list cost their own
+    query). No cache: the count is as fresh as the list it leads to."""
+    return count_rows(KINDS[k].rows(user) for k in kinds_of(user) if not kind or k == kind)
+
+
+def task_count_of_request(request: Any) -> int:
+    """The header's task count: the tasks' number when the page has built them already (the start page,
+    the task list), else counted."""
+    cached = getattr(request, "_kitu_tasks", None)
+    return count_for(request.user) if cached is None else len(cached)
 
 
 def tasks_of_request(request: Any) -> list[Task]:

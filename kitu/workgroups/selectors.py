@@ -15,6 +15,7 @@ from kitu.accounts.models import Organisation, User
 from kitu.accounts.roles import OrgKind
 from kitu.accounts.selectors import organisation_ids
 from kitu.core.errors import NotFound
+from kitu.core.rows import TaskRows
 
 from .models import (
     CalendarFeed,
@@ -198,18 +199,16 @@ def unbilled_fees_by_organisation() -> list[dict[str, Any]]:
 # --- the task inbox (kitu.tasks reads these; one query each, facts only) ---------------------------------
 
 
-def action_item_tasks(user: Any) -> list[Any]:
+def action_item_tasks(user: Any) -> TaskRows:
     """The user's open action items from minutes; ``since`` is the end of the meeting that assigned them."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        MinutesItem.objects.filter(kind=MinutesItemKind.ACTION, owner=user, done_on__isnull=True).values(
-            "pk", "text", "due_on", "meeting_id", "meeting__title", "meeting__ends_at"
-        )
+    return MinutesItem.objects.filter(kind=MinutesItemKind.ACTION, owner=user, done_on__isnull=True).values(
+        "pk", "text", "due_on", "meeting_id", "meeting__title", "meeting__ends_at"
     )
 
 
-def registration_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
+def registration_tasks(user: Any, now: dt.datetime | None = None) -> TaskRows:
     """Upcoming meetings of the user's groups with the invitation out and no registration of the user
     (neither registered nor waiting)."""
     if not getattr(user, "is_authenticated", False):
@@ -219,7 +218,7 @@ def registration_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
     registered = Registration.objects.filter(meeting_id=OuterRef("pk"), user=user).exclude(
         status=RegistrationStatus.CANCELLED
     )
-    return list(
+    return (
         Meeting.objects.filter(invited_at__isnull=False, starts_at__gt=now, group__isnull=False)
         .filter(Exists(mine))
         .exclude(Exists(registered))
@@ -227,7 +226,7 @@ def registration_tasks(user: Any, now: dt.datetime | None = None) -> list[Any]:
     )
 
 
-def join_request_tasks(user: Any) -> list[Any]:
+def join_request_tasks(user: Any) -> TaskRows:
     """Requests to join a group: all for the office, those of the groups they coordinate for coordinators."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -237,4 +236,4 @@ def join_request_tasks(user: Any) -> list[Any]:
             group_id=OuterRef("group_id"), user=user, is_coordinator=True, status=MembershipStatus.ACTIVE
         )
         pending = pending.filter(Exists(coordinated))
-    return list(pending.values("pk", "group_id", "group__name", "user__full_name", "user__email", "created_at"))
+    return pending.values("pk", "group_id", "group__name", "user__full_name", "user__email", "created_at")

@@ -68,13 +68,15 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         invoices = selectors.state_filter(invoices, state, today)
     office = can_see_all_billing(request.user)
     issued = invoices.filter(status=InvoiceStatus.ISSUED).order_by("-issue_date", "-number", "-pk")
-    page = Paginator(issued, 50).get_page(request.GET.get("page"))
-    months = selectors.receivables_by_month(invoices, today)
-    cancelled = selectors.cancelled_ids([i.pk for i in page])
+    figures = selectors.receivables_of(invoices, today)
+    paginator = Paginator(issued, 50)
+    paginator.count = figures.issued  # counted with the sums: no COUNT(*) of its own
+    page = paginator.get_page(request.GET.get("page"))
+    months = figures.months
     rows = [
         {
             "invoice": i,
-            "state": receivables.state(i, today, cancelled=i.pk in cancelled),
+            "state": receivables.state(i, today, cancelled=i.pk in figures.cancelled),
             "open": receivables.outstanding(i),
         }
         for i in page

@@ -23,7 +23,10 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def tasks_of(user: Any, kind: str) -> list[registry.Task]:
-    return registry.tasks_for(User.objects.get(pk=user.pk), kind=kind)
+    fresh = User.objects.get(pk=user.pk)
+    found = registry.tasks_for(fresh, kind=kind)
+    assert registry.count_for(fresh, kind=kind) == len(found)  # the header's count agrees
+    return found
 
 
 def on_day(days: int) -> dt.datetime:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kitu.payables import services
-from kitu.tasks.registry import tasks_for
+from kitu.tasks.tests.conftest import tasks_of as tasks_for  # counted too: the header must agree
 
 from .conftest import good_ubl
 

@@ -1,4 +1,5 @@
-"""Helpers of the task inbox tests: the kinds and titles of a user's tasks, read fresh from the database."""
+"""Helpers of the task inbox tests: the kinds and titles of a user's tasks, read fresh from the database — and
+each time counted too: the header's count (one statement over every kind's selector) must be the list's length."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from kitu.tasks import registry
 
 
 def tasks_of(user: Any, kind: str = "") -> list[registry.Task]:
-    return registry.tasks_for(User.objects.get(pk=user.pk), kind=kind)
+    fresh = User.objects.get(pk=user.pk)
+    found = registry.tasks_for(fresh, kind=kind)
+    assert registry.count_for(fresh, kind=kind) == len(found), kind
+    return found
 
 
 def titles(user: Any, kind: str) -> list[str]:

@@ -1,0 +1,43 @@
+"""Rows that are read or only counted: the task inbox's selectors return their query unevaluated, so that the
+header's task count on every page can count all of them in one statement instead of reading each (issue 23.4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+# A selector's rows: an unevaluated query (counted in SQL) or a list (a selector that has nothing to ask, or
+# that builds its rows in Python; counted with len()).
+TaskRows = QuerySet[Any, Any] | list[Any]
+
+
+def count_rows(rows: Iterable[TaskRows]) -> int:
+    """How many rows there are together: the lists by len(), the queries in one statement of scalar
+    subqueries, ``SELECT (SELECT COUNT(*) FROM (q1) …) + (SELECT COUNT(*) FROM (q2) …)``, each planned on its
+    own (and on its own index). A query keeps its LIMIT (a capped selector counts capped); unsliced ones lose
+    their ORDER BY, which a count does not need."""
+    total, using = 0, "default"
+    parts: list[str] = []
+    params: list[Any] = []
+    for found in rows:
+        if not isinstance(found, QuerySet):
+            total += len(found)
+            continue
+        query = found if found.query.is_sliced else found.order_by()
+        try:
+            sql, query_params = query.query.get_compiler(using=query.db).as_sql()
+        except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to count
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS kitu_rows_{len(parts)})")  # noqa: S608 -- compiled SQL, values bound
+        params.extend(query_params)
+        using = found.db
+    if parts:
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT " + " + ".join(parts), params)
+            (counted,) = cursor.fetchone()
+            total += int(counted)
+    return total
