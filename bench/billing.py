@@ -7,7 +7,8 @@ change and quantity changes inside the month, so lines are cut). One monthly run
 - documents: that group — per invoice the XRechnung (UBL), the PDF and the mail (dummy backend, so rendering
   is what is timed); eager here, i.e. one after the other in this process (workers would share them),
 - CII: the CII rendition of every invoice as well.
-Then, where Redis answers and the database is PostgreSQL, the same run for the next month with real
+The benchmark's process starts as a production web worker does (kitu.core.process; BENCH_BILLING_COLD=1
+leaves that out). Then, where Redis answers and the database is PostgreSQL, the same run for the next month with real
 Celery workers (BENCH_BILLING_WORKERS, default 2 = one per core; 0 skips it): a worker process of the mail
 queue as in production, timed from the first draft until every invoice is mailed with its documents.
 The floor: inserting the same invoice and line rows with bulk_create in one transaction (no computing,
@@ -37,6 +38,7 @@ from pgbench_common import answers, recreate_database  # noqa: E402
 URL = os.environ.get("BENCH_BILLING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kitu_bench_billing")
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "100"))
 WORKERS = int(os.environ.get("BENCH_BILLING_WORKERS", "2"))
+WARM = os.environ.get("BENCH_BILLING_COLD", "") != "1"  # 1: the process is not warmed up as a web worker is
 BROKER = "redis://127.0.0.1:6379/13"  # the benchmark's own Redis database, emptied before and after
 SUBSCRIPTIONS = 30
 
@@ -74,6 +76,7 @@ from kitu.billing.models import (  # noqa: E402
     Subscription,
 )
 from kitu.core.actors import SYSTEM  # noqa: E402
+from kitu.core.process import warm_up_and_freeze  # noqa: E402
 from kitu.members.models import LeitwegId, Member  # noqa: E402
 from kitu.members.validators import leitweg_check_digits  # noqa: E402
 
@@ -174,6 +177,11 @@ def main() -> None:
         f"billing: {MEMBERS} members × {SUBSCRIPTIONS} subscriptions, database {DATABASE} "
         f"(built in {time.perf_counter() - started:.1f} s)"
     )
+    if WARM:
+        # the run is issued from the office's web process, which starts as a production web worker does
+        # (config/wsgi.py: the URL configuration and every view imported, then frozen); without this the first
+        # invoice mail (its link to the invoice list) would import them inside the documents' step (~0.8 s CPU)
+        print(f"  worker start as in production: {warm_up_and_freeze():,} objects frozen (kitu.core.process)")
     enqueued: list[tuple[float, float]] = []
     enqueue = ENQUEUE
 

@@ -107,7 +107,9 @@ def _deliver(invoice: Invoice) -> list[str]:
         return []
     _message(invoice, to).send()
     invoice.mailed_to, invoice.mailed_at = ", ".join(to), timezone.now()
-    invoice.save(update_fields=["mailed_to", "mailed_at"])
+    # One UPDATE of the locked row: both fields may change after the issue (models.MUTABLE_AFTER_ISSUE), so the
+    # issued-invoice guard of Invoice.save, which reads the row again to compare, has nothing to stop here.
+    Invoice.objects.filter(pk=invoice.pk).update(mailed_to=invoice.mailed_to, mailed_at=invoice.mailed_at)
     return to
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +13,8 @@ from django.core import mail
 
 from kitu.billing import pdf, runs, tasks, xrechnung
 from kitu.billing.models import Invoice
+from kitu.billing.pricing import totals
+from kitu.core.money import format_eur
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -52,6 +56,35 @@ def test_the_pdf_has_the_figures_of_the_xrechnung(issued: dict[str, Any]) -> Non
     ):
         assert expected in text.replace("\xa0", " "), expected
     assert pdf.render(issued["invoice"]) == pdf.render(issued["invoice"])  # deterministic
+
+
+def test_a_long_invoice_goes_on_over_pages_with_the_column_titles_on_each(issued: dict[str, Any]) -> None:
+    """60 lines (the invoice's own, repeated): every line once and in order, no line torn over two pages, the
+    column titles on every page with lines, the sums after the last line."""
+    pypdf = pytest.importorskip("pypdf", reason="pypdf (requirements-dev.txt) reads the PDF back")
+    invoice = issued["invoice"]
+    own = xrechnung.document_lines(invoice)
+    lines = []
+    for i in range(60):
+        line = copy.copy(own[i % len(own)])
+        line.position, line.description = i + 1, f"Zeile {i + 1:02d}: {line.description} (Ende-{i + 1:02d})"
+        lines.append(line)
+    data = pdf.render(invoice, lines)
+    pages = [page.extract_text().replace("\xa0", " ") for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) >= 3
+    with_lines = [page for page in pages if "Zeile " in page]
+    assert len(with_lines) >= 3
+    for page in with_lines:
+        assert all(title in page for title in ("Pos.", "Leistung", "Menge", "Einzelpreis", "USt", "Betrag netto"))
+    seen = [int(n) for page in pages for n in re.findall(r"Zeile (\d\d):", page)]
+    assert seen == list(range(1, 61))
+    for page in with_lines:  # a line's wrapped description ends on the page where it begins
+        assert re.findall(r"Zeile (\d\d):", page) == re.findall(r"\(Ende-(\d\d)\)", page)
+    net, vat, _breakdown = totals(lines)
+    text = "\n".join(pages)
+    assert text.index("Gesamtbetrag") > text.index("Zeile 60:")
+    assert f"Gesamtbetrag {format_eur(net + vat)}".replace("\xa0", " ") in text.replace("\n", " ")
+    assert pdf.render(invoice, lines) == data
 
 
 def test_issue_mails_xml_and_pdf_once(issued: dict[str, Any]) -> None:

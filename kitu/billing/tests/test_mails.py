@@ -236,6 +236,10 @@ def test_the_mail_reads_the_lines_once_for_both_documents_and_attaches_what_each
     assert to
     line_reads = [q["sql"] for q in queries.captured_queries if 'FROM "billing_invoiceline"' in q["sql"]]
     assert len(line_reads) == 1, line_reads
+    invoice_reads = [q["sql"] for q in queries.captured_queries if 'FROM "billing_invoice" ' in q["sql"]]
+    assert len(invoice_reads) == 1, invoice_reads  # the claim; marking it mailed is one UPDATE, no second read
+    invoice.refresh_from_db()
+    assert invoice.mailed_to == ", ".join(to) and invoice.mailed_at is not None
     (message,) = mail.outbox
     assert [(name, mimetype) for name, _, mimetype in message.attachments] == [
         ("2026-000001.xml", "application/xml"),
