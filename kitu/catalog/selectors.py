@@ -29,6 +29,7 @@ from kitu.contracts.selectors import visible_contracts
 from kitu.core import eclass as eclass_names
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.money import format_eur
+from kitu.core.rows import TaskRows
 from kitu.core.schemas import MAX_ID
 
 from . import tsquery, vocabulary
@@ -520,8 +521,9 @@ def imports_of(contract_id: int) -> QuerySet[CatalogImport]:
 # --- the task inbox (kitu.tasks reads this) -------------------------------------------------------------
 
 
-def failed_import_tasks(user: Any) -> list[Any]:
-    """Failed catalog imports (not dry runs) with no successful import of the same contract after them."""
+def failed_import_tasks(user: Any) -> TaskRows:
+    """Failed catalog imports (not dry runs) with no successful import of the same contract after them — the
+    query unevaluated, so the header's task count counts it with the others (kitu.core.rows)."""
     if not can_manage_contracts(user):
         return []
     fixed = CatalogImport.objects.filter(
@@ -530,7 +532,7 @@ def failed_import_tasks(user: Any) -> list[Any]:
         dry_run=False,
         started_at__gt=OuterRef("started_at"),
     )
-    return list(
+    return (
         CatalogImport.objects.filter(status=CatalogImport.Status.FAILED, dry_run=False)
         .exclude(Exists(fixed))
         .values("pk", "filename", "contract__number", "started_at", "finished_at")
