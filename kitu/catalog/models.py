@@ -13,7 +13,8 @@ from kitu.contracts.models import FrameworkContract, Lot, Supplier
 
 
 class Article(models.Model):
-    contract = models.ForeignKey(FrameworkContract, on_delete=models.PROTECT, related_name="articles")
+    # no index of its own: the unique (contract, supplier_pid) starts with it (migration 0007)
+    contract = models.ForeignKey(FrameworkContract, on_delete=models.PROTECT, related_name="articles", db_index=False)
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="articles")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="articles")
     supplier_pid = models.CharField(_("Artikelnummer des Lieferanten"), max_length=32)
@@ -137,7 +138,8 @@ class SynonymTerm(models.Model):
 class ScalePrice(models.Model):
     """A contract price tier: valid from ``lower_bound`` up to the next tier's lower bound."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scale_prices")
+    # no index of its own: the unique (article, lower_bound) starts with it (migration 0007)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="scale_prices", db_index=False)
     lower_bound = models.DecimalField(_("ab Menge"), max_digits=12, decimal_places=3)
     amount = models.DecimalField(_("Preis (netto)"), max_digits=12, decimal_places=2)
 

@@ -23,7 +23,7 @@ from .known import KnownArticles
 from .outcome import Outcome
 from .reading import read_ahead
 from .values import content_hash, price_values, search_text
-from .writing import SQL_CHUNK, Writer, sink
+from .writing import SQL_CHUNK, Writer, checked_per_statement, sink
 
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
@@ -51,7 +51,7 @@ def apply(
     progress: Callable[[int], None] | None,
 ) -> None:
     existing = KnownArticles.of(contract)
-    with read_ahead(stream) as items:
+    with checked_per_statement(), read_ahead(stream) as items:
         apply_items(
             items, archive, contract, outcome, existing, dry_run=dry_run, lot_number=lot_number, progress=progress
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 
 from kitu.catalog.importer import import_catalog, writing
 from kitu.catalog.models import Article, CatalogImport, ScalePrice
@@ -56,3 +57,35 @@ def test_a_failed_write_fails_the_import_and_changes_nothing(
     assert record.errors[0].startswith("Zeile ")  # the product being read when the failure arrived
     assert not Article.objects.exists() and not ScalePrice.objects.exists()
     assert not any(t.name == "catalog-writer" for t in threading.enumerate())
+
+
+class _Undo(Exception):
+    pass
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the foreign keys are deferred on PostgreSQL only")
+def test_the_foreign_keys_are_checked_by_each_write_not_at_the_commit(
+    contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL checks the import's foreign keys at the end of each write, in the writing thread beside
+    the checks, not all at the commit (where nothing else runs); afterwards they are deferred again."""
+    real = writing.insert
+
+    def orphan_tiers(cursor: Any, table: str, columns: Any, rows: Any, **kwargs: Any) -> None:
+        if table == "catalog_scaleprice":
+            rows = [(10**12 + i, *row[1:]) for i, row in enumerate(rows)]  # no such articles
+        real(cursor, table, columns, rows, **kwargs)
+
+    monkeypatch.setattr(writing, "insert", orphan_tiers)
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=_catalog(tmp_path, 3))
+    # deferred, the violation would pass the write and wait for a commit the test never makes
+    assert record.status == CatalogImport.Status.FAILED
+    assert "ForeignKeyViolation" in record.errors[0]
+    assert not Article.objects.exists() and not ScalePrice.objects.exists()
+    monkeypatch.setattr(writing, "insert", real)
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=_catalog(tmp_path, 3))
+    assert record.status == CatalogImport.Status.SUCCEEDED
+    with pytest.raises(_Undo), transaction.atomic(), connection.cursor() as cursor:
+        # deferred again after the import: an orphan row is refused at the commit, not at once
+        cursor.execute("INSERT INTO catalog_scaleprice (article_id, lower_bound, amount) VALUES (%s, 1, 1)", [10**12])
+        raise _Undo
