@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
     # every 10 minutes: invoices issued over 10 minutes ago whose mail never went out, each sent once
     "billing-unmailed-invoices": {"task": "kitu.billing.tasks.resend_unmailed_invoices", "schedule": 10 * 60},
     "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
+    # every minute: department mails of new reports still pending (the outbox; web processes queue sweeps too)
+    "defects-report-mails": {"task": "kitu.defects.tasks.send_new_report_mails", "schedule": 60},
     # daily: online applications never confirmed within the link's 3 days lose their personal data
     "members-expire-applications": {"task": "kitu.members.tasks.expire_applications", "schedule": 24 * 60 * 60},
     # daily at 6:30: the task digest to each user who asked for it (once a day, kitu.tasks.models.DigestSent)
