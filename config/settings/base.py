@@ -74,22 +74,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kitu.core.middleware.SessionMiddleware",  # these four: Django's, skipped for machine APIs
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kitu.core.middleware.AuthenticationMiddleware",
     "kitu.core.middleware.RejectNulMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "kitu.core.middleware.OTPMiddleware",
     "kitu.accounts.middleware.ApiTokenMiddleware",
     "kitu.accounts.middleware.SecondFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kitu.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kitu.core.middleware.CSPMiddleware",  # django-csp's, the policy built once
     "axes.middleware.AxesMiddleware",
     "kitu.core.middleware.OwnErrorPagesMiddleware",
 ]
+# Paths of machine APIs whose clients send no cookies and log in to nothing (Open311: api_key parameter): the
+# session, login, second-factor and message middleware are skipped there (kitu.core.middleware)
+KITU_MACHINE_API_PREFIXES = ("/open311/",)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
