@@ -153,8 +153,8 @@ def sql_poster(index: int, world: dict[str, Any], barrier: Any, out: Any) -> Non
                 conn.execute(
                     "INSERT INTO defects_report (service_id, category_id, token, description, lat, lon, address, "
                     "email, status, status_notes, is_published, source, requested_at, updated_at, is_demo, "
-                    "media_url) VALUES (%s, %s, gen_random_uuid(), 'Laterne aus', 51.8347, 10.7852, '', '', "
-                    "'open', '', false, 'open311', now(), now(), false, '')",
+                    "media_url, department_mail_pending) VALUES (%s, %s, gen_random_uuid(), 'Laterne aus', 51.8347, "
+                    "10.7852, '', '', 'open', '', false, 'open311', now(), now(), false, '', true)",
                     (world["service"], world["category"]),
                 )
             done += 1
