@@ -74,22 +74,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kitu.core.middleware.SessionMiddleware",  # these four: Django's, skipped for machine APIs
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kitu.core.middleware.AuthenticationMiddleware",
     "kitu.core.middleware.RejectNulMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "kitu.core.middleware.OTPMiddleware",
     "kitu.accounts.middleware.ApiTokenMiddleware",
     "kitu.accounts.middleware.SecondFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kitu.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kitu.core.middleware.CSPMiddleware",  # django-csp's, the policy built once
     "axes.middleware.AxesMiddleware",
     "kitu.core.middleware.OwnErrorPagesMiddleware",
 ]
+# Paths of machine APIs whose clients send no cookies and log in to nothing (Open311: api_key parameter): the
+# session, login, second-factor and message middleware are skipped there (kitu.core.middleware)
+KITU_MACHINE_API_PREFIXES = ("/open311/",)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -291,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
     # every 10 minutes: invoices issued over 10 minutes ago whose mail never went out, each sent once
     "billing-unmailed-invoices": {"task": "kitu.billing.tasks.resend_unmailed_invoices", "schedule": 10 * 60},
     "defects-retention": {"task": "kitu.defects.tasks.anonymise_expired", "schedule": 24 * 60 * 60},  # daily
+    # every minute: department mails of new reports still pending (the outbox; web processes queue sweeps too)
+    "defects-report-mails": {"task": "kitu.defects.tasks.send_new_report_mails", "schedule": 60},
     # daily: online applications never confirmed within the link's 3 days lose their personal data
     "members-expire-applications": {"task": "kitu.members.tasks.expire_applications", "schedule": 24 * 60 * 60},
     # daily at 6:30: the task digest to each user who asked for it (once a day, kitu.tasks.models.DigestSent)

@@ -131,12 +131,18 @@ class Report(models.Model):
     requested_at = models.DateTimeField(_("gemeldet am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     is_demo = models.BooleanField(_("Demodaten"), default=False)
+    # the outbox of the department's mail: set for a new report, cleared by the sweep that mails it (tasks.py)
+    department_mail_pending = models.BooleanField(_("Meldung an die Fachabteilung ausstehend"), default=False)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
         indexes = [
             models.Index(fields=["service", "requested_at"]),
             models.Index(fields=["service", "status"]),
+            # the sweep's pending reports: few rows at any time, so a partial index
+            models.Index(
+                fields=["id"], condition=models.Q(department_mail_pending=True), name="defects_report_mail_pending"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

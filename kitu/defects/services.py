@@ -157,6 +157,7 @@ def report_create(
         source=source,
         api_client_id=api_client_id,
         media_url=media_url,
+        department_mail_pending=True,
     )
     if cleaned:
         with transaction.atomic():
@@ -170,8 +171,9 @@ def report_create(
                 )
     else:
         inserts.insert(report)  # the INSERT compiled once (kitu.core.inserts), not for every report
-    # after the commit (at once when the INSERT above committed on its own, else with the caller's transaction)
-    transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "new"))
+    # after the commit (at once when the INSERT above committed on its own, else with the caller's transaction):
+    # the department's mail through the outbox (department_mail_pending, kitu.defects.tasks)
+    transaction.on_commit(tasks.queue_new_report_mails)
     if report.email:
         transaction.on_commit(lambda: tasks.send_report_mail.delay(report.pk, "confirm"))
     return report

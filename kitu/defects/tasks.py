@@ -1,11 +1,23 @@
 """Mails of the defect reporter (new report to the department, confirmation link and status changes to the
-reporter) and the daily retention run."""
+reporter) and the daily retention run.
+
+The department's mail of a new report goes through an outbox: the report is stored with
+``department_mail_pending`` set, and ``send_new_report_mails`` sends the mails of all pending reports (a
+sweep). After a report's commit ``queue_new_report_mails`` queues a sweep, at most one per web process every
+SWEEP_WINDOW seconds: a sweep this process has queued and that has not started yet finds the report anyway,
+so under load one Celery message carries the mails of many reports instead of one message each (queueing a
+task cost a quarter of an Open311 POST's CPU). Beat sweeps every minute as well, which sends what a lost
+message, a broker that did not answer or a failed mail left pending."""
 
 from __future__ import annotations
+
+import logging
+import time
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.urls import reverse
 
 from kitu.core.actors import SYSTEM
@@ -83,6 +95,60 @@ def send_report_mail(report_id: int, kind: str) -> int:
     ]
     get_connection().send_messages(messages)
     return len(messages)
+
+
+SWEEP_WINDOW = 1.0  # seconds: the longest a department mail waits for its sweep to be queued
+SWEEP_BATCH = 100  # reports claimed per query of a sweep
+logger = logging.getLogger(__name__)
+_sweep_due = 0.0  # when (time.time()) the latest sweep this process queued is due to start
+
+
+def queue_new_report_mails() -> None:
+    """After a new report's commit: make sure a sweep starts after now. A sweep this process queued that is
+    not due yet will find the report; else one is queued, due now or SWEEP_WINDOW after the previous one.
+    Tasks run eagerly (no broker: tests, the local demo): the sweep runs at once, every time. A broker that
+    does not answer is logged, not raised (the report is stored; beat's sweep sends its mail)."""
+    global _sweep_due  # per process on purpose: no shared state, no I/O per report
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        send_new_report_mails.delay()
+        return
+    now = time.time()
+    if now < _sweep_due <= now + SWEEP_WINDOW:
+        return
+    due = max(now, _sweep_due + SWEEP_WINDOW) if _sweep_due <= now else now  # (a clock set back: at once)
+    try:
+        send_new_report_mails.apply_async(countdown=due - now if due > now else None)
+    except Exception:  # the report is stored; beat's sweep sends the mail
+        logger.exception("could not queue the sweep of new report mails")
+        return
+    _sweep_due = due
+
+
+@shared_task
+def send_new_report_mails() -> int:
+    """The sweep: the department mail of every report stored with ``department_mail_pending``, oldest
+    first. Each batch is claimed in one short transaction (``SKIP LOCKED``: sweeps running at once share
+    the work, none sends a mail twice), then mailed; a report whose mail fails is pending again (logged) and
+    is tried by the next sweep, not again in this one. Returns the number of mails."""
+    sent, after = 0, 0
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                Report.objects.select_for_update(skip_locked=True)
+                .filter(department_mail_pending=True, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:SWEEP_BATCH]
+            )
+            Report.objects.filter(pk__in=claimed).update(department_mail_pending=False)
+        if not claimed:
+            return sent
+        for report_id in claimed:
+            try:
+                sent += send_report_mail(report_id, "new")
+            except Exception:  # one mail must not hold back the others
+                logger.exception("department mail of report %s failed; pending again", report_id)
+                Report.objects.filter(pk=report_id).update(department_mail_pending=True)
+        after = claimed[-1]
 
 
 @shared_task
