@@ -23,7 +23,7 @@ from kitu.catalog.models import Article
 from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.models import FrameworkContract, Lot, VolumeLimit
 from kitu.contracts.services import VolumeExhausted
-from kitu.core import audit
+from kitu.core import audit, inserts
 from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
@@ -120,7 +120,10 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
         lines.append(line)  # the newest line: last in the cart's order (cart, pk)
     line.cart = cart  # the locked row, with its lines as they are now (selectors.lines_with_prices)
     line.quantity = total
-    line.save()
+    if line.pk is None:
+        inserts.insert(line)  # the INSERT compiled once (kitu.core.inserts)
+    else:
+        line.save()
     setattr(cart, selectors.CART_LINES_ATTR, lines)
     return line
 
@@ -331,8 +334,11 @@ def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
         if auto:
             order.status, order.approved_at = OrderStatus.APPROVED, now
         order.number = numbers.next_number(day.year)
-        order.save(force_insert=True)
-        OrderLine.objects.bulk_create(planned.lines)
+        inserts.insert(order)  # the INSERT compiled once (kitu.core.inserts)
+        if len(planned.lines) == 1:  # the common call-off: the line's compiled INSERT
+            inserts.insert(planned.lines[0])
+        else:
+            OrderLine.objects.bulk_create(planned.lines)
         if auto:
             records.placed_events(
                 order,
