@@ -215,7 +215,8 @@ def warnings_for(
     for line in lines:
         if line.cost_centre_id is not None:
             by_centre[line.cost_centre_id] += line.total
-    for centre in CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False):
+    centres = CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False) if by_centre else []
+    for centre in centres:  # (no cost centre on any line: not even a queryset to build)
         spent = (
             OrderLine.objects.filter(
                 cost_centre=centre,
