@@ -16,6 +16,8 @@ core_patterns = [
 ]
 
 urlpatterns = [
+    # the API first: its requests (the order path, issue 23.3) need not be tried against every page's patterns
+    path("api/v1/", api.urls),
     path("", include((core_patterns, "core"))),
     path("aufgaben/", include("kitu.tasks.urls")),
     path("konto/", include("kitu.accounts.urls")),
@@ -38,7 +40,6 @@ urlpatterns = [
     path("", include("kitu.council.urls")),
     path("oparl/v1/", include("kitu.council.oparl.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
 ]
 
 handler400 = "kitu.core.errorpages.bad_request"

@@ -7,9 +7,15 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kitu.core.models import AuditEntry
+from kitu.core.prepared import Prepared
 
 from .models import ApiToken, Organisation, RoleAssignment, User
 from .roles import OrgKind
+
+# a set: no order (the model's order would join the organisations for their names); compiled once
+_ROLE_PAIRS: Prepared[tuple[int, str]] = Prepared(
+    lambda user_id: RoleAssignment.objects.filter(user_id=user_id).order_by().values_list("organisation_id", "role")
+)
 
 
 def role_pairs(user: Any) -> frozenset[tuple[int, str]]:
@@ -19,7 +25,7 @@ def role_pairs(user: Any) -> frozenset[tuple[int, str]]:
     cached = getattr(user, "_kitu_role_pairs", None)
     if cached is None:
         # a set: no order (the model's order would join the organisations for their names)
-        cached = frozenset(RoleAssignment.objects.filter(user=user).order_by().values_list("organisation_id", "role"))
+        cached = frozenset(_ROLE_PAIRS(user.pk))
         user._kitu_role_pairs = cached
     return cached
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kitu.core import audit
 from kitu.core.actors import SystemActor
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
+from kitu.core.prepared import Prepared
 
 from .models import ApiToken, Organisation, RoleAssignment, User
 from .policies import can_manage_users_of, second_factor_target
@@ -208,15 +209,21 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+# the token of a secret with its user, on every API request (compiled once: kitu.core.prepared)
+_ACTIVE_TOKEN: Prepared[ApiToken] = Prepared(
+    lambda key_hash: (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .order_by("pk")[:1]
+    )
+)
+
+
 def api_token_authenticate(secret: str) -> User | None:
     """The active user behind a bearer secret, or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    token = next(iter(_ACTIVE_TOKEN(_hash(secret))), None)
     if token is None:
         return None
     now = timezone.now()

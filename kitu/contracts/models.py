@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kitu.accounts.models import Organisation
+from kitu.core.prepared import Prepared
 from kitu.members.models import Member, MemberType
 from kitu.members.validators import validate_postcode, validate_vat_id
 
@@ -140,7 +141,7 @@ class FrameworkContract(models.Model):
         if "limits" in getattr(self, "_prefetched_objects_cache", {}):  # read with the contract
             lot_limits = [lim for lim in self.limits.all() if lim.article_pid == ""]
         else:  # only the lots' limits, in no order (the answer does not depend on it): no join to the lots
-            lot_limits = list(self.limits.filter(article_pid="").order_by())
+            lot_limits = _LOT_LIMITS(self.pk)
         limits = [lim for lim in lot_limits if lim.has_maximum]
         if limits and all(lim.is_exhausted for lim in limits):
             return ContractState.EXHAUSTED
@@ -451,3 +452,9 @@ class InHouseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# the lots' limits of a contract, in no order (FrameworkContract.state_on; compiled once: kitu.core.prepared)
+_LOT_LIMITS: Prepared[VolumeLimit] = Prepared(
+    lambda contract_id: VolumeLimit.objects.filter(contract_id=contract_id, article_pid="").order_by()
+)

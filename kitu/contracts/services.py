@@ -18,6 +18,7 @@ from kitu.accounts.roles import OrgKind
 from kitu.core import audit
 from kitu.core.errors import DomainError, PermissionDenied, full_clean
 from kitu.core.money import money
+from kitu.core.prepared import Prepared
 from kitu.members.models import Member, MemberType
 
 from .models import (
@@ -345,13 +346,22 @@ class VolumeExhausted(DomainError):
     """A limit has too little left for a call-off (the API answers 409)."""
 
 
-def _locked_limits(contract_id: int, lot_id: int, article_pid: str) -> list[VolumeLimit]:
-    """The lot's and the article's limit rows, locked in a fixed order (no deadlock between call-offs)."""
-    return list(
+# statements of every call-off, compiled once (kitu.core.prepared)
+_LOCKED_LIMITS: Prepared[VolumeLimit] = Prepared(
+    lambda contract_id, lot_id, pids: (
         VolumeLimit.objects.select_for_update(of=("self",))
-        .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=["", article_pid])
+        .filter(lot_id=lot_id, contract_id=contract_id, article_pid__in=pids)
         .order_by("pk")
     )
+)
+_LOCKED_CONTRACT: Prepared[FrameworkContract] = Prepared(
+    lambda contract_id: FrameworkContract.objects.select_for_update(of=("self",)).filter(pk=contract_id).order_by()
+)
+
+
+def _locked_limits(contract_id: int, lot_id: int, article_pid: str) -> list[VolumeLimit]:
+    """The lot's and the article's limit rows, locked in a fixed order (no deadlock between call-offs)."""
+    return _LOCKED_LIMITS(contract_id, lot_id, ["", article_pid])
 
 
 @transaction.atomic
@@ -395,7 +405,9 @@ def volume_book(
     inside ``transaction.atomic``. The limits that pass no new warning threshold are written in one UPDATE."""
     if quantity <= 0 or value < 0:
         raise DomainError(_("Menge und Wert müssen positiv sein."), field="quantity")
-    contract = FrameworkContract.objects.select_for_update(of=("self",)).get(pk=contract_id)
+    contract = next(iter(_LOCKED_CONTRACT(contract_id)), None)
+    if contract is None:
+        raise FrameworkContract.DoesNotExist(contract_id)
     limits = _locked_limits(contract_id, lot_id, article_pid)
     state = contract.state_on(day or dt.date.today())
     if state != ContractState.ACTIVE:

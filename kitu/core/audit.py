@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from . import inserts
 from .models import AuditEntry
 
 REDACTED = "***"
@@ -63,13 +64,15 @@ def record(
             changes[name] = [REDACTED, REDACTED]
     label = f"{instance._meta.verbose_name} #{instance.pk}" if redact else str(instance)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=actor_obj,
-        actor_email=getattr(actor_obj, "email", "") or "system",
-        action=action,
-        object_type=instance._meta.label,
-        object_id=str(instance.pk),
-        object_repr=label[:200],
-        changes=changes,
-        sealed_until=sealed_until,
+    return inserts.insert(  # the INSERT compiled once (append-only: a new row is all AuditEntry.save allows)
+        AuditEntry(
+            actor=actor_obj,
+            actor_email=getattr(actor_obj, "email", "") or "system",
+            action=action,
+            object_type=instance._meta.label,
+            object_id=str(instance.pk),
+            object_repr=label[:200],
+            changes=changes,
+            sealed_until=sealed_until,
+        )
     )

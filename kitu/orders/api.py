@@ -17,6 +17,7 @@ from kitu.contracts.eligibility import is_eligible_member, picked, remember_pick
 from kitu.contracts.services import VolumeExhausted
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.pagination import PageQuery, paginate
+from kitu.core.prepared import Prepared
 from kitu.core.schemas import MAX_QUANTITY, Id, StrictSchema
 
 from . import fulfilment, selectors, services
@@ -187,6 +188,16 @@ def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
     return _cart_out(found.lines.all() if found else [], chosen.pk)
 
 
+_ARTICLE: Prepared[Article] = Prepared(
+    lambda article_id, member_id: (
+        Article.objects.select_related("contract")
+        .annotate(**{PICKED: picked(member_id)})
+        .filter(pk=article_id)
+        .order_by()[:1]
+    )
+)
+
+
 @router.post(
     "/cart/lines",
     response={201: CartOut, 409: ErrorOut},
@@ -196,13 +207,7 @@ def cart_add(request: HttpRequest, payload: CartLineIn, member: Id | None = None
     chosen = selectors.pick_member(request.user, member)
     # the article with its contract and whether the member is picked for it (one read); a contract not open
     # to the member answers as if the article were unknown
-    article = (
-        Article.objects.select_related("contract")
-        .annotate(**{PICKED: picked(chosen.pk)})
-        .filter(pk=payload.article_id)
-        .order_by()
-        .first()
-    )
+    article = next(iter(_ARTICLE(payload.article_id, chosen.pk)), None)
     if article is not None:
         remember_picked(chosen, article.contract_id, getattr(article, PICKED))
     if article is None or not is_eligible_member(article.contract, chosen, day=timezone.localdate()):

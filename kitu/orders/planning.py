@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -27,6 +27,7 @@ from kitu.contracts.eligibility import is_eligible, is_eligible_member, picked, 
 from kitu.contracts.models import FrameworkContract, Lot
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
+from kitu.core.prepared import Prepared
 from kitu.members.models import CostCentre, Member, Site
 
 from . import selectors
@@ -214,7 +215,8 @@ def warnings_for(
     for line in lines:
         if line.cost_centre_id is not None:
             by_centre[line.cost_centre_id] += line.total
-    for centre in CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False):
+    centres = CostCentre.objects.filter(pk__in=by_centre, annual_budget__isnull=False) if by_centre else []
+    for centre in centres:  # (no cost centre on any line: not even a queryset to build)
         spent = (
             OrderLine.objects.filter(
                 cost_centre=centre,
@@ -308,15 +310,12 @@ def token_matches(plan: Plan, token: str) -> bool:
 PICKED = "kitu_member_picked"  # on a line read by cart_lines: the cart's member is picked for its contract
 
 
-def cart_lines(cart: Cart | None) -> list[CartLine]:
-    """The cart's lines with everything the plan needs, and whether the cart's member is picked for each
-    line's contract (:func:`build` hands that to the eligibility check: no query of its own)."""
-    if cart is None or cart.pk is None:
-        return []
-    return list(
-        CartLine.objects.filter(cart=cart)
+# the cart's lines with everything the plan needs (compiled once: kitu.core.prepared)
+_CART_LINES: Prepared[CartLine] = Prepared(
+    lambda cart_id, member_id: (
+        CartLine.objects.filter(cart_id=cart_id)
         .annotate(kitu_line_contract=Coalesce("article__contract_id", "lot__contract_id"))
-        .annotate(**{PICKED: picked(cart.member_id, "kitu_line_contract")})
+        .annotate(**{PICKED: picked(member_id, "kitu_line_contract")})
         .select_related(
             "article__contract",
             "article__lot__contract",
@@ -326,8 +325,18 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
             "site",
             "cost_centre",
         )
-        .prefetch_related(Prefetch("article__scale_prices", queryset=selectors.scale_prices().queryset))
     )
+)
+
+
+def cart_lines(cart: Cart | None) -> list[CartLine]:
+    """The cart's lines with everything the plan needs, and whether the cart's member is picked for each
+    line's contract (:func:`build` hands that to the eligibility check: no query of its own)."""
+    if cart is None or cart.pk is None:
+        return []
+    lines = _CART_LINES(cart.pk, cart.member_id)
+    selectors.prefetch_scale_prices([line.article for line in lines if line.article is not None])
+    return lines
 
 
 def build(

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Value
 from kitu.accounts.policies import has_role, is_coop_staff
 from kitu.accounts.roles import Role
 from kitu.accounts.selectors import role_pairs
+from kitu.core.prepared import Prepared
 from kitu.members.models import Member
 
 READ_WITH_RULE = "kitu_read_with_rule"  # set on member rows read with their approval rule
@@ -16,17 +17,22 @@ ORDER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN)
 MEMBER_ROLES = (Role.REQUESTER, Role.MEMBER_ADMIN, Role.APPROVER)
 
 
-def ordering_members(user: Any) -> list[Member]:
-    """The members the user may order for (requester or member admin there)."""
-    orgs = {org for org, role in role_pairs(user) if role in ORDER_ROLES}
-    # with what a checkout needs of it: the default delivery site and the approval rule (one join each; the
-    # flag tells planning.build that the rule was read with the row, also when the member has none)
-    members = (
+# with what a checkout needs of the member: the default delivery site and the approval rule (one join each;
+# the flag tells planning.build that the rule was read with the row, also when the member has none)
+_ORDERING_MEMBERS: Prepared[Member] = Prepared(
+    lambda orgs: (
         Member.objects.with_name()
         .select_related("default_site", "approval_policy")
         .annotate(**{READ_WITH_RULE: Value(True, output_field=BooleanField())})
+        .filter(organisation_id__in=orgs)
+        .order_by("organisation__name")
     )
-    return list(members.filter(organisation_id__in=orgs).order_by("organisation__name"))
+)
+
+
+def ordering_members(user: Any) -> list[Member]:
+    """The members the user may order for (requester or member admin there)."""
+    return _ORDERING_MEMBERS(sorted({org for org, role in role_pairs(user) if role in ORDER_ROLES}))
 
 
 def can_order_for(user: Any, member: Member) -> bool:

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +23,11 @@ from kitu.catalog.models import Article
 from kitu.contracts.eligibility import contracts_open_to
 from kitu.contracts.models import FrameworkContract, Lot, VolumeLimit
 from kitu.contracts.services import VolumeExhausted
-from kitu.core import audit
+from kitu.core import audit, inserts
 from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError, PermissionDenied
 from kitu.core.money import money
+from kitu.core.prepared import Prepared, set_prefetched
 from kitu.members.models import CostCentre, Member, Site
 
 from . import numbers, planning, records, selectors, tasks
@@ -67,9 +67,29 @@ def _not_exhausted(article: Article, contract_limits: list[VolumeLimit]) -> None
             )
 
 
+# the user's cart for the member, locked (compiled once: kitu.core.prepared)
+_LOCKED_CART: Prepared[Cart] = Prepared(
+    lambda user_id, member_id: (
+        Cart.objects.select_for_update(of=("self",)).filter(user_id=user_id, member_id=member_id).order_by("pk")[:1]
+    )
+)
+# the lines of a cart with article or lot and their contracts (as the line's answer shows them)
+_CART_LINES: Prepared[CartLine] = Prepared(
+    lambda cart_id: CartLine.objects.filter(cart_id=cart_id).select_related("article__contract", "lot__contract")
+)
+# a contract's limits, in the model's order within a lot (the lot's limit first), without its join to the lots
+_LIMITS: Prepared[VolumeLimit] = Prepared(
+    lambda contract_id: VolumeLimit.objects.filter(contract_id=contract_id).order_by("article_pid")
+)
+
+
+def _locked_cart(actor: Any, member: Member) -> Cart | None:
+    return next(iter(_LOCKED_CART(actor.pk, member.pk)), None)
+
+
 def _cart(actor: Any, member: Member) -> Cart:
     """The user's cart for the member, locked (created when missing: then the new row is ours alone)."""
-    cart = Cart.objects.select_for_update(of=("self",)).filter(user=actor, member=member).first()
+    cart = _locked_cart(actor, member)
     if cart is None:
         cart, _created = Cart.objects.get_or_create(user=actor, member=member)
         cart = Cart.objects.select_for_update(of=("self",)).get(pk=cart.pk)
@@ -85,14 +105,13 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
     contract = article.contract if Article.contract.is_cached(article) else None
     if contract is None or "limits" in getattr(contract, "_prefetched_objects_cache", {}):
         article.contract = FrameworkContract.objects.get(pk=article.contract_id)
-    # in the model's order within the article's lot (the lot's limit first), without its join to the lots
-    prefetch_related_objects([article.contract], Prefetch("limits", VolumeLimit.objects.order_by("article_pid")))
+    set_prefetched(article.contract, "limits", _LIMITS(article.contract_id))
     _orderable(article, member, timezone.localdate())
     _not_exhausted(article, list(article.contract.limits.all()))
     cart = _cart(actor, member)
     # all lines of the locked cart, as the answer shows them (article or lot with its contract): the line of
     # this article is among them, and the API answers from them without reading the cart again
-    lines = list(CartLine.objects.filter(cart=cart).select_related("article__contract", "lot__contract"))
+    lines = _CART_LINES(cart.pk)
     line = next((ln for ln in lines if ln.article_id == article.pk), None)
     total = quantity + (line.quantity if line else 0)
     check_quantity(article, total)
@@ -101,7 +120,10 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
         lines.append(line)  # the newest line: last in the cart's order (cart, pk)
     line.cart = cart  # the locked row, with its lines as they are now (selectors.lines_with_prices)
     line.quantity = total
-    line.save()
+    if line.pk is None:
+        inserts.insert(line)  # the INSERT compiled once (kitu.core.inserts)
+    else:
+        line.save()
     setattr(cart, selectors.CART_LINES_ATTR, lines)
     return line
 
@@ -266,7 +288,7 @@ def checkout(
     _require_orderer(actor, member)
     now = now or timezone.now()
     day = timezone.localdate(now)
-    cart = Cart.objects.select_for_update(of=("self",)).filter(user=actor, member=member).first()
+    cart = _locked_cart(actor, member)
     lines = planning.cart_lines(cart)
     if not lines:
         raise DomainError(_("Der Warenkorb ist leer."))
@@ -312,8 +334,11 @@ def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
         if auto:
             order.status, order.approved_at = OrderStatus.APPROVED, now
         order.number = numbers.next_number(day.year)
-        order.save(force_insert=True)
-        OrderLine.objects.bulk_create(planned.lines)
+        inserts.insert(order)  # the INSERT compiled once (kitu.core.inserts)
+        if len(planned.lines) == 1:  # the common call-off: the line's compiled INSERT
+            inserts.insert(planned.lines[0])
+        else:
+            OrderLine.objects.bulk_create(planned.lines)
         if auto:
             records.placed_events(
                 order,

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 
 from kitu.core.models import AuditEntry
 from kitu.orders.models import CartLine, Order, OrderEvent
@@ -130,3 +131,29 @@ def test_the_checkout_asks_whether_the_member_is_still_picked(order_world: dict[
     assert added.status_code == 404
     w["contract"].eligible_members.add(w["wernigerode"])
     assert post(client, "/api/v1/cart/checkout").status_code == 201
+
+
+# SELECTs Django compiles per order once the order path's statements are compiled (kitu.core.prepared):
+# none on PostgreSQL; on SQLite the yearly number row (get_or_create, locked read)
+SELECTS_COMPILED = {"sqlite": 2, "postgresql": 0}
+
+
+def test_the_order_path_compiles_its_reads_once(order_world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building and compiling a queryset cost Django more CPU than the statement itself (issue 23.3): after a
+    first order, adding a line and checking out compile no SELECT (a read that lost its Prepared fails)."""
+    w = order_world
+    client = api(w["users"]["requester"])
+    line = {"article_id": w["notebook"].pk, "quantity": 1}
+    assert post(client, "/api/v1/cart/lines", line).status_code == 201
+    assert post(client, "/api/v1/cart/checkout").status_code == 201
+    compiled: list[str] = []
+    original = SQLCompiler.as_sql
+
+    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(self.query.model.__name__ if self.query.model else "?")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    assert post(client, "/api/v1/cart/lines", line).status_code == 201
+    assert post(client, "/api/v1/cart/checkout").status_code == 201
+    assert len(compiled) == SELECTS_COMPILED[connection.vendor], compiled
