@@ -72,16 +72,22 @@ def search_query(parts: list[list[str]], synonyms: Synonyms) -> SearchQuery:
 
 def _expanded(parts: list[Part]) -> str | None:
     """The tsquery text of ``parts`` with each prefix written as the catalog's words starting with it; None
-    where a word does not map onto one lexeme per reading (``to_tsquery`` then reads the query)."""
+    where a word does not map onto one lexeme per reading, or where nothing can match (``to_tsquery`` then
+    reads the query). A word of letters the catalog does not hold matches nothing (the word list holds every
+    one): its phrase is left out of its part's alternatives, and a part left without any makes its reading
+    match nothing — so "Notebooks" does not search the simple reading ``'notebooks':*`` next to the german
+    ``'notebook'``, when no article has a word starting with "notebooks"."""
     words = sorted({w for part in parts for phrase in part for w in phrase})
     if any(" " in w for w in words):  # a synonym of several words: to_tsquery reads it
         return None
     lexemes = _lexemes(words)
-    readings = []
+    readings: list[str | None] = []  # per reading its text; '' without any lexeme; None where nothing matches
     for reading in (0, 1):  # german, simple
-        texts = []
+        texts: list[str] = []
+        matches = True
         for part in parts:
-            phrases = []
+            phrases: list[str] = []
+            absent = False  # an alternative no article can match
             for phrase in part:
                 found = [lexemes[w][reading] for w in phrase]
                 if any(len(f[0]) > 1 for f in found):
@@ -89,14 +95,21 @@ def _expanded(parts: list[Part]) -> str | None:
                 if any(not f[0] for f in found):
                     if len(phrase) > 1:
                         return None  # a stop word inside a phrase: to_tsquery keeps its distance
-                    continue  # a stop word: this reading drops it
+                    continue  # a stop word: this reading drops it (as to_tsquery does)
                 *head, last = found
-                phrases.append(" <-> ".join([*(_quoted(f[0][0]) for f in head), _prefix(*last)]))
+                if any(_absent(f[0][0], f[1], whole=True) for f in head) or _absent(last[0][0], last[1]):
+                    absent = True  # a word no article holds: this phrase matches nothing
+                    continue
+                phrases.append(" <-> ".join([*(_quoted(f[0][0]) for f in head), _prefix(last[0][0], last[1])]))
+            phrases = list(dict.fromkeys(phrases))
             if phrases:
                 texts.append("(" + " | ".join(phrases) + ")" if len(phrases) > 1 else phrases[0])
-        readings.append(" & ".join(texts))
+            elif absent:
+                matches = False  # no alternative of this part can match: neither can the reading
+                break
+        readings.append(" & ".join(texts) if matches else None)
     german, simple = readings
-    if not german:
+    if not german:  # no lexeme, or nothing matches: the simple reading alone
         return simple or None
     if not simple or simple == german:
         return german
@@ -108,8 +121,8 @@ Lexeme = tuple[list[str], list[str] | None]  # the word's lexemes; the catalog's
 
 def _lexemes(words: list[str]) -> dict[str, tuple[Lexeme, Lexeme]]:
     """Each word's lexemes in the german and the simple reading, each with the catalog's words starting with
-    it (None where the lexeme is not a word of letters, or more than MAX_EXPANSION words start with it) —
-    one statement for all words."""
+    the first, sorted, at most MAX_EXPANSION + 1 (None where the lexeme is not a word of letters: the word list
+    does not know it) — one statement for all words."""
     expansion = (
         "CASE WHEN {l}[1] !~ '[^[:alpha:]]' THEN ARRAY(SELECT word FROM catalog_search_word "
         "WHERE word >= {l}[1] AND word < {l}[1] || chr(1114111) ORDER BY word LIMIT %s) END"
@@ -125,10 +138,19 @@ def _lexemes(words: list[str]) -> dict[str, tuple[Lexeme, Lexeme]]:
     return {w: ((g, g_words), (s, s_words)) for w, g, g_words, s, s_words in rows}
 
 
-def _prefix(lexemes: list[str], starting: list[str] | None) -> str:
+def _absent(lexeme: str, starting: list[str] | None, whole: bool = False) -> bool:
+    """Whether no article holds the word ``lexeme`` (``whole``) or a word starting with it — known only for
+    words of letters (``starting`` is None for the others); ``starting`` is sorted, so the word itself comes
+    first where it is held."""
+    if starting is None:
+        return False
+    return not starting or (whole and starting[0] != lexeme)
+
+
+def _prefix(lexeme: str, starting: list[str] | None) -> str:
     """A prefix as the whole words starting with it, where they are few; else as a prefix."""
-    if starting is None or not starting or len(starting) > MAX_EXPANSION:
-        return _quoted(lexemes[0]) + ":*"
+    if not starting or len(starting) > MAX_EXPANSION:
+        return _quoted(lexeme) + ":*"
     if len(starting) == 1:
         return _quoted(starting[0])
     return "(" + " | ".join(_quoted(word) for word in starting) + ")"

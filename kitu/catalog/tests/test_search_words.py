@@ -38,6 +38,12 @@ QUERIES = [
     "x_y",
     "²",
     "Monitor ²",
+    "Notebooks",
+    "Notebooks Xylophon",
+    "der Xylophon",
+    "für Lenovo",
+    "Laptop Notebooks",
+    "Xylophon",
 ]
 
 
@@ -76,6 +82,11 @@ def test_a_prefix_becomes_the_whole_words_that_start_with_it(catalog: dict[str, 
     query = tsquery.search_query([["note"], ["len"]], {})
     assert isinstance(query, tsquery.Expanded)
     assert query.text == "'notebook' & 'lenovo'"  # no ':*' left: GIN walks whole words
+    # a word no article starts with matches nothing: "notebooks" (simple) is not searched next to "notebook"
+    assert tsquery.search_query([["notebooks"]], {}).text == "'notebook'"  # type: ignore[attr-defined]
+    assert tsquery.search_query([["laptop"], ["len"]], {"laptop": ["laptop", "notebook"]}).text == (  # type: ignore[attr-defined]
+        "'notebook' & 'lenovo'"
+    )
     # a phrase keeps its words; its last word is expanded too
     assert tsquery.search_query([["usb", "c"]], {}).text == "'usb' <-> 'c'"  # type: ignore[attr-defined]
 
