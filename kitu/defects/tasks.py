@@ -98,7 +98,6 @@ def send_report_mail(report_id: int, kind: str) -> int:
 
 
 SWEEP_WINDOW = 1.0  # seconds: the longest a department mail waits for its sweep to be queued
-SWEEP_BATCH = 100  # reports claimed per query of a sweep
 logger = logging.getLogger(__name__)
 _sweep_due = 0.0  # when (time.time()) the latest sweep this process queued is due to start
 
@@ -127,28 +126,31 @@ def queue_new_report_mails() -> None:
 @shared_task
 def send_new_report_mails() -> int:
     """The sweep: the department mail of every report stored with ``department_mail_pending``, oldest
-    first. Each batch is claimed in one short transaction (``SKIP LOCKED``: sweeps running at once share
-    the work, none sends a mail twice), then mailed; a report whose mail fails is pending again (logged) and
-    is tried by the next sweep, not again in this one. Returns the number of mails."""
+    first, one report per transaction. The report's row is claimed (``SKIP LOCKED``: sweeps running at once
+    share the work, none sends a mail twice) and stays locked while its mail goes out; it leaves the outbox in
+    the same transaction, so a sweep that dies while sending leaves it pending for the next (at least once).
+    A mail that fails is logged, stays pending and is tried by the next sweep, not again in this one.
+    Returns the number of mails."""
     sent, after = 0, 0
     while True:
         with transaction.atomic():
-            claimed = list(
+            report_id = (
                 Report.objects.select_for_update(skip_locked=True)
                 .filter(department_mail_pending=True, pk__gt=after)
                 .order_by("pk")
-                .values_list("pk", flat=True)[:SWEEP_BATCH]
+                .values_list("pk", flat=True)
+                .first()
             )
-            Report.objects.filter(pk__in=claimed).update(department_mail_pending=False)
-        if not claimed:
-            return sent
-        for report_id in claimed:
+            if report_id is None:
+                return sent
+            after = report_id
             try:
-                sent += send_report_mail(report_id, "new")
+                with transaction.atomic():  # a savepoint: a failed mail's own queries do not break the claim
+                    sent += send_report_mail(report_id, "new")
             except Exception:  # one mail must not hold back the others
                 logger.exception("department mail of report %s failed; pending again", report_id)
-                Report.objects.filter(pk=report_id).update(department_mail_pending=True)
-        after = claimed[-1]
+                continue
+            Report.objects.filter(pk=report_id).update(department_mail_pending=False)
 
 
 @shared_task

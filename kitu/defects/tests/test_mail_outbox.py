@@ -90,3 +90,23 @@ def test_a_broker_that_does_not_answer_leaves_the_report_to_beat(
     assert list(Report.objects.filter(department_mail_pending=True)) == [report]
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["kitu.defects.tasks.send_new_report_mails"] <= 60  # beat sweeps every minute
+
+
+def test_a_sweep_that_dies_while_sending_leaves_the_report_pending(
+    defect_world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim and the mail are one transaction: a worker killed mid-send (here: an exception no handler
+    takes) does not lose the mail — the next sweep sends it."""
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        report = _report(defect_world, "eins")
+
+    def killed(report_id: int, kind: str) -> int:
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(tasks, "send_report_mail", killed)
+    with pytest.raises(SystemExit):
+        tasks.send_new_report_mails()
+    assert list(Report.objects.filter(department_mail_pending=True)) == [report]
+    monkeypatch.undo()
+    assert tasks.send_new_report_mails() == 1
+    assert not Report.objects.filter(department_mail_pending=True).exists()
