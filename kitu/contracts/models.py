@@ -133,14 +133,15 @@ class FrameworkContract(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    def state_on(self, day: dt.date) -> str:
+    def state_on(self, day: dt.date, lot_limits: list[VolumeLimit] | None = None) -> str:
+        """The state on ``day``; ``lot_limits``: the limits of all its lots, when the caller has read them."""
         if self.published_at is None:
             return ContractState.DRAFT
         if day > self.ends_on:
             return ContractState.EXPIRED
-        if "limits" in getattr(self, "_prefetched_objects_cache", {}):  # read with the contract
+        if lot_limits is None and "limits" in getattr(self, "_prefetched_objects_cache", {}):  # read with it
             lot_limits = [lim for lim in self.limits.all() if lim.article_pid == ""]
-        else:  # only the lots' limits, in no order (the answer does not depend on it): no join to the lots
+        elif lot_limits is None:  # only the lots' limits, in no order (the answer does not depend on it)
             lot_limits = _LOT_LIMITS(self.pk)
         limits = [lim for lim in lot_limits if lim.has_maximum]
         if limits and all(lim.is_exhausted for lim in limits):

@@ -9,7 +9,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -354,6 +354,15 @@ _LOCKED_LIMITS: Prepared[VolumeLimit] = Prepared(
         .order_by("pk")
     )
 )
+# what a booking locks after the contract: the limits it books (the lot's and the article's, if any) and the
+# other lots' limits, which decide with it whether the contract is exhausted (FrameworkContract.state_on)
+_BOOKING_LIMITS: Prepared[VolumeLimit] = Prepared(
+    lambda contract_id, lot_id, pid: (
+        VolumeLimit.objects.select_for_update(of=("self",))
+        .filter(Q(article_pid="") | Q(lot_id=lot_id, article_pid=pid), contract_id=contract_id)
+        .order_by("pk")
+    )
+)
 _LOCKED_CONTRACT: Prepared[FrameworkContract] = Prepared(
     lambda contract_id: FrameworkContract.objects.select_for_update(of=("self",)).filter(pk=contract_id).order_by()
 )
@@ -408,8 +417,9 @@ def volume_book(
     contract = next(iter(_LOCKED_CONTRACT(contract_id)), None)
     if contract is None:
         raise FrameworkContract.DoesNotExist(contract_id)
-    limits = _locked_limits(contract_id, lot_id, article_pid)
-    state = contract.state_on(day or dt.date.today())
+    locked = _BOOKING_LIMITS(contract_id, lot_id, article_pid)  # in the order of their keys: no deadlock
+    limits = [limit for limit in locked if limit.lot_id == lot_id]
+    state = contract.state_on(day or dt.date.today(), [limit for limit in locked if limit.article_pid == ""])
     if state != ContractState.ACTIVE:
         raise DomainError(
             _("Aus dem Rahmenvertrag %(number)s kann nicht abgerufen werden (%(state)s).")

@@ -105,6 +105,24 @@ def test_consumption_never_passes_the_maximum(contract_world: dict[str, Any]) ->
         _consume(contract_world, 1)
 
 
+def test_a_booking_refuses_an_exhausted_contract_by_all_its_lots(contract_world: dict[str, Any]) -> None:
+    """The booking decides the contract's state from the limits it locks: every lot's, not only its own."""
+    cw = contract_world
+    other = services.lot_save(
+        actor=cw["admin"], contract=cw["contract"], number=2, title="Monitore", supplier=cw["supplier"]
+    )
+    other_limit = services.limit_save(actor=cw["admin"], lot=other, max_quantity=5)
+    VolumeLimit.objects.filter(pk=cw["lot_limit"].pk).update(consumed_quantity=100)  # lot 1 exhausted
+    with pytest.raises(DomainError) as exc:  # lot 2 is not: the contract is active, the lot's limit refuses
+        _consume(cw, 1)
+    assert exc.value.message == "Die Höchstmenge von Los 1: Notebooks ist erreicht: noch 0 verfügbar."
+    VolumeLimit.objects.filter(pk=other_limit.pk).update(consumed_quantity=5)  # now every lot is
+    with pytest.raises(DomainError) as exc:
+        _consume(cw, 1)
+    assert exc.value.message == ("Aus dem Rahmenvertrag RV-2025-01 kann nicht abgerufen werden (ausgeschöpft).")
+    assert VolumeLimit.objects.get(pk=cw["lot_limit"].pk).consumed_quantity == 100  # nothing booked
+
+
 def test_article_limit_and_value_limit(contract_world: dict[str, Any]) -> None:
     _consume(contract_world, 10, pid="NB-1")
     with pytest.raises(DomainError):

@@ -28,8 +28,8 @@ LINE_QUERIES = 11
 # everything (and whether the member is picked for their contracts), scale prices, the contract's limits for
 # its state; number (SQLite: 3 on
 # the yearly row, PostgreSQL: 1 nextval); order, line; the two status rows, audit row; cart emptied; last
-# the contract and the limits locked (+ the contract's limits for its state), one update of both limits
-CHECKOUT_QUERIES = {"sqlite": 21, "postgresql": 19}
+# the contract locked, then its limits (the booked ones and every lot's, for its state), one update of both
+CHECKOUT_QUERIES = {"sqlite": 20, "postgresql": 18}
 
 
 def test_order_post_and_checkout_take_a_fixed_number_of_queries(
@@ -78,8 +78,7 @@ def test_order_post_and_checkout_take_a_fixed_number_of_queries(
         assert sql[lock].endswith('FOR UPDATE OF "contracts_frameworkcontract"')
     after = [q.split(" WHERE ")[0][:40] for q in sql[lock + 1 :]]
     assert after == [
-        'SELECT "contracts_volumelimit"."id", "co',  # the contract's limits, for its state
-        'SELECT "contracts_volumelimit"."id", "co',  # the lot's and the article's limit, locked
+        'SELECT "contracts_volumelimit"."id", "co',  # the lot's and the article's limit and the lots', locked
         'UPDATE "contracts_volumelimit" SET "cons',  # both booked in one statement
     ]
 
