@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Concat
 
 from kitu.core.models import AuditEntry
 from kitu.core.prepared import Prepared
+from kitu.core.rows import Joined
 
 from .models import ApiToken, Organisation, RoleAssignment, User
 from .roles import OrgKind
@@ -28,6 +30,20 @@ def role_pairs(user: Any) -> frozenset[tuple[int, str]]:
         cached = frozenset(_ROLE_PAIRS(user.pk))
         user._kitu_role_pairs = cached
     return cached
+
+
+def role_pairs_text(user: str = "pk") -> Subquery:
+    """The role pairs of the user (``user``: the outer column with the user's id) as one text
+    ``organisation:role,…`` (NULL: none), to read them with the user; :func:`remember_role_pairs` caches them."""
+    pairs = RoleAssignment.objects.filter(user_id=OuterRef(user)).order_by().values("user_id")
+    pair = Concat("organisation_id", Value(":"), "role", output_field=TextField())
+    return Subquery(pairs.annotate(text=Joined(pair)).values("text"))
+
+
+def remember_role_pairs(user: Any, text: str | None) -> None:
+    """Cache the pairs of :func:`role_pairs_text` on the user for the request, as role_pairs() would."""
+    pairs = (pair.split(":", 1) for pair in filter(None, (text or "").split(",")))
+    user._kitu_role_pairs = frozenset((int(org), role) for org, role in pairs)
 
 
 def organisation_ids(user: Any, *, roles: tuple[str, ...] | None = None) -> set[int]:

@@ -23,6 +23,7 @@ from kitu.core.prepared import Prepared
 from .models import ApiToken, Organisation, RoleAssignment, User
 from .policies import can_manage_users_of, second_factor_target
 from .roles import ROLES_BY_KIND, Role
+from .selectors import remember_role_pairs, role_pairs_text
 
 USER_AUDIT_FIELDS = ("email", "full_name", "phone", "is_active", "is_staff", "is_superuser")
 TOKEN_PREFIX = "kitu_"  # noqa: S105 - a public prefix, not a secret
@@ -209,10 +210,11 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-# the token of a secret with its user, on every API request (compiled once: kitu.core.prepared)
+# the token of a secret with its user and the user's roles, on every API request (compiled once)
 _ACTIVE_TOKEN: Prepared[ApiToken] = Prepared(
     lambda key_hash: (
         ApiToken.objects.select_related("user")
+        .annotate(kitu_roles=role_pairs_text("user_id"))
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .order_by("pk")[:1]
     )
@@ -226,6 +228,7 @@ def api_token_authenticate(secret: str) -> User | None:
     token = next(iter(_ACTIVE_TOKEN(_hash(secret))), None)
     if token is None:
         return None
+    remember_role_pairs(token.user, token.kitu_roles)  # type: ignore[attr-defined]
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -11,7 +11,7 @@ models nothing listens to (the project sends none for business flow)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import NOT_PROVIDED, Field, Model
@@ -78,5 +78,43 @@ def insert(instance: M, using: str = DEFAULT_DB_ALIAS) -> M:
         returned = connection.ops.fetch_returned_insert_columns(cursor, found.returning_params)
     for field, value in zip(found.returning, returned, strict=True):
         setattr(instance, field.attname, value)
+    instance._state.adding, instance._state.db = False, using
+    return instance
+
+
+_COMPUTING: dict[tuple[type[Model], str, str, str], tuple[str, int]] = {}
+
+
+def insert_computing(instance: M, name: str, sql: str, params: list[Any], using: str = DEFAULT_DB_ALIAS) -> M:
+    """:func:`insert` with the field ``name`` computed by the database in the INSERT (``sql``: a scalar
+    expression with ``params``) and set on the instance from the row written — e.g. an order number drawn from
+    a sequence without a statement of its own. PostgreSQL (or any database returning columns from an INSERT)
+    and a model :func:`statement` compiles."""
+    found = statement(type(instance), using)
+    if found is None:
+        raise ValueError(f"{type(instance).__name__}: no compiled INSERT to compute {name} in")
+    key = (type(instance), using, name, sql)
+    if key not in _COMPUTING:
+        qn = connections[using].ops.quote_name
+        table = qn(instance._meta.db_table)
+        position, computed_field = next((i, f) for i, f in enumerate(found.fields) if f.name == name)
+        columns = ", ".join(qn(f.column) for f in found.fields)
+        placeholders = ", ".join(sql if f is computed_field else "%s" for f in found.fields)
+        returning = ", ".join(f"{table}.{qn(f.column)}" for f in (*found.returning, computed_field))
+        text = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {returning}"  # noqa: S608 (names)
+        _COMPUTING[key] = (text, position)
+    text, position = _COMPUTING[key]
+    instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
+    connection = connections[using]
+    params_row: list[Any] = [
+        f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in found.fields
+    ]
+    params_row[position : position + 1] = params  # the expression's parameters in the field's place
+    with connection.cursor() as cursor:
+        cursor.execute(text, params_row)
+        *returned, computed = cursor.fetchone()
+    for field, value in zip(found.returning, returned, strict=True):
+        setattr(instance, field.attname, value)
+    setattr(instance, name, computed)
     instance._state.adding, instance._state.db = False, using
     return instance

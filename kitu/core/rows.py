@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Aggregate, QuerySet, TextField
 
 # A selector's rows: an unevaluated query (counted in SQL) or a list (a selector that has nothing to ask, or
 # that builds its rows in Python; counted with len()).
@@ -41,3 +41,16 @@ def count_rows(rows: Iterable[TaskRows]) -> int:
             (counted,) = cursor.fetchone()
             total += int(counted)
     return total
+
+
+class Joined(Aggregate):
+    """The texts of a group joined by ``,`` in no particular order (NULL for no rows): ``STRING_AGG`` on
+    PostgreSQL, ``GROUP_CONCAT`` on SQLite. Reads a few small rows with their parent row in one statement
+    (``Subquery`` of ``values(key).annotate(Joined(...))``) where a prefetch would take a statement of its own."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)

@@ -191,7 +191,7 @@ def cart(request: HttpRequest, member: Id | None = None) -> dict[str, Any]:
 _ARTICLE: Prepared[Article] = Prepared(
     lambda article_id, member_id: (
         Article.objects.select_related("contract")
-        .annotate(**{PICKED: picked(member_id)})
+        .annotate(**{PICKED: picked(member_id), selectors.SCALE_PRICES_ATTR: selectors.scale_prices_text()})
         .filter(pk=article_id)
         .order_by()[:1]
     )
@@ -205,11 +205,13 @@ _ARTICLE: Prepared[Article] = Prepared(
 )
 def cart_add(request: HttpRequest, payload: CartLineIn, member: Id | None = None) -> Status:
     chosen = selectors.pick_member(request.user, member)
-    # the article with its contract and whether the member is picked for it (one read); a contract not open
+    # the article with its contract, its scale prices and whether the member is picked for it (one read); a
+    # contract not open
     # to the member answers as if the article were unknown
     article = next(iter(_ARTICLE(payload.article_id, chosen.pk)), None)
     if article is not None:
         remember_picked(chosen, article.contract_id, getattr(article, PICKED))
+        selectors.attach_scale_prices(article, getattr(article, selectors.SCALE_PRICES_ATTR))
     if article is None or not is_eligible_member(article.contract, chosen, day=timezone.localdate()):
         raise NotFound("Article not found")
     try:

@@ -10,9 +10,24 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .models import OrderNumberSequence
+from kitu.core import inserts
+
+from .models import Order, OrderNumberSequence
 
 SEQUENCE = "orders_order_number"
+# the number drawn in the order's INSERT: no statement of its own (at least six digits, as next_number)
+_NUMBER_SQL = (
+    "(SELECT 'B-' || %s::text || '-' || lpad(n::text, greatest(6, length(n::text)), '0')"
+    " FROM nextval('orders_order_number') AS n)"
+)
+
+
+def insert_numbered(order: Order, year: int) -> Order:
+    """Write the new order with the next number of ``year`` (PostgreSQL: drawn in the INSERT itself)."""
+    if connection.vendor == "postgresql":
+        return inserts.insert_computing(order, "number", _NUMBER_SQL, [year])
+    order.number = next_number(year)
+    return inserts.insert(order)
 
 
 def next_number(year: int) -> str:

@@ -316,6 +316,7 @@ _CART_LINES: Prepared[CartLine] = Prepared(
         CartLine.objects.filter(cart_id=cart_id)
         .annotate(kitu_line_contract=Coalesce("article__contract_id", "lot__contract_id"))
         .annotate(**{PICKED: picked(member_id, "kitu_line_contract")})
+        .annotate(**{selectors.SCALE_PRICES_ATTR: selectors.scale_prices_text("article_id")})
         .select_related(
             "article__contract",
             "article__lot__contract",
@@ -335,7 +336,9 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
     if cart is None or cart.pk is None:
         return []
     lines = _CART_LINES(cart.pk, cart.member_id)
-    selectors.prefetch_scale_prices([line.article for line in lines if line.article is not None])
+    for line in lines:  # the scale prices were read with the lines
+        if line.article is not None:
+            selectors.attach_scale_prices(line.article, getattr(line, selectors.SCALE_PRICES_ATTR))
     return lines
 
 

@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, prefetch_related_objects
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Concat, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +30,7 @@ from kitu.accounts.selectors import role_pairs
 from kitu.catalog.models import Article, ScalePrice
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.prepared import Prepared, set_prefetched
+from kitu.core.rows import Joined
 
 from .fulfilment import CONFIRMABLE, SHIPPABLE
 from .models import (
@@ -141,8 +155,40 @@ _SCALE_PRICES: Prepared[ScalePrice] = Prepared(
 )
 
 
+SCALE_PRICES_ATTR = "kitu_scale_prices"  # an annotation of scale_prices_text(): the tiers read with their row
+_BOUND_PLACES = Decimal(1).scaleb(-ScalePrice._meta.get_field("lower_bound").decimal_places)
+_AMOUNT_PLACES = Decimal(1).scaleb(-ScalePrice._meta.get_field("amount").decimal_places)
+
+
+def scale_prices_text(article: str = "pk") -> Subquery:
+    """An article's scale prices as one text ``lower_bound:amount,…`` (NULL: none), read with the article
+    or a line (``article``: the outer column with the article's id) instead of by a statement of their own;
+    :func:`attach_scale_prices` turns it into the article's prefetched tiers."""
+    tiers = ScalePrice.objects.filter(article_id=OuterRef(article)).order_by().values("article_id")
+    pair = Concat("lower_bound", Value(":"), "amount", output_field=TextField())
+    return Subquery(tiers.annotate(text=Joined(pair)).values("text"))
+
+
+def attach_scale_prices(article: Article, text: str | None) -> None:
+    """Set the tiers of :func:`scale_prices_text` on the article as ``prefetch_related`` would (by lower bound;
+    SQLite gives 750 for 750.00: the field's places are restored)."""
+    tiers = []
+    for pair in filter(None, (text or "").split(",")):
+        bound, amount = pair.split(":")
+        tiers.append(
+            ScalePrice(
+                article_id=article.pk,
+                lower_bound=Decimal(bound).quantize(_BOUND_PLACES),
+                amount=Decimal(amount).quantize(_AMOUNT_PLACES),
+            )
+        )
+    set_prefetched(article, "scale_prices", sorted(tiers, key=lambda t: t.lower_bound))
+
+
 def prefetch_scale_prices(articles: list[Article]) -> None:
-    """``prefetch_related_objects(articles, scale_prices())`` with a statement compiled once (the order path)."""
+    """``prefetch_related_objects(articles, scale_prices())`` with a statement compiled once (the order path),
+    for the articles whose tiers were not read with them (:func:`attach_scale_prices`)."""
+    articles = [a for a in articles if "scale_prices" not in getattr(a, "_prefetched_objects_cache", {})]
     by_article: dict[int, list[ScalePrice]] = {a.pk: [] for a in articles}
     for tier in _SCALE_PRICES(sorted(by_article)):
         by_article[tier.article_id].append(tier)

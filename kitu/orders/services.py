@@ -73,9 +73,13 @@ _LOCKED_CART: Prepared[Cart] = Prepared(
         Cart.objects.select_for_update(of=("self",)).filter(user_id=user_id, member_id=member_id).order_by("pk")[:1]
     )
 )
-# the lines of a cart with article or lot and their contracts (as the line's answer shows them)
+# the lines of a cart with article (and its scale prices) or lot and their contracts (as the answer shows them)
 _CART_LINES: Prepared[CartLine] = Prepared(
-    lambda cart_id: CartLine.objects.filter(cart_id=cart_id).select_related("article__contract", "lot__contract")
+    lambda cart_id: (
+        CartLine.objects.filter(cart_id=cart_id)
+        .select_related("article__contract", "lot__contract")
+        .annotate(**{selectors.SCALE_PRICES_ATTR: selectors.scale_prices_text("article_id")})
+    )
 )
 # a contract's limits, in the model's order within a lot (the lot's limit first), without its join to the lots
 _LIMITS: Prepared[VolumeLimit] = Prepared(
@@ -112,6 +116,9 @@ def cart_add(*, actor: Any, member: Member, article: Article, quantity: int) -> 
     # all lines of the locked cart, as the answer shows them (article or lot with its contract): the line of
     # this article is among them, and the API answers from them without reading the cart again
     lines = _CART_LINES(cart.pk)
+    for ln in lines:
+        if ln.article is not None:
+            selectors.attach_scale_prices(ln.article, getattr(ln, selectors.SCALE_PRICES_ATTR))
     line = next((ln for ln in lines if ln.article_id == article.pk), None)
     total = quantity + (line.quantity if line else 0)
     check_quantity(article, total)
@@ -333,8 +340,7 @@ def _place(*, actor: Any, plan: planning.Plan, now: dt.datetime) -> list[Order]:
         auto = order.steps_required == 0
         if auto:
             order.status, order.approved_at = OrderStatus.APPROVED, now
-        order.number = numbers.next_number(day.year)
-        inserts.insert(order)  # the INSERT compiled once (kitu.core.inserts)
+        numbers.insert_numbered(order, day.year)  # the INSERT compiled once, with the number drawn in it
         if len(planned.lines) == 1:  # the common call-off: the line's compiled INSERT
             inserts.insert(planned.lines[0])
         else:

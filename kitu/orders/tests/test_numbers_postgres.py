@@ -4,13 +4,16 @@ unlike invoice numbers)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import import_module
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from kitu.orders import numbers
-from kitu.orders.models import OrderNumberSequence
+from kitu.orders.models import Order, OrderNumberSequence, OrderStatus
 from tests.test_concurrency import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -51,3 +54,34 @@ def test_the_migration_starts_the_sequence_above_the_counted_numbers() -> None:
     with connection.schema_editor() as editor:
         migration.create(None, editor)
     assert _value(numbers.next_number(2026)) == 4712
+
+
+def test_an_order_draws_its_number_in_its_insert(order_world: dict[str, Any]) -> None:
+    """insert_numbered: one statement writes the order with the sequence's next value, formatted as
+    next_number (at least six digits) and set on the object; a rolled-back insert leaves a gap."""
+    w = order_world
+    lot = w["lot"]
+
+    def new_order() -> Order:
+        return Order(
+            member=w["wernigerode"],
+            contract=lot.contract,
+            supplier=lot.supplier,
+            requester=w["users"]["requester"],
+            status=OrderStatus.PENDING,
+            legal_basis="Abruf aus Rahmenvertrag",
+            total=Decimal("10.00"),
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(%s, 999998)", [numbers.SEQUENCE])
+    with CaptureQueriesContext(connection) as captured:
+        first = numbers.insert_numbered(new_order(), 2026)
+    assert len(captured.captured_queries) == 1
+    assert first.pk is not None and first.number == "B-2026-999999"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        numbers.insert_numbered(new_order(), 2026)  # B-2026-1000000, rolled back: a gap
+        raise RuntimeError("Abbruch")
+    second = numbers.insert_numbered(new_order(), 2027)
+    assert second.number == "B-2027-1000001"
+    assert list(Order.objects.order_by("pk").values_list("number", flat=True)) == [first.number, second.number]

@@ -19,17 +19,17 @@ from kitu.orders.tests.test_orders import volume
 
 pytestmark = pytest.mark.django_db
 
-# token and user, role assignments, member with its default site and approval rule; article with its
-# contract and whether the member is picked for it (one read); the contract's limits; cart (locked), its
-# lines with article and contract (the line of the article among them, and the answer), insert; answer: the
-# scale prices — plus the transaction pair
-LINE_QUERIES = 11
-# token, roles, member (with site and approval rule); the transaction pair; cart (locked), lines with
-# everything (and whether the member is picked for their contracts), scale prices, the contract's limits for
-# its state; number (SQLite: 3 on
-# the yearly row, PostgreSQL: 1 nextval); order, line; the two status rows, audit row; cart emptied; last
-# the contract locked, then its limits (the booked ones and every lot's, for its state), one update of both
-CHECKOUT_QUERIES = {"sqlite": 20, "postgresql": 18}
+# token with its user and the user's roles; member with its default site and approval rule; article with its
+# contract, scale prices and whether the member is picked for it (one read); the contract's limits; cart
+# (locked), its lines with article, scale prices and contract (the line of the article among them, and the
+# answer), insert — plus the transaction pair
+LINE_QUERIES = 9
+# token with user and roles, member (with site and approval rule); the transaction pair; cart (locked), lines
+# with everything (scale prices, and whether the member is picked for their contracts), the contract's limits
+# for its state; number (SQLite: 3 on the yearly row; PostgreSQL: drawn in the order's insert); order, line;
+# the two status rows, audit row; cart emptied; last the contract locked, then its limits (the booked ones
+# and every lot's, for its state), one update of both
+CHECKOUT_QUERIES = {"sqlite": 18, "postgresql": 15}
 
 
 def test_order_post_and_checkout_take_a_fixed_number_of_queries(
