@@ -18,6 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from kitu.core.middleware import JSON_API_PREFIX
+
 from .policies import second_factor_target
 from .services import api_token_authenticate
 
@@ -30,7 +32,7 @@ OPEN_PREFIXES = (
     "/healthz",
     "/i18n/",
 )
-API_PREFIX = "/api/"
+API_PREFIX = JSON_API_PREFIX
 TOKEN_USER_ATTR = "kitu_token_user"  # noqa: S105 - an attribute name, not a secret
 
 

@@ -146,16 +146,29 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
         return response
 
 
+JSON_API_PREFIX = "/api/"  # the JSON API: a request with an Authorization header is a machine's
+
+
+def machine_request(request: HttpRequest) -> bool:
+    """A request of a machine, which sends no cookies and logs in to nothing: the machine APIs under
+    ``settings.KITU_MACHINE_API_PREFIXES`` (Open311: the ``api_key`` parameter) and a request to the JSON API
+    with an ``Authorization`` header (its bearer token alone decides who acts, never a session:
+    kitu.accounts.middleware.ApiTokenMiddleware)."""
+    path = request.path_info
+    return path.startswith(settings.KITU_MACHINE_API_PREFIXES) or (
+        path.startswith(JSON_API_PREFIX) and "HTTP_AUTHORIZATION" in request.META
+    )
+
+
 class _ForPeopleOnly:
-    """Middleware only pages for people need (sessions, login, second factor, messages), skipped for the
-    machine APIs under ``settings.KITU_MACHINE_API_PREFIXES`` (Open311: its clients authenticate with the
-    ``api_key`` parameter and send no cookies; its views read no session, user or message). They cost a tenth
-    of an Open311 POST's CPU and did nothing there. Every other path gets them unchanged."""
+    """Middleware only pages for people need (sessions, login, second factor, messages), skipped for a
+    :func:`machine_request` (its views read no session and no message; the user is the token's or nobody).
+    They cost a tenth of an Open311 POST's CPU and did nothing there. Every other request gets them unchanged."""
 
     get_response: Any
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(settings.KITU_MACHINE_API_PREFIXES):
+        if machine_request(request):
             return self.get_response(request)
         return super().__call__(request)  # type: ignore[misc]
 
@@ -166,8 +179,8 @@ class SessionMiddleware(_ForPeopleOnly, django.contrib.sessions.middleware.Sessi
 
 class AuthenticationMiddleware(_ForPeopleOnly, django.contrib.auth.middleware.AuthenticationMiddleware):
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(settings.KITU_MACHINE_API_PREFIXES):
-            request.user = AnonymousUser()  # no session: nobody is logged in (error pages show the menu by it)
+        if machine_request(request):  # no session: nobody is logged in (error pages show the menu by it); the
+            request.user = AnonymousUser()  # JSON API's token middleware sets the token's user after this
         return super().__call__(request)
 
 

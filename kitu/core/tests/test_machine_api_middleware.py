@@ -1,5 +1,5 @@
 """The session, login, second-factor and message middleware are skipped for the machine APIs
-(KITU_MACHINE_API_PREFIXES: Open311) and only there."""
+(KITU_MACHINE_API_PREFIXES: Open311) and for the JSON API's requests with a bearer token — and only there."""
 
 from __future__ import annotations
 
@@ -35,11 +35,28 @@ def test_skipped_for_open311() -> None:
     assert seen == {"session": False, "messages": False, "user": AnonymousUser(), "otp": False}
 
 
+def test_skipped_for_the_json_api_with_a_token() -> None:
+    seen = _seen("/api/v1/cart/lines", HTTP_COOKIE="sessionid=abc", HTTP_AUTHORIZATION="Bearer kitu_x")
+    assert seen == {"session": False, "messages": False, "user": AnonymousUser(), "otp": False}
+
+
+TOKEN = {"HTTP_AUTHORIZATION": "Bearer kitu_x"}
+
+
 @pytest.mark.parametrize(
-    "path", ["/", "/maengel/", "/api/v1/cart/lines", "/open311", "/OPEN311/v2/requests.json", "/x/open311/v2/"]
+    ("path", "headers"),
+    [
+        *[
+            (path, headers)
+            for path in ("/", "/maengel/", "/open311", "/OPEN311/v2/requests.json", "/x/open311/v2/")
+            for headers in ({}, TOKEN)
+        ],
+        ("/api/v1/cart/lines", {}),  # the JSON API without a token: a person's browser with its session
+        ("/x/api/v1/cart/lines", TOKEN),
+    ],
 )
-def test_every_other_path_gets_them(path: str) -> None:
-    seen = _seen(path)
+def test_every_other_request_gets_them(path: str, headers: dict[str, str]) -> None:
+    seen = _seen(path, **headers)
     assert (seen["session"], seen["messages"], seen["otp"]) == (True, True, True)
     assert seen["user"].is_anonymous
 
