@@ -3,8 +3,8 @@ lexeme of every new vector against the regular expression (≈ 19 lexemes an art
 few hundred words) and then made them distinct; now the lexemes are made distinct first and the expression
 tests each distinct word once. Before that, a byte comparison drops the lexemes that cannot be words of
 letters — those that start below "A" in UTF-8 (digits, "-", …: EANs and article numbers, unique per
-article); every letter starts at "A" (0x41) or above, so no word is lost. The same words as before: at
-100,000 articles ≈ 1.3 s → ≈ 0.7 s of the database's time."""
+article); every letter starts at "A" (0x41) or above, so no word is lost. The same words as before; over
+100,000 vectors in psql 1.0–1.6 s → 0.6–0.85 s."""
 
 from django.db import migrations
 
