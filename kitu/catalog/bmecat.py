@@ -202,12 +202,16 @@ class Node:
     def all(self, *names: str) -> list[etree._Element]:
         return [c for name in names for c in self.kids.get(name, ())]
 
-    def node(self, *names: str) -> Node | None:
+    def first(self, *names: str) -> etree._Element | None:
         """The first child named by one of ``names`` (the BMEcat 2005 name first, then the 1.2 name)."""
         for name in names:
             if name in self.kids:
-                return Node(self.kids[name][0])
+                return self.kids[name][0]
         return None
+
+    def node(self, *names: str) -> Node | None:
+        found = self.first(*names)
+        return None if found is None else Node(found)
 
     def text(self, *names: str) -> str:
         """The text of the first child named by one of ``names`` that has any."""
@@ -226,25 +230,39 @@ class Node:
         return (options[0].text or "").strip() if options else ""
 
 
+def texts(el: etree._Element) -> dict[str, str]:
+    """Of each child element, by local name, the first text that is not blank (stripped), as
+    ``Node.text`` reads it: one pass and no index, for the small elements a product has many of (a
+    price, a date, the order details)."""
+    found: dict[str, str] = {}
+    for c in el:
+        tag = c.tag
+        if isinstance(tag, str):
+            name = tag.rpartition("}")[2]
+            if name not in found and (value := (c.text or "").strip()):
+                found[name] = value
+    return found
+
+
 def _prices(product_node: Node, product: Product) -> None:
     for details in map(Node, product_node.all("PRODUCT_PRICE_DETAILS", "ARTICLE_PRICE_DETAILS")):
         for stamp in details.all("DATETIME"):
             kind = stamp.get("type", "")
-            day = _date(Node(stamp).text("DATE"), f"DATETIME {kind}", product.errors)
+            day = _date(texts(stamp).get("DATE", ""), f"DATETIME {kind}", product.errors)
             if kind == "valid_start_date":
                 product.valid_from = day
             elif kind == "valid_end_date":
                 product.valid_until = day
         for price_el in details.all("PRODUCT_PRICE", "ARTICLE_PRICE"):
-            price = Node(price_el)
+            price = texts(price_el)
             price_type = price_el.get("price_type", "")
-            amount = _decimal(price.text("PRICE_AMOUNT"), f"PRICE_AMOUNT ({price_type})", product.errors)
-            tax = _decimal(price.text("TAX"), "TAX", product.errors)
-            bound = _decimal(price.text("LOWER_BOUND"), "LOWER_BOUND", product.errors)
+            amount = _decimal(price.get("PRICE_AMOUNT", ""), f"PRICE_AMOUNT ({price_type})", product.errors)
+            tax = _decimal(price.get("TAX", ""), "TAX", product.errors)
+            bound = _decimal(price.get("LOWER_BOUND", ""), "LOWER_BOUND", product.errors)
             if amount is not None and amount < 0:
                 product.errors.append(f"PRICE_AMOUNT ({price_type}): negativ")
             product.prices.append(
-                Price(price_type, amount, price.text("PRICE_CURRENCY"), tax, bound if bound is not None else ONE)
+                Price(price_type, amount, price.get("PRICE_CURRENCY", ""), tax, bound if bound is not None else ONE)
             )
 
 
@@ -254,7 +272,8 @@ def read_product(el: etree._Element, mode: str) -> Product:
     product = Node(el)
     p.supplier_pid = product.text("SUPPLIER_PID", "SUPPLIER_AID")
     details = product.node("PRODUCT_DETAILS", "ARTICLE_DETAILS")
-    order = product.node("PRODUCT_ORDER_DETAILS", "ARTICLE_ORDER_DETAILS")
+    order_el = product.first("PRODUCT_ORDER_DETAILS", "ARTICLE_ORDER_DETAILS")
+    order = None if order_el is None else texts(order_el)
     if not p.supplier_pid:
         p.errors.append("SUPPLIER_PID fehlt")
     elif len(p.supplier_pid) > 32:
@@ -278,9 +297,9 @@ def read_product(el: etree._Element, mode: str) -> Product:
         if len(p.description_short) > 150:
             p.errors.append(f"DESCRIPTION_SHORT ist länger als 150 Zeichen ({len(p.description_short)})")
     if order is not None:
-        unit = order.text("ORDER_UNIT")
+        unit = order.get("ORDER_UNIT", "")
         p.order_unit = normalise_unit(unit, p.errors) if unit else ""
-        content_unit = order.text("CONTENT_UNIT").upper()
+        content_unit = order.get("CONTENT_UNIT", "").upper()
         p.content_unit = UNIT_ALIASES.get(content_unit, content_unit)[:3]
         for attr, tag in (
             ("content_per_unit", "NO_CU_PER_OU"),
@@ -288,7 +307,7 @@ def read_product(el: etree._Element, mode: str) -> Product:
             ("quantity_min", "QUANTITY_MIN"),
             ("quantity_interval", "QUANTITY_INTERVAL"),
         ):
-            value = _decimal(order.text(tag), tag, p.errors)
+            value = _decimal(order.get(tag, ""), tag, p.errors)
             if value is not None:
                 if value <= 0:
                     p.errors.append(f"{tag} muss größer als 0 sein")
@@ -298,18 +317,18 @@ def read_product(el: etree._Element, mode: str) -> Product:
     if mode in ("new", "update") and order is not None and not p.order_unit:
         p.errors.append("ORDER_UNIT fehlt")
     _prices(product, p)
-    for features in map(Node, product.all("PRODUCT_FEATURES", "ARTICLE_FEATURES")):
-        system = features.text("REFERENCE_FEATURE_SYSTEM_NAME")
-        group = features.text("REFERENCE_FEATURE_GROUP_ID")
+    for features in map(texts, product.all("PRODUCT_FEATURES", "ARTICLE_FEATURES")):
+        system = features.get("REFERENCE_FEATURE_SYSTEM_NAME", "")
+        group = features.get("REFERENCE_FEATURE_GROUP_ID", "")
         if system.upper().startswith(("ECLASS", "ECL@SS", "ECL")) and not p.eclass_group:
             p.eclass_system, p.eclass_group = system[:20], group[:20]
         elif system.upper().startswith("CPV") and not p.cpv:
             p.cpv = group[:12]
     mime_info = product.node("MIME_INFO")
     if mime_info is not None:
-        for mime in map(Node, mime_info.all("MIME")):
-            if mime.text("MIME_TYPE").startswith("image/") and mime.text("MIME_SOURCE"):
-                p.images.append(mime.text("MIME_SOURCE"))
+        for mime in map(texts, mime_info.all("MIME")):
+            if mime.get("MIME_TYPE", "").startswith("image/") and mime.get("MIME_SOURCE"):
+                p.images.append(mime["MIME_SOURCE"])
     return p
 
 
