@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from lxml import etree
 
+from kitu.core.prepared import Prepared
+
 from .models import Invoice, InvoiceKind, InvoiceLine
 from .pricing import plain, totals
 
@@ -70,17 +72,22 @@ _CII_ADD = _builder(CII_NS)
 _RELATED = ("service__code", "service__name", "subscription__cost_centre__code")
 
 
+_LINES: Prepared[InvoiceLine] = Prepared(  # compiled once (kitu.core.prepared)
+    lambda invoice_id: (
+        InvoiceLine.objects.filter(invoice_id=invoice_id)
+        .select_related("service", "subscription__cost_centre")
+        .only(*(f.name for f in InvoiceLine._meta.concrete_fields), *_RELATED)
+        .order_by("position")
+    )
+)
+
+
 def document_lines(invoice: Invoice) -> list[InvoiceLine]:
     """The lines of an issued invoice as every rendition needs them (service, cost centre), in one query: the
     mail loads them once for the XRechnung and the PDF."""
     if not invoice.number or not invoice.issue_date:
         raise NotIssued(f"invoice {invoice.pk} is a draft: only issued invoices have an XRechnung")
-    fields = [f.name for f in InvoiceLine._meta.concrete_fields]
-    return list(
-        invoice.lines.select_related("service", "subscription__cost_centre")
-        .only(*fields, *_RELATED)
-        .order_by("position")
-    )
+    return _LINES(invoice.pk)
 
 
 def _load(invoice: Invoice, lines: list[InvoiceLine] | None) -> tuple[Invoice, list[InvoiceLine]]:
