@@ -95,7 +95,7 @@ def _rate_text(rate: str) -> str:
     return _rate(Decimal(rate))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _width(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -104,11 +104,25 @@ def _width(text: str, font: str, size: float) -> float:
 
 @functools.lru_cache(maxsize=4096)
 def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    """``text`` broken into lines of at most ``width`` points (at its line breaks, then between words). Kept
-    per text: the same services' descriptions recur on every member's invoice."""
-    from reportlab.lib.utils import simpleSplit
-
-    return tuple(simpleSplit(text, font, size, width))
+    """``text`` broken into lines of at most ``width`` points (at its line breaks, then between words): what
+    reportlab's ``simpleSplit`` gives, the same sums in the same order, with each word's width kept (the
+    same words recur in every description). Kept per text: the same services' descriptions recur on every
+    member's invoice."""
+    space, lines = _width(" ", font, size), []
+    for paragraph in text.split("\n"):
+        words: list[str] = []
+        used = -space
+        for word in paragraph.split():
+            word_width = _width(word, font, size)
+            if used + space + word_width <= width or not words:
+                words.append(word)
+                used = used + space + word_width
+            else:
+                lines.append(" ".join(words))
+                words, used = [word], word_width
+        if words:
+            lines.append(" ".join(words))
+    return tuple(lines)
 
 
 def _cell(text: str, style: tuple[str, float, float], width: float) -> tuple[str, ...]:
@@ -279,8 +293,8 @@ def _render(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     rows = []
     for line in lines:
         text = line.description
-        if line.subscription and line.subscription.cost_centre:
-            text += f"\nKostenstelle {line.subscription.cost_centre.code}"
+        if line.cost_centre_code is not None:
+            text += f"\nKostenstelle {line.cost_centre_code}"
         cells = (
             (str(line.position),),
             _cell(text, CELL, COLUMNS[1]),

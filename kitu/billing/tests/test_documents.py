@@ -143,3 +143,21 @@ def test_the_text_written_straight_into_the_page_is_byte_for_byte_what_reportlab
     monkeypatch.setattr(pdf, "FAST_TEXT", True)
     pdf.render(invoice)
     assert pdf._SHOWN[("Helvetica-Bold", "Gesamtbetrag")] == "(Gesamtbetrag) Tj T*"
+
+
+def test_lines_are_broken_where_reportlabs_simple_split_breaks_them() -> None:
+    from reportlab.lib.utils import simpleSplit
+
+    words = ["Betriebsführung", "je", "Arbeitsplatz,", "01.03.2026–31.03.2026,", "55", "à", "22,50 €", "Monat"]
+    texts = [
+        " ".join(words * 3),
+        "Zeile eins\nZeile  zwei\twie\n\nsonst " + "Überlangeswortohnepause" * 6,
+        "",
+        " ",
+        "ein",
+        "\n".join(words),
+    ]
+    for text in texts:
+        for font, size in (("Helvetica", 9.0), ("Helvetica-Bold", 14.0), ("Helvetica", 7.5)):
+            for width in (20.0, 57.1, 197.76, 480.0):
+                assert pdf._split(text, font, size, width) == tuple(simpleSplit(text, font, size, width))
