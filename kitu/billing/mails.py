@@ -29,6 +29,7 @@ from kitu.core import audit
 from kitu.core.actors import SystemActor
 from kitu.core.errors import PermissionDenied
 from kitu.core.money import format_eur
+from kitu.core.prepared import Prepared
 
 from . import pdf, xrechnung
 from .models import Invoice, InvoiceKind
@@ -87,16 +88,26 @@ def _message(invoice: Invoice, to: list[str]) -> EmailMessage:
     return message
 
 
+# The claim: the issued, unmailed invoice with what the documents read of it, locked (compiled once per
+# ``skip_locked``: kitu.core.prepared).
+_CLAIMS: dict[bool, Prepared[Invoice]] = {
+    skip_locked: Prepared(
+        lambda invoice_id, skip_locked=skip_locked: (
+            Invoice.objects.unmailed()
+            .select_for_update(skip_locked=skip_locked, of=("self",))
+            .select_related("member__organisation", "corrects")
+            .filter(pk=invoice_id)
+            .order_by("pk")[:1]
+        )
+    )
+    for skip_locked in (False, True)
+}
+
+
 def _claim(invoice_id: int, *, skip_locked: bool) -> Invoice | None:
     """The issued, unmailed invoice, locked until the end of the transaction; None when it is mailed already
     (or, with ``skip_locked``, when another sender holds it right now)."""
-    return (
-        Invoice.objects.unmailed()
-        .select_for_update(skip_locked=skip_locked, of=("self",))
-        .select_related("member__organisation", "corrects")
-        .filter(pk=invoice_id)
-        .first()
-    )
+    return next(iter(_CLAIMS[skip_locked](invoice_id)), None)
 
 
 def _deliver(invoice: Invoice) -> list[str]:

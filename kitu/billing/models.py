@@ -301,6 +301,10 @@ class InvoiceLine(models.Model):
     net_amount = models.DecimalField(_("Betrag netto"), max_digits=14, decimal_places=2)
     vat_rate = models.DecimalField(_("USt-Satz (%)"), max_digits=5, decimal_places=2)
     contract_reference = models.CharField(max_length=50)
+    # read with the lines by xrechnung.document_lines for the renditions (values of the query, no fields)
+    service_code: str
+    service_name: str
+    cost_centre_code: str | None
 
     class Meta:
         ordering = ["invoice", "position"]

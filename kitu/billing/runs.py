@@ -177,9 +177,9 @@ def _subscription_drafts(
             continue
         draft = drafts.setdefault((subscription.member_id, leitweg), _Draft(subscription.is_demo))
         draft.lines += [
-            InvoiceLine(
-                subscription=subscription,
-                service=service,
+            InvoiceLine(  # by the ids: nothing reads the draft lines' subscription or service again
+                subscription_id=subscription.pk,
+                service_id=service.pk,
                 description=_describe(service, line, per[service.pk]),
                 period_start=line.start,
                 period_end=line.end,
@@ -305,7 +305,7 @@ def run_create(*, actor: Any, period: str) -> RunResult:
     for key, draft in drafts.items():
         invoice = invoices[key]
         for position, line in enumerate(draft.lines, start=last_position.get(invoice.pk, 0) + 1):
-            line.invoice, line.position = invoice, position
+            line.invoice_id, line.position = invoice.pk, position
         lines += draft.lines
     # The drafts are this run's (locked above), so the issued-invoice guard of InvoiceLine.save is not needed.
     InvoiceLine.objects.bulk_create(lines, batch_size=2000)

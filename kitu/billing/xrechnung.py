@@ -4,12 +4,17 @@ they are written; docs/billing.md lists which rules the tests check the output a
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F
 from lxml import etree
+
+from kitu.core.prepared import Prepared
 
 from .models import Invoice, InvoiceKind, InvoiceLine
 from .pricing import plain, totals
@@ -43,44 +48,124 @@ def _category(rate: Decimal) -> str:
     return "S" if rate > 0 else "E"  # standard rate, or exempt (the membership fee; reason BT-120)
 
 
-def _builder(nsmap: dict[str, str]) -> Callable[..., etree._Element]:
-    """``add(parent, "cbc:ID", text, **attributes)``: a child element by prefixed name. The qualified names
-    are worked out once per prefixed name and kept (a document adds ~850 elements of ~90 names)."""
-    qualified: dict[str, str] = {}
+class TextBuilder:
+    """Writes the document as text: the bytes lxml's ``tostring(…, xml_declaration=True, encoding="UTF-8",
+    pretty_print=True)`` gives for the same tree (two spaces a level, ``<a/>`` for an element without text
+    or children, lxml's escaping), without lxml's elements (~850 a document: most of the document's time).
+    ``add(parent, "cbc:ID", text, **attributes)`` adds a child by its prefixed name; the prefixes are those
+    declared on the root. :class:`LxmlBuilder` builds the same document with lxml (the tests compare them)."""
 
-    def add(parent: etree._Element, tag: str, text: object = None, **attributes: str) -> etree._Element:
-        name = qualified.get(tag)
-        if name is None:
-            prefix, local = tag.split(":")
-            name = qualified[tag] = f"{{{nsmap[prefix]}}}{local}"
-        element = etree.SubElement(parent, name, attributes)
+    def root(self, tag: str, nsmap: dict[str | None, str]) -> list[Any]:
+        """The root element ``{namespace}name`` declaring ``nsmap`` (its tags as lxml writes them)."""
+        start, end = _root_tags(tag, tuple(nsmap.items()))
+        return [end, start, None, []]
+
+    def add(self, parent: list[Any], tag: str, text: object = None, **attributes: str) -> list[Any]:
+        start = "<" + tag
+        if attributes:
+            start += "".join(f' {name}="{_escaped(value, _ATTRIBUTE)}"' for name, value in attributes.items())
+        node: list[Any] = [tag, start, None if text is None else _escaped(str(text), _TEXT), []]
+        parent[3].append(node)
+        return node
+
+    def tostring(self, root: list[Any]) -> bytes:
+        out = [_DECLARATION, root[1], ">\n"]
+
+        def write(children: list[Any], indent: str) -> None:
+            for tag, start, text, inner in children:
+                if inner:
+                    if text is not None:
+                        raise ValueError(f"{tag}: text and children (lxml would not indent it)")
+                    out.append(f"{indent}{start}>\n")
+                    write(inner, indent + "  ")
+                    out.append(f"{indent}</{tag}>\n")
+                elif text is None:
+                    out.append(f"{indent}{start}/>\n")
+                else:
+                    out.append(f"{indent}{start}>{text}</{tag}>\n")
+
+        write(root[3], "  ")
+        out.append(f"</{root[0]}>\n")
+        return "".join(out).encode()
+
+
+class LxmlBuilder:
+    """The same documents built with lxml's elements (the reference :class:`TextBuilder` is tested against)."""
+
+    def __init__(self) -> None:
+        self.nsmap: dict[str | None, str] = {}
+
+    def root(self, tag: str, nsmap: dict[str | None, str]) -> etree._Element:
+        self.nsmap = nsmap
+        return etree.Element(tag, nsmap=nsmap)
+
+    def add(self, parent: etree._Element, tag: str, text: object = None, **attributes: str) -> etree._Element:
+        prefix, local = tag.split(":")
+        element = etree.SubElement(parent, f"{{{self.nsmap[prefix]}}}{local}", attributes)
         if text is not None:
             element.text = str(text)
         return element
 
-    return add
+    def tostring(self, root: etree._Element) -> bytes:
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-_UBL_ADD = _builder(UBL_NS)
-_CII_ADD = _builder(CII_NS)
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
+# lxml's escaping: of text &, <, > and CR; of attribute values also the quote, LF and TAB. Characters XML
+# cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF) are refused, as lxml refuses them.
+_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_ATTRIBUTE = {**_TEXT, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+_INVALID = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_SPECIAL = re.compile(f'[&<>"\r\n\t{_INVALID}]')
+_REFUSED = re.compile(f"[{_INVALID}]")
 
 
-# What the renditions read of a line's service, subscription and cost centre; the rest stays in the database
-# (a quarter less work per load; reading any other field would cost a query per line: test_xrechnung pins one).
-_RELATED = ("service__code", "service__name", "subscription__cost_centre__code")
+def _escaped(value: str, table: dict[str, str]) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
+    if _REFUSED.search(value):
+        raise ValueError(f"All strings must be XML compatible: {value!r}")
+    return "".join(table.get(char, char) for char in value)
+
+
+@functools.lru_cache(maxsize=8)
+def _root_tags(tag: str, nsmap: tuple[tuple[str | None, str], ...]) -> tuple[str, str]:
+    """The root's start tag without its ">", and its name, as lxml writes them (the declarations included)."""
+    root = etree.Element(tag, nsmap=dict(nsmap))
+    etree.SubElement(root, tag)
+    text = etree.tostring(root, encoding="unicode", pretty_print=True).splitlines()
+    return text[0][:-1], text[-1][2:-1]
+
+
+# TextBuilder; LxmlBuilder writes the same bytes with lxml's elements (the tests compare both)
+BUILDER: TextBuilder | LxmlBuilder = TextBuilder()
+
+
+# What the renditions read of a line's service and cost centre, as values on the line (InvoiceLine declares them):
+# one model instance a line instead of three (the cost centre's code is None without one).
+_RELATED = {
+    "service_code": F("service__code"),
+    "service_name": F("service__name"),
+    "cost_centre_code": F("subscription__cost_centre__code"),
+}
+
+
+_LINES: Prepared[InvoiceLine] = Prepared(  # compiled once (kitu.core.prepared)
+    lambda invoice_id: (
+        InvoiceLine.objects.filter(invoice_id=invoice_id)
+        .only(*(f.name for f in InvoiceLine._meta.concrete_fields))
+        .annotate(**_RELATED)
+        .order_by("position")
+    )
+)
 
 
 def document_lines(invoice: Invoice) -> list[InvoiceLine]:
-    """The lines of an issued invoice as every rendition needs them (service, cost centre), in one query: the
-    mail loads them once for the XRechnung and the PDF."""
+    """The lines of an issued invoice as every rendition needs them (with their service's code and name and
+    their cost centre's code), in one query: the mail loads them once for the XRechnung and the PDF."""
     if not invoice.number or not invoice.issue_date:
         raise NotIssued(f"invoice {invoice.pk} is a draft: only issued invoices have an XRechnung")
-    fields = [f.name for f in InvoiceLine._meta.concrete_fields]
-    return list(
-        invoice.lines.select_related("service", "subscription__cost_centre")
-        .only(*fields, *_RELATED)
-        .order_by("position")
-    )
+    return _LINES(invoice.pk)
 
 
 def _load(invoice: Invoice, lines: list[InvoiceLine] | None) -> tuple[Invoice, list[InvoiceLine]]:
@@ -94,8 +179,7 @@ def _line_note(invoice: Invoice, line: InvoiceLine) -> str:
 
 
 def _cost_centre(line: InvoiceLine) -> str:
-    subscription = line.subscription
-    return subscription.cost_centre.code if subscription and subscription.cost_centre else ""
+    return line.cost_centre_code or ""
 
 
 # --- UBL 2.1 ---------------------------------------------------------------------------------------------
@@ -127,8 +211,9 @@ def to_ubl(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:
     document_ns = f"urn:oasis:names:specification:ubl:schema:xsd:{root_name}-2"
     nsmap: dict[str | None, str] = {None: document_ns}
     nsmap.update(UBL_NS)
-    root = etree.Element(f"{{{document_ns}}}{root_name}", nsmap=nsmap)
-    add = _UBL_ADD
+    xml = BUILDER
+    root = xml.root(f"{{{document_ns}}}{root_name}", nsmap)
+    add = xml.add
     add(root, "cbc:CustomizationID", CUSTOMIZATION)
     add(root, "cbc:ProfileID", PROFILE)
     add(root, "cbc:ID", invoice.number)  # BT-1
@@ -214,11 +299,11 @@ def to_ubl(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:
         add(period, "cbc:EndDate", line.period_end.isoformat())
         item = add(element, "cac:Item")
         add(item, "cbc:Description", line.description)  # BT-154
-        add(item, "cbc:Name", line.service.name)  # BT-153
-        add(add(item, "cac:SellersItemIdentification"), "cbc:ID", line.service.code)  # BT-155
+        add(item, "cbc:Name", line.service_name)  # BT-153
+        add(add(item, "cac:SellersItemIdentification"), "cbc:ID", line.service_code)  # BT-155
         _ubl_tax_category(add, item, "cac:ClassifiedTaxCategory", line.vat_rate, reason=False)
         add(add(element, "cac:Price"), "cbc:PriceAmount", plain(line.unit_price), currencyID="EUR")  # BT-146
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml.tostring(root)
 
 
 # --- UN/CEFACT CII D16B ----------------------------------------------------------------------------------
@@ -259,8 +344,11 @@ def to_cii(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:
     """The CII D16B document; ``lines`` as :func:`document_lines` gives them (loaded here when None)."""
     invoice, lines = _load(invoice, lines)
     seller, member = settings.KITU_SELLER, invoice.member
-    add = _CII_ADD
-    root = etree.Element(f"{{{CII_NS['rsm']}}}CrossIndustryInvoice", nsmap=CII_NS)
+    xml = BUILDER
+    nsmap: dict[str | None, str] = {}
+    nsmap.update(CII_NS)
+    root = xml.root(f"{{{CII_NS['rsm']}}}CrossIndustryInvoice", nsmap)
+    add = xml.add
     context = add(root, "rsm:ExchangedDocumentContext")
     add(add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter"), "ram:ID", PROFILE)
     add(add(context, "ram:GuidelineSpecifiedDocumentContextParameter"), "ram:ID", CUSTOMIZATION)
@@ -278,8 +366,8 @@ def to_cii(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:
         add(line_document, "ram:LineID", line.position)
         add(add(line_document, "ram:IncludedNote"), "ram:Content", _line_note(invoice, line))
         product = add(item, "ram:SpecifiedTradeProduct")
-        add(product, "ram:SellerAssignedID", line.service.code)
-        add(product, "ram:Name", line.service.name)
+        add(product, "ram:SellerAssignedID", line.service_code)
+        add(product, "ram:Name", line.service_name)
         add(product, "ram:Description", line.description)
         agreement = add(item, "ram:SpecifiedLineTradeAgreement")
         add(add(agreement, "ram:NetPriceProductTradePrice"), "ram:ChargeAmount", plain(line.unit_price))
@@ -340,7 +428,7 @@ def to_cii(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> bytes:
         reference = add(settlement, "ram:InvoiceReferencedDocument")
         add(reference, "ram:IssuerAssignedID", corrected.number)  # type: ignore[union-attr]
         _cii_date(add, reference, "ram:FormattedIssueDateTime", corrected.issue_date, qualified=True)  # type: ignore[union-attr]
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml.tostring(root)
 
 
 def payment_terms(invoice: Invoice) -> str:

@@ -103,6 +103,9 @@ NOUNS: dict[str, str] = {
 }
 
 
+_LONGEST_FIRST = sorted(NOUNS, key=len, reverse=True)  # "arbeitsplatz" before "platz"
+
+
 def _is_one(quantity: Decimal | int | float | None) -> bool:
     return quantity is not None and abs(Decimal(repr(quantity) if isinstance(quantity, float) else quantity)) == 1
 
@@ -131,7 +134,7 @@ def quantity(value: Decimal | int | float, code: str) -> str:
 def plural(noun: str) -> str:
     """The plural of a noun services are counted in ("Arbeitsplatz" → "Arbeitsplätze"); unknown: unchanged."""
     lower = noun.lower()
-    for singular in sorted(NOUNS, key=len, reverse=True):
+    for singular in _LONGEST_FIRST:
         if lower.endswith(singular):
             cut = len(noun) - len(singular)
             many = NOUNS[singular]

@@ -118,3 +118,46 @@ def test_a_credit_note_is_mailed_with_its_reason(
     assert message.subject == "Gutschrift 2026-000003 der Kommunale IT-UNION eG"
     text = pdf_text(pdf.render(note))
     assert "Gutschrift 2026-000003 zur Rechnung 2026-000001" in text and "Grund: Falsche Menge" in text
+
+
+def test_the_text_written_straight_into_the_page_is_byte_for_byte_what_reportlabs_calls_write(
+    issued: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pdf.FAST_TEXT writes the text operators itself (kept per font and text); with it off reportlab's
+    setTextOrigin and textLine write them. One page and several pages, with the kept operators empty and full."""
+    invoice = issued["invoice"]
+    own = xrechnung.document_lines(invoice)
+    long = []
+    for i in range(45):
+        line = copy.copy(own[i % len(own)])
+        line.position, line.description = i + 1, f"Zeile {i + 1:02d} – {line.description} · Ärger ß"
+        long.append(line)
+    documents = []
+    for fast in (True, False):
+        monkeypatch.setattr(pdf, "FAST_TEXT", fast)
+        pdf._SHOWN.clear()
+        documents.append([pdf.render(invoice), pdf.render(invoice, long), pdf.render(invoice, long)])
+    assert documents[0] == documents[1]
+    assert len(set(documents[0])) == 2
+    assert ("Helvetica", "Gesamtbetrag") not in pdf._SHOWN  # filled by the fast path only
+    monkeypatch.setattr(pdf, "FAST_TEXT", True)
+    pdf.render(invoice)
+    assert pdf._SHOWN[("Helvetica-Bold", "Gesamtbetrag")] == "(Gesamtbetrag) Tj T*"
+
+
+def test_lines_are_broken_where_reportlabs_simple_split_breaks_them() -> None:
+    from reportlab.lib.utils import simpleSplit
+
+    words = ["Betriebsführung", "je", "Arbeitsplatz,", "01.03.2026–31.03.2026,", "55", "à", "22,50 €", "Monat"]
+    texts = [
+        " ".join(words * 3),
+        "Zeile eins\nZeile  zwei\twie\n\nsonst " + "Überlangeswortohnepause" * 6,
+        "",
+        " ",
+        "ein",
+        "\n".join(words),
+    ]
+    for text in texts:
+        for font, size in (("Helvetica", 9.0), ("Helvetica-Bold", 14.0), ("Helvetica", 7.5)):
+            for width in (20.0, 57.1, 197.76, 480.0):
+                assert pdf._split(text, font, size, width) == tuple(simpleSplit(text, font, size, width))

@@ -247,3 +247,19 @@ def test_the_mail_reads_the_lines_once_for_both_documents_and_attaches_what_each
     ]
     assert message.attachments[0][1] == xrechnung.to_ubl(invoice)
     assert message.attachments[1][1] == pdf.render(invoice)
+
+
+def test_the_mail_of_an_invoice_sends_the_same_statements_however_many_lines_it_has(crashed: dict[str, Any]) -> None:
+    """The claim (invoice, member, organisation; compiled once), the lines with service and cost centre, the
+    mark as mailed — per invoice, not per line."""
+    crashed["zeitz"].invoice_email = "rechnung@zeitz.example"
+    crashed["zeitz"].save()
+    statements, line_counts = [], []
+    for number in ("2026-000001", "2026-000002"):
+        invoice = Invoice.objects.get(number=number)
+        line_counts.append(invoice.lines.count())
+        with CaptureQueriesContext(connection) as queries:
+            assert mails.invoice_mail_send(invoice_id=invoice.pk)
+        statements.append([q["sql"].split(" ", 1)[0] for q in queries.captured_queries])
+    assert line_counts[0] != line_counts[1]
+    assert statements[0] == statements[1] == ["SAVEPOINT", "SELECT", "SELECT", "UPDATE", "RELEASE"]

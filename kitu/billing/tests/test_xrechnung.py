@@ -323,3 +323,38 @@ def test_each_document_reads_its_lines_in_one_query(issued: dict[str, Any], kind
     assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
     text = pdf_text(document) if kind == "pdf" else document.decode()
     assert "1.1.4-IT" in text  # the cost centre (BT-133), read through the subscription
+
+
+ODD = "A & B <C> \"D\" 'E'\r\nF\tG ä € \U0001d11e"
+
+
+@pytest.mark.parametrize("syntax", xrechnung.SYNTAXES)
+def test_the_text_builder_writes_byte_for_byte_what_lxml_writes(
+    issued: dict[str, Any], syntax: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Invoices and the credit note as they are, and with odd texts in elements and attributes (escaping,
+    CR/LF/TAB, characters beyond the BMP) and an empty one (``<cbc:ID></cbc:ID>``, not ``<cbc:ID/>``)."""
+    monkeypatch.setattr(einvoice_check, "available", lambda: False)  # the odd texts make no valid invoice
+    render = {"ubl": xrechnung.to_ubl, "cii": xrechnung.to_cii}[syntax]
+    cases = []
+    for name in ("wernigerode_invoice", "zeitz_invoice", "credit_note"):
+        invoice = Invoice.objects.select_related("member__organisation", "corrects").get(pk=issued[name].pk)
+        cases.append((invoice, xrechnung.document_lines(invoice)))
+    odd, odd_lines = cases[0]
+    odd.member.organisation.name, odd.note, odd.contract_reference = ODD, ODD, ""
+    odd_lines[0].description, odd_lines[0].unit_code = ODD, ODD
+    written = {}
+    for builder in (xrechnung.TextBuilder(), xrechnung.LxmlBuilder()):
+        monkeypatch.setattr(xrechnung, "BUILDER", builder)
+        written[type(builder).__name__] = [render(invoice, lines) for invoice, lines in cases]
+    assert written["TextBuilder"] == written["LxmlBuilder"]
+    text = written["TextBuilder"][0].decode()
+    assert "A &amp; B &lt;C&gt; \"D\" 'E'&#13;\nF\tG ä € \U0001d11e" in text
+    if syntax == "ubl":
+        assert "<cbc:ID></cbc:ID>" in text
+        assert "unitCode=\"A &amp; B &lt;C&gt; &quot;D&quot; 'E'&#13;&#10;F&#9;G ä € \U0001d11e\"" in text
+    odd.note = "Steuerzeichen \x07"
+    for builder in (xrechnung.TextBuilder(), xrechnung.LxmlBuilder()):
+        monkeypatch.setattr(xrechnung, "BUILDER", builder)
+        with pytest.raises(ValueError, match="XML compatible"):
+            render(odd, odd_lines)
