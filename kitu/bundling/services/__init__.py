@@ -2,9 +2,10 @@
 offers (offers), optimiser runs and the award into a draft framework contract (award). Each write locks the
 campaign row and records an audit row."""
 
-from ._common import CAMPAIGN_FIELDS, OFFER_STATES, OPEN_FIELDS
+from ._common import CAMPAIGN_FIELDS, OFFER_STATES
 from .award import campaign_award, optimiser_run
 from .campaigns import (
+    OPEN_FIELDS,
     campaign_close,
     campaign_evaluate,
     campaign_open,

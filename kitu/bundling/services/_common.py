@@ -1,4 +1,4 @@
-"""Helpers shared by the bundling services: the audited fields, the manager check, the campaign lock,
+"""Helpers shared by the bundling services: the campaign's audited fields, the manager check, the campaign lock,
 the state checks and the audited state change."""
 
 from __future__ import annotations
@@ -23,9 +23,6 @@ CAMPAIGN_FIELDS = (
     "participation",
     "participant_type",
 )
-# What may still change once the campaign is open (the members already plan with the rest).
-OPEN_FIELDS = ("title", "description", "closes_on", "reminder_days", "max_factor")
-ITEM_FIELDS = ("code", "title", "description", "unit", "article", "reference_price")
 OFFER_STATES = (CampaignState.CLOSED, CampaignState.EVALUATED)
 
 

@@ -23,16 +23,11 @@ from kitu.members.models import Member, MemberType
 
 from .. import tasks
 from ..models import Campaign, CampaignItem, CampaignState, DemandLine
-from ._common import (
-    CAMPAIGN_FIELDS,
-    ITEM_FIELDS,
-    OPEN_FIELDS,
-    locked,
-    require_manager,
-    require_state,
-    snapshot,
-    transition,
-)
+from ._common import CAMPAIGN_FIELDS, locked, require_manager, require_state, snapshot, transition
+
+# What may still change once the campaign is open (the members already plan with the rest).
+OPEN_FIELDS = ("title", "description", "closes_on", "reminder_days", "max_factor")
+ITEM_FIELDS = ("code", "title", "description", "unit", "article", "reference_price")
 
 
 def _check_participation(campaign: Campaign) -> None:
