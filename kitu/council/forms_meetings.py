@@ -1,5 +1,5 @@
 """Forms of the council office's meeting pages: the meeting, agenda items, invitation, attendance, results
-and the minutes. They parse input only; the rules are in services/meetings.py."""
+and the minutes. They parse input only; the rules are in services/meetings/."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from kitu.demo.data import DEMO_DOMAIN
 from kitu.members.models import JoiningApplication
-from kitu.members.services import joining
+from kitu.members.services import joining, joining_codes
 from kitu.members.validators import leitweg_check_digits
 
 NAME = "Stadt Quedlinburg (fiktiv)"
@@ -46,5 +46,5 @@ def seed_joining(today: dt.date | None = None) -> int:
             upload=SimpleUploadedFile("ratsbeschluss.pdf", RESOLUTION, content_type="application/pdf"),
             is_demo=True,
         )
-    joining.application_confirm(code=joining.confirm_code(application))
+    joining.application_confirm(code=joining_codes.confirm_code(application))
     return 1

@@ -3,7 +3,7 @@ of the paper's town, with their consultations (the planned path through the bodi
 
 Every object a paper names (related and superordinated papers, originators, the organizations directing it
 or consulting it) must belong to the same town; an id of another town is refused like an unknown one. The
-agenda item of a consultation is set when the paper is put on an agenda (services/meetings.py)."""
+agenda item of a consultation is set when the paper is put on an agenda (services/meetings/agenda.py)."""
 
 from __future__ import annotations
 

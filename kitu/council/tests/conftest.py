@@ -7,7 +7,20 @@ import pytest
 
 from conftest import make_user
 from kitu.accounts.roles import Role
-from kitu.council.models import AgendaResult, FileRole, MeetingState, OrganizationType
+from kitu.council.models import (
+    AgendaItem,
+    AgendaResult,
+    Attendance,
+    AttendanceStatus,
+    FileRole,
+    Location,
+    Meeting,
+    MeetingState,
+    Organization,
+    OrganizationType,
+    Paper,
+    Person,
+)
 
 from .factories import (
     TZ,
@@ -150,4 +163,128 @@ def council_world(world: dict[str, Any]) -> dict[str, Any]:
         "committee_secret": committee_secret,
         "scheduled": scheduled,
         "draft_paper": draft_paper,
+    }
+
+
+@pytest.fixture
+def rich_world(council_world: dict[str, Any]) -> dict[str, Any]:
+    """council_world plus everything an OParl object can carry: a location, files of every role,
+    attendance, related papers (one of them secret), a held but unpublished meeting, a cancelled one,
+    and deleted objects of every kind (some once public, some never)."""
+    w = council_world
+    body, council, committee, group = w["body"], w["council"], w["committee"], w["group"]
+    town_hall = Location.objects.create(
+        body=body,
+        description="Rathaus, Großer Sitzungssaal",
+        street_address="Marktplatz 1",
+        room="Saal 1",
+        postal_code="38855",
+        locality="Wernigerode",
+        sub_locality="Altstadt",
+        geojson={"type": "Feature", "geometry": {"type": "Point", "coordinates": [10.785, 51.835]}},
+    )
+    Organization.objects.filter(pk=committee.pk).update(
+        sub_organization_of=council,
+        post=["Vorsitz", "Mitglied"],
+        start_date=dt.date(2024, 7, 1),
+        website="https://www.wernigerode.de/",
+        location=town_hall,
+        keyword=["Bauen"],
+    )
+    mayor = w["mayor"]
+    Person.objects.filter(pk=mayor.pk).update(form_of_address="Herr", affix="MdL", gender="male")
+    published = w["published"]
+    Meeting.objects.filter(pk=published.pk).update(location=town_hall)
+    for role in (FileRole.INVITATION, FileRole.VERBATIM_PROTOCOL, FileRole.AUXILIARY):
+        make_file(meeting=published, role=role, text=f"Sitzung {role}")
+    Attendance.objects.create(meeting=published, person=mayor, status=AttendanceStatus.PRESENT)
+    Attendance.objects.create(meeting=published, person=w["anna"], status=AttendanceStatus.PRESENT)
+    Attendance.objects.create(meeting=published, person=w["bernd"], status=AttendanceStatus.EXCUSED)
+    public_item = w["public_item"]
+    AgendaItem.objects.filter(pk=public_item.pk).update(
+        start=dt.datetime(2026, 3, 12, 17, 5, tzinfo=TZ), end=dt.datetime(2026, 3, 12, 17, 40, tzinfo=TZ)
+    )
+    make_file(agenda_item=public_item, role=FileRole.RESOLUTION, text="Beschluss Bebauungsplan")
+    make_file(agenda_item=public_item, role=FileRole.AUXILIARY, text="Lageplan")
+    make_file(agenda_item=w["secret_item"], role=FileRole.AUXILIARY, text="Nur-intern Anlage")
+    public_paper = w["public_paper"]
+    make_file(paper=public_paper, role=FileRole.AUXILIARY, text="Anlage Umweltbericht")
+    public_paper.related_papers.add(w["invited_paper"], w["secret_paper"], w["draft_paper"])
+    public_paper.superordinated_papers.add(w["invited_paper"], w["committee_secret"])
+    public_paper.originator_persons.add(w["anna"])
+    public_paper.originator_organizations.add(group)
+    public_paper.under_direction_of.add(council)
+    public_paper.locations.add(town_hall)
+    Paper.objects.filter(pk=public_paper.pk).update(keyword=["Bauleitplanung"])
+
+    # held, results not yet published: its public item is visible, its result and protocol are not
+    held = make_meeting(body, committee, start=dt.datetime(2026, 11, 5, 17, 0, tzinfo=TZ), state=MeetingState.HELD)
+    held_item = make_agenda_item(
+        held, 1, "Spielplatz Kurpark", result=AgendaResult.REJECTED, resolution_text="GEHEIM-ERGEBNIS", votes_yes=1
+    )
+    held_paper = make_paper(body, "BV/0090/2026", "Spielplatz Kurpark")
+    consult(held_paper, held_item, committee)
+    make_file(meeting=held, role=FileRole.RESULTS_PROTOCOL, text="Geheimprotokoll")
+    make_file(agenda_item=held_item, role=FileRole.RESOLUTION, text="Geheimprotokoll Beschluss")
+    cancelled = make_meeting(body, council, start=dt.datetime(2026, 10, 1, 17, 0, tzinfo=TZ), cancelled=True)
+
+    # deleted, once public: each becomes a tombstone
+    gone_paper = make_paper(body, "BV/0046/2026", "Zurückgezogene Vorlage")
+    gone_item = make_agenda_item(published, 3, "Zurückgezogene Vorlage")
+    consult(gone_paper, gone_item, council)
+    gone_file = make_file(paper=public_paper, role=FileRole.AUXILIARY, text="Veraltete Anlage")
+    gone_term = make_term(body, "Wahlperiode 2019–2024")
+    gone_org = make_organization(body, "Aufgelöster Ausschuss")
+    gone_person = make_person(body, "Gerd", "Gegangen")
+    gone_membership = make_membership(w["anna"], gone_org)
+    gone_location = Location.objects.create(body=body, description="Altes Rathaus")
+    gone_meeting = make_meeting(body, council, start=dt.datetime(2026, 2, 1, 17, 0, tzinfo=TZ), state="eingeladen")
+    orphan_item = make_agenda_item(gone_meeting, 1, "Punkt einer gelöschten Sitzung")
+    for obj in (gone_paper, gone_item, gone_file, gone_term, gone_org, gone_person, gone_location, gone_meeting):
+        obj.deleted = True
+        obj.save()
+    # deleted, never public: stays a 404 and is never listed
+    never_paper = make_paper(body, "BV/0047/2026", "Nur-intern Grundstück", public=False)
+    never_item = make_agenda_item(published, 4, "Nur-intern Personalsache", public=False)
+    consult(never_paper, never_item, council)
+    never_file = make_file(paper=never_paper, text="Nur-intern Akte")
+    for obj in (never_paper, never_item, never_file):
+        obj.deleted = True
+        obj.save()
+
+    # the other town has public data of its own
+    zeitz = w["zeitz_body"]
+    z_council = make_organization(zeitz, "Stadtrat Zeitz")
+    z_meeting = make_meeting(zeitz, z_council, start=dt.datetime(2026, 4, 1, 17, 0, tzinfo=TZ), state="veröffentlicht")
+    z_item = make_agenda_item(z_meeting, 1, "Zeitzer Punkt")
+    z_paper = make_paper(zeitz, "Z/1/2026", "Zeitzer Vorlage")
+    consult(z_paper, z_item, z_council)
+    z_file = make_file(paper=z_paper, text="Zeitzer Datei")
+    return {
+        **w,
+        "town_hall": town_hall,
+        "held": held,
+        "held_item": held_item,
+        "held_paper": held_paper,
+        "cancelled": cancelled,
+        "gone": {
+            "paper": gone_paper,
+            "agendaItem": gone_item,
+            "file": gone_file,
+            "legislativeTerm": gone_term,
+            "organization": gone_org,
+            "person": gone_person,
+            "membership": gone_membership,
+            "location": gone_location,
+            "meeting": gone_meeting,
+        },
+        "orphan_item": orphan_item,
+        "never": {"paper": never_paper, "agendaItem": never_item, "file": never_file},
+        "zeitz": {
+            "meeting": z_meeting,
+            "agendaItem": z_item,
+            "paper": z_paper,
+            "file": z_file,
+            "organization": z_council,
+        },
     }

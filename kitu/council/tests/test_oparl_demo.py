@@ -13,7 +13,7 @@ from django.test import Client
 from kitu.council.models import AgendaItem, Body, File, Paper
 from kitu.council.visibility import Visibility
 
-from .test_oparl import walk_all
+from .oparl_client import walk_all
 from .test_oparl_schema import check
 
 

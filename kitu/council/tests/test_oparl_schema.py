@@ -14,7 +14,7 @@ from django.test import Client
 from jsonschema import Draft7Validator, FormatChecker
 from referencing import Registry, Resource
 
-from .test_oparl import API, SCHEMA, W, get, rich_world, walk_all  # noqa: F401 (rich_world: the fixture)
+from .oparl_client import API, SCHEMA, W, get, walk_all
 
 SCHEMA_DIR = Path(__file__).parent / "oparl_schema"
 TYPES = [

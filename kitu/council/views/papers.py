@@ -50,7 +50,7 @@ def _paper(body: Body, paper_id: int) -> Paper:
 
 
 def _render(request: HttpRequest, template: str, body: Body, status: int = 200, **context: Any) -> HttpResponse:
-    nav = getattr(register_views, "office_nav", None)  # the office's menu (views/register.py)
+    nav = getattr(register_views, "office_nav", None)  # the office's menu (views/register_common.py)
     context = {"body": body, "office_nav": nav(body, request.path) if nav else [], **context}
     return render(request, f"council/papers/{template}", context, status=status)
 

@@ -20,9 +20,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitu.accounts import services as accounts
-from kitu.accounts.models import User
-from kitu.accounts.roles import Role
 from kitu.core import audit
 from kitu.core.actors import SYSTEM, SystemActor
 from kitu.core.errors import DomainError, PermissionDenied, full_clean
@@ -41,16 +38,13 @@ from ..models import (
 )
 from . import joining_mail
 from ._common import PERSONAL_FIELDS, SUBRECORD_FIELDS
+from .joining_codes import CONFIRM_MAX_AGE, CONFIRM_SALT, WITHDRAW_MAX_AGE, WITHDRAW_SALT
+from .joining_outcome import APPLICATION_AUDIT_FIELDS, close
+from .lifecycle import member_reject
+from .master_data import member_apply
 
-CONFIRM_SALT = "kitu.members.joining.confirm"
-WITHDRAW_SALT = "kitu.members.joining.withdraw"
-CONFIRM_MAX_AGE = 3 * 24 * 60 * 60  # seconds the confirmation link is valid
-WITHDRAW_MAX_AGE = 365 * 24 * 60 * 60  # the withdrawal link works while the office has not decided, up to a year
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the council resolution, decoded
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-APPLICATION_AUDIT_FIELDS = ("status", "name", "member_type", "leitweg_id", "shares", "member", "admin_user")
-# Personal data of an application: recorded in the audit trail as "changed", deleted when it is closed.
-APPLICATION_PERSONAL = ("contact_name", "contact_function", "contact_email", "contact_phone")
 
 
 @dataclass(frozen=True)
@@ -190,14 +184,6 @@ def application_submit(*, data: ApplicationInput, upload: Any, is_demo: bool = F
     return application
 
 
-def confirm_code(application: JoiningApplication) -> str:
-    return signing.dumps({"a": application.pk, "e": application.contact_email}, salt=CONFIRM_SALT)
-
-
-def withdraw_code(application: JoiningApplication) -> str:
-    return signing.dumps({"a": application.pk, "e": application.contact_email}, salt=WITHDRAW_SALT)
-
-
 def _from_code(code: str, salt: str, max_age: int, *, lock: bool = True) -> JoiningApplication:
     try:
         data = signing.loads(code, salt=salt, max_age=max_age)
@@ -227,8 +213,6 @@ def application_confirm(*, code: str) -> JoiningApplication:
     """The e-mail address is confirmed: the application enters the register as applicant (organisation,
     member, application event with the council resolution, Leitweg-ID, contact) for the office to decide.
     A second click changes nothing."""
-    from .master_data import member_apply  # noqa: PLC0415 - master_data's services import this module
-
     application = _from_code(code, CONFIRM_SALT, CONFIRM_MAX_AGE)
     if application.status == ApplicationStatus.PENDING or application.status == ApplicationStatus.ADMITTED:
         return application
@@ -299,13 +283,11 @@ def application_confirm(*, code: str) -> JoiningApplication:
 def application_withdraw(*, code: str) -> JoiningApplication:
     """The applicant withdraws through the link from the mail, while the office has not decided. A confirmed
     application is closed in the register (withdrawal event, personal data deleted like on rejection)."""
-    from .lifecycle import member_reject  # noqa: PLC0415 - lifecycle imports this module
-
     application = _from_code(code, WITHDRAW_SALT, WITHDRAW_MAX_AGE)
     if application.status == ApplicationStatus.WITHDRAWN:
         return application
     if application.status == ApplicationStatus.UNCONFIRMED:
-        _close(application, ApplicationStatus.WITHDRAWN, "")
+        close(application, ApplicationStatus.WITHDRAWN, "")
         return application
     if application.status != ApplicationStatus.PENDING or application.member is None:
         raise DomainError(_("Über diesen Antrag ist bereits entschieden."), field="code")
@@ -329,78 +311,6 @@ def applications_expire(*, actor: Any, now: dt.datetime | None = None) -> int:
         with transaction.atomic():  # one at a time, each locked: a confirmation in flight wins or waits
             application = stale.select_for_update(of=("self",)).filter(pk=pk).first()
             if application is not None:
-                _close(application, ApplicationStatus.EXPIRED, "")
+                close(application, ApplicationStatus.EXPIRED, "")
                 closed += 1
     return closed
-
-
-def _close(application: JoiningApplication, status: str, reason: str) -> None:
-    before = audit.snapshot(application, APPLICATION_AUDIT_FIELDS)
-    if application.council_resolution:
-        application.council_resolution.delete(save=False)
-    application.status = status
-    application.reason = reason
-    application.closed_at = timezone.now()
-    for name in APPLICATION_PERSONAL:
-        setattr(application, name, "")
-    application.save()
-    audit.record(
-        actor=SYSTEM,
-        instance=application,
-        action="update",
-        before=before,
-        after=audit.snapshot(application, APPLICATION_AUDIT_FIELDS),
-    )
-
-
-# --- called by the register's admission and rejection (lifecycle), inside their transaction ---------------
-
-
-def on_admitted(*, actor: Any, member: Member) -> User | None:
-    """The office admitted a member that applied online: the applicant's address becomes the member's admin
-    account (an existing account gets the role), and a mail invites to set the password. Runs once: the
-    application is locked and must still be pending."""
-    application = (
-        JoiningApplication.objects.select_for_update(of=("self",))
-        .filter(member=member, status=ApplicationStatus.PENDING)
-        .first()
-    )
-    if application is None:
-        return None
-    before = audit.snapshot(application, APPLICATION_AUDIT_FIELDS)
-    user = User.objects.filter(email__iexact=application.contact_email).first()
-    created = user is None
-    if user is None:
-        user = accounts.user_create(actor=actor, email=application.contact_email, full_name=application.contact_name)
-    accounts.role_grant(actor=actor, user=user, organisation=member.organisation, role=Role.MEMBER_ADMIN)
-    application.status = ApplicationStatus.ADMITTED
-    application.admin_user = user
-    application.closed_at = timezone.now()
-    application.save()
-    audit.record(
-        actor=actor,
-        instance=application,
-        action="update",
-        before=before,
-        after=audit.snapshot(application, APPLICATION_AUDIT_FIELDS),
-    )
-    transaction.on_commit(lambda: joining_mail.send(application, "admitted", new_account=created))
-    return user
-
-
-def on_closed(*, actor: Any, member: Member, kind: str, note: str) -> None:
-    """The office rejected (reason mailed to the applicant) or the applicant withdrew a confirmed application;
-    the application's personal data is deleted like the register's."""
-    application = (
-        JoiningApplication.objects.select_for_update(of=("self",))
-        .filter(member=member, status=ApplicationStatus.PENDING)
-        .first()
-    )
-    if application is None:
-        return
-    if kind == EventKind.REJECTION:
-        address, name, reason = application.contact_email, application.name, note
-        transaction.on_commit(lambda: joining_mail.send_rejection(address, name, reason))
-        _close(application, ApplicationStatus.REJECTED, note)
-    else:
-        _close(application, ApplicationStatus.WITHDRAWN, note)

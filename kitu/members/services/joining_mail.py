@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ..models import JoiningApplication
+from .joining_codes import CONFIRM_MAX_AGE, confirm_code, withdraw_code
 
 
 def _url(name: str, *args: object) -> str:
@@ -27,8 +28,6 @@ def _mail(template: str, address: str, context: dict[str, object]) -> None:
 def send(application: JoiningApplication, kind: str, *, new_account: bool = False) -> None:
     """``confirm``: the link to confirm the address (and the one to withdraw); ``admitted``: the admission
     with the link to set the password of the member's admin account."""
-    from .joining import CONFIRM_MAX_AGE, confirm_code, withdraw_code  # noqa: PLC0415 - joining imports this
-
     context: dict[str, object] = {"application": application}
     if kind == "confirm":
         context["confirm_url"] = _url("members:joining_confirm", confirm_code(application))

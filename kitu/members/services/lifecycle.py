@@ -24,7 +24,7 @@ from ..models import (
     MembershipEvent,
     MemberStatus,
 )
-from . import joining
+from . import joining_outcome
 from ._common import (
     PERSONAL_FIELDS,
     _add_event,
@@ -139,7 +139,7 @@ def member_admit(
         share_delta=shares,
         nominal_value=_nominal_value(),
     )
-    joining.on_admitted(actor=actor, member=member)  # an online applicant gets the member's admin account
+    joining_outcome.on_admitted(actor=actor, member=member)  # an online applicant gets the member's admin account
     return member
 
 
@@ -155,7 +155,7 @@ def member_reject(
     _require_status(
         member, effective_date, (MemberStatus.APPLICANT,), _("Nur offene Beitrittsanträge können abgelehnt werden.")
     )
-    joining.on_closed(actor=actor, member=member, kind=kind, note=note)
+    joining_outcome.on_closed(actor=actor, member=member, kind=kind, note=note)
     for contact in list(member.contacts.all()):
         audit.record(
             actor=actor, instance=contact, action="delete", before={}, after={}, redact=PERSONAL_FIELDS[Contact]

@@ -31,7 +31,7 @@ from kitu.members.models import (
     Member,
     MembershipEvent,
 )
-from kitu.members.services import joining, member_reject
+from kitu.members.services import joining, joining_codes, member_reject
 from kitu.tasks.tests.conftest import tasks_of as tasks_for  # counted too: the header must agree
 
 from .joining_helpers import PDF, form_data, leitweg, link, service_input
@@ -121,7 +121,7 @@ def test_bad_confirmation_link_is_refused_and_creates_nothing(
     else:
         real = time.time
         monkeypatch.setattr("django.core.signing.time.time", lambda: real() - joining.CONFIRM_MAX_AGE - 60)
-        code = joining.confirm_code(application)
+        code = joining_codes.confirm_code(application)
         monkeypatch.setattr("django.core.signing.time.time", real)
     before = _counts()
     for method in (client.get, client.post):
@@ -343,7 +343,7 @@ def test_withdrawal_before_and_after_confirmation(world: dict[str, Any], mails: 
 
     application.delete()
     confirmed = _confirmed(client, mails)
-    withdraw = joining.withdraw_code(confirmed)
+    withdraw = joining_codes.withdraw_code(confirmed)
     assert client.post(f"{JOIN}zuruecknehmen/{withdraw}/").status_code == 200
     confirmed.refresh_from_db()
     assert confirmed.status == ApplicationStatus.WITHDRAWN and confirmed.member is not None
@@ -385,7 +385,7 @@ def test_unconfirmed_applications_expire_after_three_days_with_their_personal_da
 
 def test_decided_application_cannot_be_withdrawn(world: dict[str, Any], mails: Any) -> None:
     application = _confirmed(Client(), mails)
-    code = joining.withdraw_code(application)
+    code = joining_codes.withdraw_code(application)
     assert application.member is not None
     member_reject(actor=SYSTEM, member=application.member, effective_date=application.member.created_at.date())
     response = Client().post(f"{JOIN}zuruecknehmen/{code}/")

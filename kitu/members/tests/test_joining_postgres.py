@@ -10,7 +10,7 @@ from django.db import connection
 
 from kitu.core.errors import DomainError
 from kitu.members.models import ApplicationStatus, JoiningApplication, Member
-from kitu.members.services import joining
+from kitu.members.services import joining, joining_codes
 from tests.test_concurrency import run_parallel
 
 from .joining_helpers import leitweg, pdf, service_input
@@ -30,7 +30,7 @@ def test_parallel_confirmations_of_one_town_admit_one() -> None:
         data=service_input(leitweg_id=leitweg(fine="0002"), contact_email="hauptamt@quedlinburg.example"),
         upload=pdf(),
     )
-    codes = [joining.confirm_code(first), joining.confirm_code(second)]
+    codes = [joining_codes.confirm_code(first), joining_codes.confirm_code(second)]
 
     def job(code: str) -> Any:
         def run() -> Any:
