@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -116,12 +116,6 @@ def tombstone(ctx: Ctx, kind: str, type_name: str, row: tuple[int, Any, Any]) ->
     """A deleted or depublished object (chapter 2.8): id, type, created, modified and ``deleted``."""
     pk, created, modified = row
     return {**head_of(ctx, kind, type_name, pk), "created": iso(created), "modified": iso(modified), "deleted": True}
-
-
-def ids_prefetch(relation: str, visible: QuerySet[Any], attr: str, *keys: str) -> Prefetch:
-    """Prefetch only the ids of the visible related objects (for lists of URLs); a reverse foreign key
-    names its column in ``keys`` (without it each object would be read again, one query each)."""
-    return Prefetch(relation, queryset=visible.only("pk", *keys).order_by("pk"), to_attr=attr)
 
 
 def urls_of(ctx: Ctx, kind: str, ids: Iterable[int]) -> list[str]:
