@@ -26,10 +26,12 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -261,11 +263,19 @@ def with_workers(bulk: float) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    task_seconds: list[float] = []
+
+    def drain(stream: IO[str]) -> None:  # the worker's log, read to its end: a full pipe would stall the worker
+        for logged in stream:
+            if "succeeded in " in logged:
+                task_seconds.append(float(logged.split("succeeded in ")[1].split("s:")[0]))
+
     try:
         assert worker.stderr is not None
         for line in worker.stderr:  # until the worker says it is ready
             if " ready." in line:
                 break
+        threading.Thread(target=drain, args=(worker.stderr,), daemon=True).start()
         app.conf.task_always_eager, app.conf.broker_url = False, BROKER
         app.conf.broker_transport = "config.celery_transport:Transport"
         tasks.mail_invoices = ENQUEUE
@@ -292,6 +302,12 @@ def with_workers(bulk: float) -> None:
         f"  with {WORKERS} Celery worker processes (mail queue, Redis), 2026-04: {len(issued)} invoices issued in "
         f"{t1 - t0:.2f} s, all mailed with UBL+PDF after {t2 - t0:.2f} s; floor {bulk_next:.2f} s"
     )
+    if task_seconds:
+        task_seconds.sort()
+        print(
+            f"  the workers' mail tasks: {len(task_seconds)}, {sum(task_seconds):.2f} s in all, median "
+            f"{1000 * task_seconds[len(task_seconds) // 2]:.1f} ms, slowest {1000 * task_seconds[-1]:.1f} ms"
+        )
     print(
         f"  end to end with the documents in the Celery group {ratio:5.1f}× the floor   "
         f"goal ≤ {GOAL}×: {'met' if ratio <= GOAL else 'MISSED'}"
