@@ -17,6 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import NOT_PROVIDED, Field, Model
 from django.db.models.sql import InsertQuery
 
+from kitu.core.postgresql.base import prepare_on_server
+
 M = TypeVar("M", bound=Model)
 
 
@@ -59,6 +61,7 @@ def _compile(model: type[Model], using: str) -> Statement | None:
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = list(returning)
     [(sql, _values)] = compiler.as_sql()
+    prepare_on_server(sql)  # planned once per connection (kitu.core.postgresql)
     return Statement(sql, fields, returning, tuple(compiler.returning_params))
 
 
@@ -102,6 +105,7 @@ def insert_computing(instance: M, name: str, sql: str, params: list[Any], using:
         placeholders = ", ".join(sql if f is computed_field else "%s" for f in found.fields)
         returning = ", ".join(f"{table}.{qn(f.column)}" for f in (*found.returning, computed_field))
         text = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {returning}"  # noqa: S608 (names)
+        prepare_on_server(text)
         _COMPUTING[key] = (text, position)
     text, position = _COMPUTING[key]
     instance._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]

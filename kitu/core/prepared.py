@@ -26,6 +26,8 @@ from django.db.models import QuerySet
 from django.db.models.sql.query import Query
 from django.db.transaction import TransactionManagementError
 
+from kitu.core.postgresql.base import prepare_on_server
+
 T = TypeVar("T")
 Arg = int | str | Sequence[int] | Sequence[str]
 
@@ -111,6 +113,7 @@ class Prepared(Generic[T]):
             raise ValueError(f"Prepared: the statement does not carry argument(s) {sorted(missing)} as parameters")
         compiler.__class__ = type("Prepared" + type(compiler).__name__, (_CompiledMixin, type(compiler)), {})
         compiler.kitu_sql = sql
+        prepare_on_server(sql)  # of fixed shape, by key: planned once per connection (kitu.core.postgresql)
         query = queryset.query
         query.__class__ = _prepared_query_class(type(query))
         statement = _Statement(sql, list(params), slots, compiler, queryset, bool(query.select_for_update))
