@@ -9,7 +9,7 @@ from django.db.models.functions import Concat
 
 from kitu.core.models import AuditEntry
 from kitu.core.prepared import Prepared
-from kitu.core.rows import Joined
+from kitu.core.rows import Joined, joined_pairs
 
 from .models import ApiToken, Organisation, RoleAssignment, User
 from .roles import OrgKind
@@ -42,8 +42,7 @@ def role_pairs_text(user: str = "pk") -> Subquery:
 
 def remember_role_pairs(user: Any, text: str | None) -> None:
     """Cache the pairs of :func:`role_pairs_text` on the user for the request, as role_pairs() would."""
-    pairs = (pair.split(":", 1) for pair in filter(None, (text or "").split(",")))
-    user._kitu_role_pairs = frozenset((int(org), role) for org, role in pairs)
+    user._kitu_role_pairs = frozenset((int(org), role) for org, role in joined_pairs(text))
 
 
 def organisation_ids(user: Any, *, roles: tuple[str, ...] | None = None) -> set[int]:

@@ -54,3 +54,9 @@ class Joined(Aggregate):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def joined_pairs(text: str | None) -> list[tuple[str, str]]:
+    """The ``key:value`` pairs of a :class:`Joined` text of ``Concat(key, ":", value)`` (none for NULL); the
+    keys hold no ``:`` and the values no ``,``."""
+    return [(key, value) for key, _, value in (pair.partition(":") for pair in filter(None, (text or "").split(",")))]

@@ -30,7 +30,7 @@ from kitu.accounts.selectors import role_pairs
 from kitu.catalog.models import Article, ScalePrice
 from kitu.core.errors import DomainError, NotFound
 from kitu.core.prepared import Prepared, set_prefetched
-from kitu.core.rows import Joined
+from kitu.core.rows import Joined, joined_pairs
 
 from .fulfilment import CONFIRMABLE, SHIPPABLE
 from .models import (
@@ -172,16 +172,14 @@ def scale_prices_text(article: str = "pk") -> Subquery:
 def attach_scale_prices(article: Article, text: str | None) -> None:
     """Set the tiers of :func:`scale_prices_text` on the article as ``prefetch_related`` would (by lower bound;
     SQLite gives 750 for 750.00: the field's places are restored)."""
-    tiers = []
-    for pair in filter(None, (text or "").split(",")):
-        bound, amount = pair.split(":")
-        tiers.append(
-            ScalePrice(
-                article_id=article.pk,
-                lower_bound=Decimal(bound).quantize(_BOUND_PLACES),
-                amount=Decimal(amount).quantize(_AMOUNT_PLACES),
-            )
+    tiers = [
+        ScalePrice(
+            article_id=article.pk,
+            lower_bound=Decimal(bound).quantize(_BOUND_PLACES),
+            amount=Decimal(amount).quantize(_AMOUNT_PLACES),
         )
+        for bound, amount in joined_pairs(text)
+    ]
     set_prefetched(article, "scale_prices", sorted(tiers, key=lambda t: t.lower_bound))
 
 
