@@ -3,7 +3,8 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
+from django.db import close_old_connections
 
 from kitu.core.process import warm_up_and_freeze
 
@@ -20,3 +21,11 @@ def _warm_up(**_kwargs: object) -> None:
     """As a web worker does (config/wsgi.py): load every view and URL once in the parent process, before the
     pool forks, and freeze it — the first task of each child (a mail with a link) does not pay ~0.8 s for it."""
     warm_up_and_freeze()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _old_connections(**_kwargs: object) -> None:
+    """Around every task as around every request (django.core.handlers): a connection past CONN_MAX_AGE or
+    left unusable by an error is closed, the others are reused (settings: CELERY_DB_REUSE_MAX)."""
+    close_old_connections()
