@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import task_postrun, task_prerun, worker_init
 from django.db import close_old_connections
 
@@ -25,7 +25,9 @@ def _warm_up(**_kwargs: object) -> None:
 
 @task_prerun.connect
 @task_postrun.connect
-def _old_connections(**_kwargs: object) -> None:
-    """Around every task as around every request (django.core.handlers): a connection past CONN_MAX_AGE or
-    left unusable by an error is closed, the others are reused (settings: CELERY_DB_REUSE_MAX)."""
-    close_old_connections()
+def _old_connections(sender: Task, **_kwargs: object) -> None:
+    """Around every task a worker runs as around every request (django.core.handlers): a connection past
+    CONN_MAX_AGE or left unusable by an error is closed, the others are reused (settings: CELERY_DB_REUSE_MAX).
+    Not for a task run eagerly, in the caller's process: that may be inside the caller's transaction."""
+    if not getattr(sender.request, "is_eager", False):
+        close_old_connections()

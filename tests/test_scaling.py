@@ -186,3 +186,12 @@ def test_around_each_task_old_and_broken_connections_are_closed_as_around_a_requ
     task_prerun.send(sender=Task, task_id="t", task=Task, args=(), kwargs={})
     task_postrun.send(sender=Task, task_id="t", task=Task, args=(), kwargs={}, retval=None, state="SUCCESS")
     assert sorted(checked) == sorted([c.alias for c in connections.all()] * 2)
+
+    class Eager:  # run in the caller's process, maybe inside its transaction: its connection is left alone
+        class request:  # Celery's attribute name
+            is_eager = True
+
+    checked.clear()
+    task_prerun.send(sender=Eager, task_id="e", task=Eager, args=(), kwargs={})
+    task_postrun.send(sender=Eager, task_id="e", task=Eager, args=(), kwargs={}, retval=None, state="SUCCESS")
+    assert checked == []
