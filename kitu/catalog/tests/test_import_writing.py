@@ -25,14 +25,34 @@ def _catalog(tmp_path: Path, count: int) -> Path:
     return path
 
 
+def _tier(amount: str, bound: int) -> str:
+    return (
+        f'<PRODUCT_PRICE price_type="net_customer"><PRICE_AMOUNT>{amount}</PRICE_AMOUNT>'
+        f"<PRICE_CURRENCY>EUR</PRICE_CURRENCY><TAX>0.19</TAX><LOWER_BOUND>{bound}</LOWER_BOUND></PRODUCT_PRICE>"
+    )
+
+
 def test_every_batch_is_written_with_its_scale_prices(
     contract_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Each article gets its own scale prices (every third has none); on PostgreSQL the ids are drawn with
+    the rows, never looked up by article number afterwards."""
     monkeypatch.setattr(writing, "BATCH", 3)  # 4 batches and the rest, queued to the writing thread
-    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=_catalog(tmp_path, 14))
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(writing, "_ids", lambda *args: pytest.fail("looked up the ids of the rows written"))
+    body = "".join(
+        product_2005(f"P-{n}", price="10.00", extra_prices="" if n % 3 == 0 else _tier(f"9.{n:02d}", 5 + n))
+        for n in range(14)
+    )
+    path = tmp_path / "k.xml"
+    path.write_text(catalog_2005(body), encoding="utf-8")
+    record = import_catalog(actor=SYSTEM, contract=contract_world["contract"], path=path)
     assert (record.errors, record.articles_new) == ([], 14)
     assert Article.objects.count() == 14
-    assert ScalePrice.objects.count() == 14 * 2  # SCALES: two tiers above the first price
+    tiers = {
+        (s.article.supplier_pid, s.lower_bound, str(s.amount)) for s in ScalePrice.objects.select_related("article")
+    }
+    assert tiers == {(f"P-{n}", 5 + n, f"9.{n:02d}") for n in range(14) if n % 3}
     assert not any(t.name == "catalog-writer" for t in threading.enumerate())
 
 
