@@ -38,16 +38,17 @@ ARTICLE_FIELDS = (
 )
 PRICE_FIELDS = ("price", "list_price", "tax_rate", "currency", "price_on_request", "valid_from", "valid_until")
 HASHED = tuple(sorted(ARTICLE_FIELDS))  # the hash reads the values in name order
+_HASH_ITEMS = tuple((f"({name!r}, ", name) for name in HASHED)  # each item's repr up to its value
 PRICE_TYPES = ("net_customer", "net_customer_exp", "net_list", "gros_list", "nrp", "on_request")
 DEFAULT_TAX = Decimal("0.19")
 
 
 def content_hash(values: dict[str, Any], tiers: list[tuple[Decimal, Decimal]]) -> str:
     """The digest of an article's values (``ARTICLE_FIELDS``) and scale prices: an import skips an
-    article whose digest is unchanged. The same digest as ``repr((sorted(values.items()), tiers))``,
-    without sorting the names for every article."""
-    items = [(name, values[name]) for name in HASHED]
-    return hashlib.md5(repr((items, tiers)).encode(), usedforsecurity=False).hexdigest()
+    article whose digest is unchanged. The md5 of ``repr((sorted(values.items()), tiers))``, written out
+    without sorting the names or building a tuple per value (whose reprs cost ~3 µs an article)."""
+    items = ", ".join([start + repr(values[name]) + ")" for start, name in _HASH_ITEMS])
+    return hashlib.md5(f"([{items}], {tiers!r})".encode(), usedforsecurity=False).hexdigest()
 
 
 def search_text(product: bmecat.Product) -> str:
