@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Protocol
 
 from django.db import connection
@@ -218,7 +219,8 @@ class Writer:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         fixed = (self.contract.pk, self.lot.pk, self.supplier.pk)
         columns = ("contract_id", "lot_id", "supplier_id", "supplier_pid", *self.columns, "updated_at")
-        rows = [(*fixed, v["supplier_pid"], *[v[c] for c in self.columns], now) for v, _ in batch]
+        row_values = itemgetter("supplier_pid", *self.columns)  # a tuple of the values in column order
+        rows = [(*fixed, *row_values(v), now) for v, _ in batch]
         tiered = [(i, tiers) for i, (_, tiers) in enumerate(batch) if tiers]
         contract_id, copy = self.contract.pk, self.copy
 
