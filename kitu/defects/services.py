@@ -8,7 +8,6 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
@@ -21,6 +20,7 @@ from kitu.core.errors import DomainError, PermissionDenied
 
 from . import geo, photos, tasks
 from .models import Category, DefectService, Note, Photo, Report, ReportStatus
+from .optin import optin_data
 from .policies import can_work_reports
 
 MAX_DESCRIPTION = 4000
@@ -179,25 +179,11 @@ def report_create(
     return report
 
 
-OPTIN_SALT = "kitu.defects.optin"
-OPTIN_MAX_AGE = 14 * 24 * 60 * 60  # seconds the confirmation link is valid
-
-
-def optin_code(report: Report) -> str:
-    """The signed code in the confirmation link: this report and this address."""
-    return signing.dumps({"r": report.pk, "e": report.email}, salt=OPTIN_SALT)
-
-
 @transaction.atomic
 def email_confirm(*, code: str) -> Report:
     """The reporter confirms the address from the link in the mail; from then on status changes are mailed."""
-    try:
-        data = signing.loads(code, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise DomainError(_("Der Bestätigungslink ist abgelaufen.")) from exc
-    except signing.BadSignature as exc:
-        raise DomainError(_("Der Bestätigungslink ist ungültig.")) from exc
-    report = Report.objects.select_for_update().filter(pk=data.get("r")).first()
+    data = optin_data(code)
+    report = Report.objects.select_for_update().filter(pk=data.get("r", 0)).first()
     if report is None or not report.email or report.email != data.get("e"):
         raise DomainError(_("Der Bestätigungslink ist ungültig."))
     if report.email_confirmed_at is None:

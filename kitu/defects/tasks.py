@@ -23,6 +23,7 @@ from django.urls import reverse
 from kitu.core.actors import SYSTEM
 
 from .models import Report
+from .optin import optin_code
 
 SIGNATURE = "\nMit freundlichen Grüßen\n{town}\n(Mängelmelder auf der KITU-Plattform)\n"
 NEW = (
@@ -55,8 +56,6 @@ def _url(name: str, *args: object) -> str:
 def send_report_mail(report_id: int, kind: str) -> int:
     """``new``: the category's department mailbox and case workers; ``confirm``: the opt-in link to the
     reporter; ``status``: the new status to a confirmed reporter. Returns the number of mails."""
-    from .services import optin_code  # noqa: PLC0415 - services imports this module
-
     report = Report.objects.select_related("category", "service__member").get(pk=report_id)
     town = report.service.member.name
     track = _url("defects:track", report.service.slug, report.token)

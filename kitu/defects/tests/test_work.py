@@ -18,7 +18,7 @@ from PIL import Image
 from conftest import ROLES
 from kitu.core.actors import SYSTEM
 from kitu.core.errors import DomainError, PermissionDenied
-from kitu.defects import photos, retention, services
+from kitu.defects import optin, photos, retention, services
 from kitu.defects.models import Note, Photo, Report
 from kitu.defects.selectors import duplicate_candidates
 
@@ -198,7 +198,7 @@ def test_expired_or_changed_confirmation_link(defect_world: dict[str, Any]) -> N
         address="Markt 1",
         email="a@example.org",
     )
-    code = services.optin_code(report)
+    code = optin.optin_code(report)
     Report.objects.filter(pk=report.pk).update(email="other@example.org")
     with pytest.raises(DomainError, match="ungültig"):
         services.email_confirm(code=code)
