@@ -257,7 +257,7 @@ class Paper(OParlObject):
     originator_organizations = models.ManyToManyField(Organization, blank=True, related_name="originated_papers")
     under_direction_of = models.ManyToManyField(Organization, blank=True, related_name="directed_papers")
     locations = models.ManyToManyField(Location, blank=True, related_name="papers")
-    # Reference, subject and the text of its files, kept by services.refresh_search_text; PostgreSQL
+    # Reference, subject and the text of its files, kept by search.refresh_search_text; PostgreSQL
     # searches it through a german full-text index (migration 0002), SQLite by substring.
     search_text = models.TextField(blank=True, editable=False)
 

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Func, Q, QuerySet, Value
 
-from .models import Paper
+from .models import File, Paper
 from .visibility import Visibility
 
+# The search text a paper keeps: reference, subject and the text of its files, at most this many
+# characters (PostgreSQL's tsvector holds at most 1 MB; the text of one file is limited in files.py).
+SEARCH_TEXT_MAX = 300_000
 MAX_QUERY = 200  # characters of a query that are used; the rest is dropped
 MAX_WORDS = 12  # words of a query on SQLite (each one a LIKE)
 MAX_RANKED = 1000  # matches ranked best first; beyond, newest first (and the count stops there)
@@ -102,3 +105,12 @@ def search(visibility: Visibility, raw_query: object) -> SearchResult:
 def search_papers(visibility: Visibility, raw_query: object) -> QuerySet[Paper]:
     """The papers of :func:`search`, in its order."""
     return search(visibility, raw_query).papers
+
+
+def refresh_search_text(paper: Paper) -> None:
+    """Rebuild ``paper.search_text`` from its reference, subject and the text of its files that are not
+    deleted (called by the services whenever one of them changes)."""
+    texts = File.objects.filter(paper=paper, deleted=False).order_by("pk").values_list("text", flat=True)
+    parts = [paper.reference, paper.name, *(text for text in texts if text)]
+    paper.search_text = "\n".join(parts)[:SEARCH_TEXT_MAX]
+    paper.save(update_fields=["search_text", "modified"])

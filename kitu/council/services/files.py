@@ -18,7 +18,7 @@ from kitu.core.models import AuditEntry
 from ..files import CONTROL_CHARACTERS, check_upload
 from ..models import AgendaItem, Body, File, FileRole, Meeting, Paper
 from ..policies import can_manage_council
-from .papers import refresh_search_text
+from ..search import refresh_search_text
 
 AUDIT_FIELDS = (
     "body",

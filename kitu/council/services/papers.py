@@ -23,12 +23,11 @@ from kitu.core.models import AuditEntry
 from kitu.core.schemas import MAX_ID
 
 from ..files import CONTROL_CHARACTERS
-from ..models import Body, Consultation, ConsultationRole, File, Organization, Paper, PaperType, Person
+from ..models import Body, Consultation, ConsultationRole, Organization, Paper, PaperType, Person
 from ..policies import can_manage_council
+from ..search import refresh_search_text
+from .files import file_delete
 
-# The search text a paper keeps: reference, subject and the text of its files, at most this many
-# characters (PostgreSQL's tsvector holds at most 1 MB; the text of one file is limited in files.py).
-SEARCH_TEXT_MAX = 300_000
 # The prefix of the reference per paper type: BV/0123/2026.
 PREFIXES = {
     PaperType.RESOLUTION: "BV",
@@ -58,15 +57,6 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
-
-
-def refresh_search_text(paper: Paper) -> None:
-    """Rebuild ``paper.search_text`` from its reference, subject and the text of its files that are not
-    deleted (called by the services whenever one of them changes)."""
-    texts = File.objects.filter(paper=paper, deleted=False).order_by("pk").values_list("text", flat=True)
-    parts = [paper.reference, paper.name, *(text for text in texts if text)]
-    paper.search_text = "\n".join(parts)[:SEARCH_TEXT_MAX]
-    paper.save(update_fields=["search_text", "modified"])
 
 
 def next_reference(body: Body, paper_type: str, year: int) -> str:
@@ -281,7 +271,6 @@ def paper_update(
 def paper_delete(*, actor: Any, paper: Paper) -> None:
     """Delete a paper as a tombstone, with its planned consultations and its files (their content leaves the
     storage). A paper on an agenda must first be taken off it."""
-    from .files import file_delete  # noqa: PLC0415 - services.files imports this module
 
     _require_office(actor, paper.body)
     locked = _lock_paper(paper)

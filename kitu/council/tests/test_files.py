@@ -581,7 +581,7 @@ def test_a_long_search_text_fits_the_full_text_index(council_world: dict[str, An
     """PostgreSQL's tsvector holds at most 1 MB: the longest search text, of unique words, still indexes."""
     import random
 
-    from kitu.council.services.papers import SEARCH_TEXT_MAX, refresh_search_text
+    from kitu.council.search import SEARCH_TEXT_MAX, refresh_search_text
 
     rng = random.Random(5)
     words = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyzäöü") for _ in range(7)) for _ in range(60_000))

@@ -13,8 +13,8 @@ from conftest import make_user
 from kitu.accounts.roles import Role
 from kitu.core.errors import DomainError, NotFound, PermissionDenied
 from kitu.core.models import AuditEntry
+from kitu.council import search as council_search
 from kitu.council.models import Consultation, ConsultationRole, File, Paper, PaperType
-from kitu.council.services import papers as services
 from kitu.council.services.papers import (
     consultation_add,
     consultation_move,
@@ -360,8 +360,8 @@ def test_only_the_towns_council_office_changes_papers(council_world: dict[str, A
 
 
 def test_search_text_is_capped(council_world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "SEARCH_TEXT_MAX", 20)
+    monkeypatch.setattr(council_search, "SEARCH_TEXT_MAX", 20)
     paper = council_world["draft_paper"]
     make_file(paper=paper, text="ein langer Text")
-    services.refresh_search_text(paper)
+    council_search.refresh_search_text(paper)
     assert Paper.objects.get(pk=paper.pk).search_text == "BV/0150/2026\nHaushal"

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def index(paper: Paper) -> None:
-    """What services.papers.refresh_search_text keeps: reference, subject and the text of the files."""
+    """What search.refresh_search_text keeps: reference, subject and the text of the files."""
     texts = File.objects.filter(paper=paper, deleted=False).order_by("pk").values_list("text", flat=True)
     paper.search_text = "\n".join([paper.reference, paper.name, *texts])
     paper.save(update_fields=["search_text"])
