@@ -6,8 +6,9 @@ every request of a hot path — the reads of :class:`kitu.core.prepared.Prepared
 this backend's cursor sends them as prepared statements (psycopg, ``prepare=True``): PostgreSQL plans them once
 per connection (a generic plan; lookups by key lose nothing by it). On the order path that cut PostgreSQL's CPU
 per order from ~7 to ~3 ms (docs/benchmarks.md). Every other statement is planned for its own values as
-before: preparing everything (psycopg's threshold) let PostgreSQL switch the importer's lookup of article
-numbers to a generic plan that scanned a million-article catalog for every batch.
+before: preparing everything (psycopg's threshold) once let PostgreSQL switch a lookup of article numbers by
+the importer (since removed: the importer draws the ids it writes) to a generic plan that scanned a
+million-article catalog for every batch.
 
 Needs ``OPTIONS["server_side_binding"] = True`` (config/settings/base.py, ``KITU_PG_PREPARED_STATEMENTS``); off
 behind a connection pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21)."""
